@@ -1,0 +1,52 @@
+# Mentorat LP — the two commands of the README, and the quality gate.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEV := DEBUG=1
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: install run test lint format demo worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Sets everything up on SQLite with in-process tasks, loads the demo data and serves the app.
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py charger_demo
+	@echo "Mentorat LP : http://$(ADDRESS)/"
+	$(DEV) $(PY) manage.py runserver $(ADDRESS)
+
+## Sets everything up the same way and runs the whole test suite.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans --lint
+	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans --check
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans --reformat --quiet || true
+
+demo: install
+	$(DEV) $(PY) manage.py charger_demo
+
+## Production-like processes (REDIS_URL and DATABASE_URL set in the environment).
+worker: install
+	$(VENV)/bin/celery -A mentorat worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A mentorat beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles var db.sqlite3

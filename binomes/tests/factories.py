@@ -1,0 +1,52 @@
+import datetime
+
+import factory
+
+from binomes.models import Binome, Eleve, Mentor, StatutBinome, StatutHonorabilite
+from etablissements.tests.factories import DispositifFactory, EtablissementFactory
+
+
+class MentorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentor
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"mentor{n}@entreprise.fr")
+    capacite = 2
+
+    class Params:
+        verifie = factory.Trait(
+            honorabilite_statut=StatutHonorabilite.VERIFIEE,
+            honorabilite_date=datetime.date(2026, 9, 1),
+            honorabilite_expiration=datetime.date(2027, 8, 31),
+        )
+
+
+class EleveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Eleve
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom = factory.Faker("last_name", locale="fr_FR")
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    sexe = factory.Iterator(["F", "M"])
+    date_naissance = datetime.date(2009, 5, 4)
+    ine = factory.Sequence(lambda n: f"{n:010d}A")
+    classe = "1MELEC"
+    volontaire = True
+
+
+class BinomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Binome
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    mentor = factory.SubFactory(
+        MentorFactory, etablissement=factory.SelfAttribute("..dispositif.etablissement"), verifie=True
+    )
+    eleve = factory.SubFactory(EleveFactory, etablissement=factory.SelfAttribute("..dispositif.etablissement"))
+    statut = StatutBinome.ACTIF
+    date_debut = datetime.date(2026, 10, 5)
+    date_fin_prevue = datetime.date(2027, 5, 28)

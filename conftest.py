@@ -1,0 +1,163 @@
+"""Shared fixtures: the fixed cast of users, the browser, and CI's no-skip rule."""
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from etablissements.tests.factories import (
+    AffectationFactory,
+    ConventionFactory,
+    DispositifFactory,
+    EtablissementFactory,
+    PartenaireFactory,
+)
+from mentorat.roles import Role
+from mentorat.tests.factories import UserFactory
+
+# In CI every test must run: a skipped browser or worker test fails the run.
+EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@dataclass
+class Distribution:
+    """Two LPs of one académie, each with its dispositif and its partner, and one user per role."""
+
+    lp_a: object
+    lp_b: object
+    dispositif_a: object
+    dispositif_b: object
+    partenaire_a: object
+    referent_a: object
+    chef_a: object
+    cpe_a: object
+    ddfpt_a: object
+    personnel_a: object
+    mentor_a: object
+    coordonnateur_a: object
+    referent_b: object
+    pilotage: object
+    sans_role: object
+
+    def lecteurs_b(self):
+        """Every user who may not see LP A's objects."""
+        return [self.referent_b, self.sans_role]
+
+
+@pytest.fixture
+def cast(db):
+    lp_a = EtablissementFactory(nom="Lycée professionnel Alpha")
+    lp_b = EtablissementFactory(nom="Lycée professionnel Bêta")
+    partenaire_a = PartenaireFactory(nom="Association Alpha Mentorat")
+    dispositif_a = DispositifFactory(etablissement=lp_a, partenaire=partenaire_a)
+    dispositif_b = DispositifFactory(etablissement=lp_b, partenaire=PartenaireFactory(nom="Association Bêta"))
+    ConventionFactory(dispositif=dispositif_a)
+    ConventionFactory(dispositif=dispositif_b)
+
+    def user(email, role, **lieu):
+        u = UserFactory(email=email)
+        AffectationFactory(user=u, role=role, **lieu)
+        return u
+
+    return Distribution(
+        lp_a=lp_a,
+        lp_b=lp_b,
+        dispositif_a=dispositif_a,
+        dispositif_b=dispositif_b,
+        partenaire_a=partenaire_a,
+        referent_a=user("referent.a@exemple.fr", Role.REFERENT, etablissement=lp_a),
+        chef_a=user("chef.a@exemple.fr", Role.CHEF, etablissement=lp_a),
+        cpe_a=user("cpe.a@exemple.fr", Role.CPE, etablissement=lp_a),
+        ddfpt_a=user("ddfpt.a@exemple.fr", Role.DDFPT, etablissement=lp_a),
+        personnel_a=user("enseignant.a@exemple.fr", Role.PERSONNEL, etablissement=lp_a),
+        mentor_a=user("mentor.a@exemple.fr", Role.MENTOR, etablissement=lp_a),
+        coordonnateur_a=user(
+            "coordonnateur.a@exemple.fr", Role.COORDONNATEUR, etablissement=None, partenaire=partenaire_a
+        ),
+        referent_b=user("referent.b@exemple.fr", Role.REFERENT, etablissement=lp_b),
+        pilotage=user("academie@exemple.fr", Role.PILOTAGE, etablissement=None, academie=lp_a.academie),
+        sans_role=UserFactory(email="sans.role@exemple.fr"),
+    )
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright; `playwright install` cannot download browsers here."""
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium »."
+        if EXIGER_TOUT:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test around it stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        navigateur = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        try:
+            yield navigateur
+        finally:
+            navigateur.close()
+            # ORM calls made while Playwright's loop runs open connections in its context:
+            # close them here, or PostgreSQL refuses to drop the test database.
+            from django.db import connections
+
+            connections.close_all()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup):
+    """pytest-django's live server, stopped before the test database is dropped.
+
+    Its own fixture does not depend on the database: on PostgreSQL the server's thread
+    could still hold a connection when the test database is dropped.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    contexte = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    page = contexte.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    contexte.close()
+
+
+_skipped = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if EXIGER_TOUT and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if EXIGER_TOUT and _skipped:
+        terminalreporter.write_line(
+            f"ÉCHEC : {len(_skipped)} test(s) ignoré(s) alors que MENTORAT_EXIGER_TOUT=1 : " + ", ".join(_skipped),
+            red=True,
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EtablissementsConfig(AppConfig):
+    name = "etablissements"
+    verbose_name = "Établissements et cadre du dispositif"

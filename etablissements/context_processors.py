@@ -1,0 +1,25 @@
+from mentorat.navigation import menu_pour
+from mentorat.roles import Role
+
+from .scoping import perimetre
+
+
+def navigation(request):
+    """Menu and LP switcher of the header, for signed-in users."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .models import Etablissement
+
+    p = perimetre(user)
+    roles = set(getattr(request, "roles", ()))
+    if p.academies:
+        roles.add(Role.PILOTAGE)
+    ids = [pk for pk, held in p.roles.items() if held - {Role.PILOTAGE}]
+    return {
+        "menu": menu_pour(roles, request.path),
+        "etablissements_accessibles": list(Etablissement.objects.filter(pk__in=ids).only("pk", "nom", "uai"))
+        if len(ids) > 1
+        else [],
+        "roles_courants": [Role(r).label for r in sorted(getattr(request, "roles", ()))],
+    }

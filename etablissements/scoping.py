@@ -1,0 +1,101 @@
+"""Cloisonnement: the one mechanism by which every view reaches its objects.
+
+`perimetre(user)` says which roles a user holds on which établissement, computed once
+per request. Each scoped model declares the path to its établissement and the roles
+that may read and write it; `Model.objects.for_user(user)` keeps only what those roles
+reach, and `get_for_user()` answers 404 to outsiders and 403 to readers who write.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import F
+from django.shortcuts import get_object_or_404
+
+from mentorat.roles import Role
+
+
+class Perimetre:
+    """The établissements a user reaches, with the roles held on each."""
+
+    def __init__(self, user):
+        from .models import Affectation, Convention, Etablissement
+
+        self.roles: dict[int, set[str]] = {}
+        self.partenaires: set[int] = set()
+        self.academies: set[int] = set()
+        if not (user and user.is_authenticated and user.is_active):
+            return
+        for role, etablissement_id, partenaire_id, academie_id in Affectation.objects.filter(user=user).values_list(
+            "role", "etablissement_id", "partenaire_id", "academie_id"
+        ):
+            if etablissement_id:
+                self.roles.setdefault(etablissement_id, set()).add(role)
+            elif partenaire_id:
+                self.partenaires.add(partenaire_id)
+            elif academie_id:
+                self.academies.add(academie_id)
+        if self.partenaires:
+            # A coordinator serves every LP where their association holds a convention.
+            lps = Convention.objects.filter(partenaire__in=self.partenaires).values_list(
+                "dispositif__etablissement_id", flat=True
+            )
+            for etablissement_id in lps:
+                self.roles.setdefault(etablissement_id, set()).add(Role.COORDONNATEUR)
+        if self.academies:
+            for etablissement_id in Etablissement.objects.filter(academie__in=self.academies).values_list(
+                "pk", flat=True
+            ):
+                self.roles.setdefault(etablissement_id, set()).add(Role.PILOTAGE)
+
+    def etablissements(self, roles) -> list[int]:
+        """Ids of the établissements where the user holds at least one of `roles`."""
+        roles = set(roles)
+        return sorted(pk for pk, held in self.roles.items() if held & roles)
+
+    def roles_sur(self, etablissement_id) -> set[str]:
+        return self.roles.get(etablissement_id, set())
+
+    @property
+    def tous_roles(self) -> set[str]:
+        return set().union(*self.roles.values()) if self.roles else set()
+
+
+def perimetre(user) -> Perimetre:
+    """The user's perimeter, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_perimetre", None)
+    if cached is None:
+        cached = Perimetre(user)
+        if user is not None and user.is_authenticated:
+            user._perimetre = cached
+    return cached
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model that declares CHEMIN_ETABLISSEMENT, ROLES_LECTURE and ROLES_ECRITURE."""
+
+    def for_user(self, user, roles=None):
+        roles = self.model.ROLES_LECTURE if roles is None else roles
+        ids = perimetre(user).etablissements(roles)
+        return self.filter(**{f"{self.model.CHEMIN_ETABLISSEMENT}__in": ids})
+
+    def with_etablissement_id(self):
+        return self.annotate(_etablissement_scope=F(self.model.CHEMIN_ETABLISSEMENT))
+
+
+def get_for_user(queryset, user, *, ecriture=False, **lookup):
+    """Fetch one object through the user's scope.
+
+    Out of scope or missing: 404, the same answer for both. In scope but the user's
+    roles on that LP only read it and `ecriture` is asked: 403.
+    """
+    if isinstance(queryset, type):
+        queryset = queryset.objects.all()
+    model = queryset.model
+    obj = get_object_or_404(queryset.for_user(user).with_etablissement_id(), **lookup)
+    if ecriture and not (perimetre(user).roles_sur(obj._etablissement_scope) & set(model.ROLES_ECRITURE)):
+        raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
+    return obj
+
+
+def peut_ecrire(user, model, etablissement_id) -> bool:
+    return bool(perimetre(user).roles_sur(etablissement_id) & set(model.ROLES_ECRITURE))

@@ -1,0 +1,36 @@
+"""The main menu: each entry names a URL and the roles (on the current LP) that see it.
+
+Entries are values (URL names as strings), so this bottom layer imports no app above it.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from . import roles as R
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url_name: str
+    roles: frozenset
+    prefixe: str = ""  # URL prefix that marks the entry as the current page
+
+
+MENU = [
+    Entree("Tableau de bord", "accueil", frozenset(Role.values)),
+    Entree("Cadre du dispositif", "etablissements:etablissement", R.LECTURE_PROGRAMME, "/etablissements/"),
+]
+
+
+def menu_pour(roles, chemin: str):
+    items = []
+    for entree in MENU:
+        if not (entree.roles & set(roles)):
+            continue
+        url = reverse(entree.url_name)
+        actif = chemin == url if not entree.prefixe else chemin.startswith(entree.prefixe)
+        items.append({"libelle": entree.libelle, "url": url, "actif": actif})
+    return items

@@ -1,0 +1,66 @@
+"""Production settings pass `check --deploy`; bad settings fail loudly."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def _manage(*args, **env):
+    # Start from the machine's environment without what the test settings put into it.
+    retires = {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "STATICFILES_BACKEND"}
+    retires |= {"SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}
+    environnement = {k: v for k, v in os.environ.items() if k not in retires}
+    environnement.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environnement,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_propre_en_production():
+    resultat = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="lp.fr"
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "System check identified no issues" in resultat.stdout
+    assert "WARNING" not in resultat.stdout + resultat.stderr
+
+
+def test_sans_cle_secrete_la_production_refuse_de_demarrer():
+    resultat = _manage("check", ALLOWED_HOSTS="lp.fr")
+    assert resultat.returncode != 0
+    assert "SECRET_KEY doit être défini" in resultat.stderr
+
+
+def test_valeur_invalide_refusee():
+    resultat = _manage("check", DEBUG="1", AXES_FAILURE_LIMIT="beaucoup")
+    assert resultat.returncode != 0
+    assert "beaucoup" in resultat.stderr
+
+
+def test_csp_sans_unsafe_inline_pour_les_scripts(client):
+    en_tete = client.get("/connexion/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in en_tete.split(";"))
+    assert directives["script-src"].startswith("'self'")
+    assert "unsafe-inline" not in directives["script-src"]
+    assert "unsafe-eval" not in en_tete
+
+
+def test_reglages_francais():
+    assert settings.LANGUAGE_CODE == "fr"
+    assert [code for code, _ in settings.LANGUAGES] == ["fr"]
+    assert settings.TIME_ZONE == "Europe/Paris"
+
+
+def test_en_tetes_de_securite(client):
+    reponse = client.get("/connexion/")
+    assert reponse["X-Frame-Options"] == "DENY"
+    assert reponse["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in reponse["Cache-Control"]

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from bilans import views as bilans_views
+
+from . import views
+
+urlpatterns = [
+    path("", bilans_views.accueil, name="accueil"),
+    path("connexion/", views.connexion, name="login"),
+    path("deconnexion/", views.deconnexion, name="logout"),
+    path("mot-de-passe/oublie/", views.mot_de_passe_oublie, name="password_reset"),
+    path("mot-de-passe/envoye/", views.mot_de_passe_envoye, name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", views.mot_de_passe_nouveau, name="password_reset_confirm"),
+    path("mot-de-passe/change/", views.mot_de_passe_change, name="password_reset_complete"),
+    path("accessibilite/", views.accessibilite, name="accessibilite"),
+    path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    path("etablissements/", include("etablissements.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,59 @@
+"""Cross-LP sweep: every URL that takes an object id answers 404 to users of another LP.
+
+For each such URL, `OBJETS_DU_LP_A` says how to build the URL's arguments for an object
+of LP A from the fixed cast. A new URL pattern with arguments that is not listed fails
+`test_chaque_url_a_objet_est_balayee`. Users of LP B (every role) and users without a
+role get 404, for GET and for POST.
+"""
+
+import pytest
+from django.urls import reverse
+
+from etablissements.tests.factories import AffectationFactory
+from mentorat.roles import Role
+from tests.urls_inventaire import motifs
+
+# URL name -> function(cast) returning the URL's kwargs for an object of LP A.
+OBJETS_DU_LP_A = {
+    "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},
+}
+
+# URLs whose arguments are not an object of an LP (tokens checked by their own tests).
+SANS_OBJET_DU_LP = {"password_reset_confirm"}
+
+
+def _urls_a_arguments():
+    return sorted(
+        nom
+        for nom, route, _vue in motifs()
+        if "<" in route and nom and not nom.startswith("admin:") and nom not in SANS_OBJET_DU_LP
+    )
+
+
+def test_chaque_url_a_objet_est_balayee():
+    manquantes = set(_urls_a_arguments()) - set(OBJETS_DU_LP_A)
+    assert not manquantes, f"Ajoutez ces URL au balayage inter-LP : {sorted(manquantes)}"
+
+
+@pytest.fixture
+def utilisateurs_du_lp_b(cast):
+    """One user per LP role on LP B, plus the référent of B and a user without a role."""
+    users = [cast.referent_b, cast.sans_role]
+    for role in sorted(Role.values):
+        if role in (Role.COORDONNATEUR, Role.PILOTAGE):
+            continue
+        users.append(AffectationFactory(role=role, etablissement=cast.lp_b).user)
+    # The coordinator of LP B's partner, who has no convention with LP A.
+    users.append(AffectationFactory(coordonnateur=True, partenaire=cast.dispositif_b.partenaire).user)
+    return users
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom", _urls_a_arguments())
+def test_404_pour_les_utilisateurs_du_lp_b(client, cast, utilisateurs_du_lp_b, nom):
+    url = reverse(nom, kwargs=OBJETS_DU_LP_A[nom](cast))
+    for user in utilisateurs_du_lp_b:
+        client.force_login(user)
+        assert client.get(url).status_code == 404, (nom, user)
+        assert client.post(url, {}).status_code == 404, (nom, user)

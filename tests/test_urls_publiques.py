@@ -1,0 +1,71 @@
+"""Every URL is declared public or protected; anonymous users are sent to login on protected ones.
+
+A new URL pattern that is in neither list fails `test_chaque_url_est_declaree`.
+"""
+
+import pytest
+
+from tests.urls_inventaire import chemin_exemple, motifs
+
+PUBLIQUES = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "accessibilite",
+    "mentions_legales",
+    "donnees_personnelles",
+}
+
+PROTEGEES = {
+    "accueil",
+    "logout",
+    "etablissements:etablissement",
+    "etablissements:choisir",
+    "etablissements:detail",
+    "etablissements:modifier",
+}
+
+
+def _projet():
+    """Project patterns; Django's admin brings its own login and is checked apart."""
+    return [(nom, route, vue) for nom, route, vue in motifs() if not (nom or "").startswith("admin:")]
+
+
+def test_chaque_url_est_declaree():
+    noms = [nom for nom, _route, _vue in _projet()]
+    assert None not in noms, "Chaque motif d’URL doit porter un nom."
+    non_declarees = set(noms) - PUBLIQUES - PROTEGEES
+    assert not non_declarees, f"URL ni publique ni protégée : {sorted(non_declarees)}"
+    assert not (set(PUBLIQUES | PROTEGEES) - set(noms)), "Une URL déclarée n’existe plus."
+
+
+def test_les_vues_publiques_sont_marquees_comme_telles():
+    for nom, _route, vue in _projet():
+        publique = getattr(vue, "login_required", True) is False
+        assert publique == (nom in PUBLIQUES), nom
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom,route", [(n, r) for n, r, _v in _projet() if n in PROTEGEES])
+def test_anonyme_renvoye_vers_la_connexion(client, nom, route):
+    chemin = chemin_exemple(route)
+    for methode in (client.get, client.post):
+        reponse = methode(chemin)
+        assert reponse.status_code == 302, (nom, reponse.status_code)
+        assert reponse["Location"].startswith("/connexion/?next="), nom
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom,route", [(n, r) for n, r, _v in _projet() if n in PUBLIQUES])
+def test_pages_publiques_sans_connexion(client, nom, route):
+    reponse = client.get(chemin_exemple(route))
+    assert reponse.status_code == 200, nom
+
+
+@pytest.mark.django_db
+def test_admin_demande_sa_propre_connexion(client):
+    reponse = client.get("/admin/")
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith("/admin/login/")
