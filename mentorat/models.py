@@ -53,3 +53,34 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.prenom or self.email
+
+
+class ActionJournal(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation d’une fiche"
+    EXPORT = "export", "Export de données"
+    TELECHARGEMENT = "telechargement", "Téléchargement d’un document"
+
+
+class JournalAcces(models.Model):
+    """Who viewed or exported personal data, when, for which LP (RGPD accountability).
+
+    Plain ids and labels, no foreign keys to the objects: an entry must outlive what it
+    talks about (a student anonymised, an account deleted) until the purge.
+    """
+
+    date = models.DateTimeField("date", default=timezone.now)
+    user = models.ForeignKey(User, verbose_name="compte", on_delete=models.SET_NULL, null=True, related_name="+")
+    utilisateur = models.CharField("utilisateur", max_length=254)
+    etablissement_id = models.PositiveBigIntegerField("établissement")
+    action = models.CharField("action", max_length=20, choices=ActionJournal.choices)
+    objet = models.CharField("objet", max_length=255)
+    chemin = models.CharField("adresse de la page", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal des accès"
+        verbose_name_plural = "journal des accès"
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["etablissement_id", "-date"], name="journal_etab_date")]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y %H:%M} {self.utilisateur} — {self.get_action_display()} — {self.objet}"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "dsfr",
     "csp",
     "axes",
+    "health_check",
     # Project apps, from the lowest layer to the highest (see README).
     "mentorat",
     "etablissements",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "mentorat.middleware.NoStoreForAuthenticatedMiddleware",
+    "mentorat.middleware.SessionDureeMaxMiddleware",
     "etablissements.middleware.EtablissementCourantMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -168,11 +170,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "mentorat.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Outbox relay: notifications whose publication failed (broker down) go out within a minute.
+    "relayer-notifications": {"task": "seances.tasks.relayer_notifications", "schedule": crontab(minute="*")},
+    # Daily alert digest, in the morning (CELERY_TIMEZONE is Europe/Paris).
+    "alertes-quotidiennes": {"task": "seances.tasks.alertes_quotidiennes", "schedule": crontab(hour=7, minute=0)},
+    "purger-journal-des-acces": {"task": "mentorat.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# A session ends after SESSION_COOKIE_AGE seconds without a request (the expiry moves
+# on at each request), and in any case SESSION_DUREE_MAX seconds after the login.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_DUREE_MAX = env.int("SESSION_DUREE_MAX", default=10 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -224,5 +235,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Access-log entries are kept 12 months (RGPD accountability), then purged by a beat job.
+JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="mentorat-demo-2026")

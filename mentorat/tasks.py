@@ -24,3 +24,18 @@ def envoyer_courriel(destinataires: list[str], sujet: str, corps: str) -> int:
 def heartbeat() -> str:
     """A no-op the beat schedule sends, so monitoring can see beat and workers alive."""
     return "ok"
+
+
+@shared_task
+def purger_journal() -> int:
+    """Delete access-log entries older than JOURNAL_CONSERVATION_JOURS (12 months by default)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import JournalAcces
+
+    limite = timezone.now() - timedelta(days=settings.JOURNAL_CONSERVATION_JOURS)
+    supprimees, _ = JournalAcces.objects.filter(date__lt=limite).delete()
+    return supprimees

@@ -4,6 +4,9 @@ from django.urls import include, path
 from bilans import views as bilans_views
 
 from . import views
+from .sante import vue_sante
+
+handler500 = "mentorat.views.erreur_serveur"
 
 urlpatterns = [
     path("", bilans_views.accueil, name="accueil"),
@@ -17,5 +20,7 @@ urlpatterns = [
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("etablissements/", include("etablissements.urls")),
+    path("sante/", vue_sante, name="sante"),
+    path("journal-des-acces/", views.journal, name="journal"),
     path("admin/", admin.site.urls),
 ]

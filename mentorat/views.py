@@ -1,8 +1,19 @@
+import sys
+
+import django_filters
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
+from .crispy_dsfr import DateInput, DsfrFormHelper
+from .decorators import role_required
 from .forms import ConnexionForm, MotDePasseOublieForm, NouveauMotDePasseForm
+from .models import ActionJournal, JournalAcces
+from .roles import Role
 
 
 @login_not_required
@@ -30,3 +41,44 @@ mot_de_passe_oublie = auth_views.PasswordResetView.as_view(
 mot_de_passe_envoye = auth_views.PasswordResetDoneView.as_view()
 mot_de_passe_nouveau = auth_views.PasswordResetConfirmView.as_view(form_class=NouveauMotDePasseForm)
 mot_de_passe_change = auth_views.PasswordResetCompleteView.as_view()
+
+
+def erreur_serveur(request):
+    """handler500: a database outage gets a French 503 page, other errors a plain 500 page.
+
+    Neither page touches the database or the request's user: both must render while
+    PostgreSQL is down.
+    """
+    _type, erreur, _tb = sys.exc_info()
+    if isinstance(erreur, DatabaseError):
+        reponse = HttpResponse(render_to_string("503.html"), status=503)
+        reponse["Retry-After"] = "120"
+        return reponse
+    return HttpResponseServerError(render_to_string("500.html"))
+
+
+class JournalFiltre(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label="Action", choices=ActionJournal.choices, empty_label="Toutes")
+    depuis = django_filters.DateFilter(field_name="date", lookup_expr="date__gte", label="Depuis le", widget=DateInput)
+
+    class Meta:
+        model = JournalAcces
+        fields = ["action", "depuis"]
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = DsfrFormHelper(form, submit_label="Filtrer")
+            form.helper.form_method = "get"
+        return form
+
+
+@role_required({Role.CHEF})
+def journal(request):
+    """The access log of the current LP, for its chef d'établissement (responsable de traitement)."""
+    filtre = JournalFiltre(
+        request.GET or None, queryset=JournalAcces.objects.filter(etablissement_id=request.etablissement.pk)
+    )
+    page = Paginator(filtre.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "mentorat/journal.html", {"filtre": filtre, "page": page})

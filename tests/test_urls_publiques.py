@@ -16,10 +16,12 @@ PUBLIQUES = {
     "accessibilite",
     "mentions_legales",
     "donnees_personnelles",
+    "sante",
 }
 
 PROTEGEES = {
     "accueil",
+    "journal",
     "logout",
     "etablissements:etablissement",
     "etablissements:choisir",

@@ -1,0 +1,21 @@
+"""The access log: one call per view, export or download of personal data."""
+
+from .models import ActionJournal, JournalAcces
+
+__all__ = ["ActionJournal", "journaliser"]
+
+
+def journaliser(request, *, action: str, etablissement_id: int, objet: str) -> JournalAcces:
+    """Record that request.user did `action` on `objet` of LP `etablissement_id`.
+
+    Written in the request's transaction: if the view fails, no entry claims an access
+    that did not happen.
+    """
+    return JournalAcces.objects.create(
+        user=request.user,
+        utilisateur=request.user.email,
+        etablissement_id=etablissement_id,
+        action=action,
+        objet=objet[:255],
+        chemin=request.get_full_path()[:255],
+    )
