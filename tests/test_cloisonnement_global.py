@@ -13,14 +13,23 @@ from etablissements.tests.factories import AffectationFactory
 from mentorat.roles import Role
 from tests.urls_inventaire import motifs
 
+
+def _enquete(cast):
+    from bilans.models import Enquete
+
+    return Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0]
+
+
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
 OBJETS_DU_LP_A = {
+    "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
+    "bilans:inviter": lambda cast: {"pk": _enquete(cast).pk},
     "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
     "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},
 }
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).
-SANS_OBJET_DU_LP = {"password_reset_confirm"}
+SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre"}
 
 
 def _urls_a_arguments():
@@ -55,5 +64,6 @@ def test_404_pour_les_utilisateurs_du_lp_b(client, cast, utilisateurs_du_lp_b, n
     url = reverse(nom, kwargs=OBJETS_DU_LP_A[nom](cast))
     for user in utilisateurs_du_lp_b:
         client.force_login(user)
-        assert client.get(url).status_code == 404, (nom, user)
+        # A POST-only view answers 405 to any GET before looking anything up: no leak.
+        assert client.get(url).status_code in (404, 405), (nom, user)
         assert client.post(url, {}).status_code == 404, (nom, user)

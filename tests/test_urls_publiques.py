@@ -17,11 +17,15 @@ PUBLIQUES = {
     "mentions_legales",
     "donnees_personnelles",
     "sante",
+    "bilans:repondre",
 }
 
 PROTEGEES = {
     "accueil",
     "journal",
+    "bilans:enquetes",
+    "bilans:enquete",
+    "bilans:inviter",
     "logout",
     "etablissements:etablissement",
     "etablissements:choisir",
@@ -63,7 +67,9 @@ def test_anonyme_renvoye_vers_la_connexion(client, nom, route):
 @pytest.mark.parametrize("nom,route", [(n, r) for n, r, _v in _projet() if n in PUBLIQUES])
 def test_pages_publiques_sans_connexion(client, nom, route):
     reponse = client.get(chemin_exemple(route))
-    assert reponse.status_code == 200, nom
+    # Reached without login; a sample token that matches nothing is a plain 404.
+    attendu = (200, 404) if "<" in route else (200,)
+    assert reponse.status_code in attendu, nom
 
 
 @pytest.mark.django_db

@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.scoping import get_for_user, peut_ecrire
+from mentorat.decorators import role_required
+
+from . import services
+from .enquetes import Population
+from .forms import InvitationsForm, ReponseForm
+from .models import Enquete, Invitation
+
+
+def _dispositif_courant(request):
+    dispositif = Dispositif.objects.filter(etablissement=request.etablissement, annee=annee_scolaire_courante()).first()
+    if dispositif is None:
+        raise Http404("Aucun dispositif pour l’année en cours.")
+    return dispositif
+
+
+@role_required(Enquete.ROLES_LECTURE)
+def enquetes(request):
+    """The five surveys of the current dispositif, with their counts."""
+    dispositif = _dispositif_courant(request)
+    if peut_ecrire(request.user, Enquete, request.etablissement.pk):
+        # The référent's first visit opens the five surveys of the year.
+        ouvertes = set(dispositif.enquetes.values_list("population", flat=True))
+        Enquete.objects.bulk_create(
+            [Enquete(dispositif=dispositif, population=p) for p in Population.values if p not in ouvertes],
+            ignore_conflicts=True,
+        )
+    liste = (
+        Enquete.objects.for_user(request.user)
+        .filter(dispositif=dispositif)
+        .annotate(
+            nb_invitations=Count("invitations", distinct=True),
+            nb_utilisees=Count("invitations", filter=Q(invitations__utilisee_le__isnull=False), distinct=True),
+            nb_reponses=Count("reponses", distinct=True),
+        )
+    )
+    return render(request, "bilans/enquetes.html", {"dispositif": dispositif, "enquetes": liste})
+
+
+def enquete(request, pk):
+    objet = get_for_user(Enquete.objects.select_related("dispositif__etablissement"), request.user, pk=pk)
+    ecriture = peut_ecrire(request.user, Enquete, objet.dispositif.etablissement_id)
+    return render(
+        request,
+        "bilans/enquete.html",
+        {
+            "enquete": objet,
+            "resultats": services.resultats(objet),
+            "liens": objet.invitations.filter(utilisee_le__isnull=True) if ecriture else [],
+            "form": InvitationsForm() if ecriture else None,
+            "peut_ecrire": ecriture,
+        },
+    )
+
+
+@require_POST
+def inviter(request, pk):
+    objet = get_for_user(Enquete, request.user, ecriture=True, pk=pk)
+    form = InvitationsForm(request.POST)
+    if form.is_valid():
+        services.invitations_creer(enquete=objet, nombre=form.cleaned_data["nombre"])
+        messages.success(request, f"{form.cleaned_data['nombre']} lien(s) créé(s).")
+    else:
+        messages.error(request, "Indiquez un nombre de liens entre 1 et 500.")
+    return redirect(objet)
+
+
+@login_not_required
+def repondre(request, jeton):
+    """Public page: answer a survey through a personal link, once, without an account."""
+    invitation = get_object_or_404(Invitation.objects.select_related("enquete__dispositif__etablissement"), jeton=jeton)
+    objet = invitation.enquete
+    contexte = {"enquete": objet, "etablissement": objet.dispositif.etablissement}
+    if invitation.utilisee_le is not None:
+        return render(request, "bilans/repondre_deja.html", contexte, status=410)
+    form = ReponseForm(request.POST or None, questions=objet.questions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reponse_enregistrer(
+                jeton=jeton, notes=form.notes(), commentaire=form.cleaned_data.get("commentaire", "")
+            )
+        except ValidationError:
+            return render(request, "bilans/repondre_deja.html", contexte, status=410)
+        return render(request, "bilans/repondre_merci.html", contexte)
+    return render(request, "bilans/repondre.html", {**contexte, "form": form})

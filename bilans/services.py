@@ -1,0 +1,65 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from .models import Enquete, Invitation, Note, Reponse
+
+
+def invitations_creer(*, enquete: Enquete, nombre: int) -> list[Invitation]:
+    """Create `nombre` personal links for a survey."""
+    if not 1 <= nombre <= 500:
+        raise ValidationError("Indiquez un nombre de liens entre 1 et 500.")
+    return Invitation.objects.bulk_create([Invitation(enquete=enquete) for _ in range(nombre)])
+
+
+@transaction.atomic
+def reponse_enregistrer(*, jeton: str, notes: dict[str, int], commentaire: str = "") -> Reponse:
+    """Record the answer given through a personal link, once.
+
+    The invitation row is locked so that two submissions racing on the same link
+    cannot both be counted; the answer itself keeps no link to the invitation.
+    """
+    invitation = Invitation.objects.select_for_update().select_related("enquete").get(jeton=jeton)
+    if invitation.utilisee_le is not None:
+        raise ValidationError("Ce lien a déjà servi : chaque lien ne permet de répondre qu’une fois.")
+    enquete = invitation.enquete
+    attendues = {q.code for q in enquete.questions}
+    if set(notes) != attendues or not all(1 <= int(v) <= 4 for v in notes.values()):
+        raise ValidationError("Répondez à chaque question par une note de 1 à 4.")
+    invitation.utilisee_le = timezone.localdate()
+    invitation.save(update_fields=["utilisee_le"])
+    reponse = Reponse.objects.create(enquete=enquete, commentaire=commentaire.strip()[:1000])
+    Note.objects.bulk_create([Note(reponse=reponse, question=code, valeur=int(v)) for code, v in notes.items()])
+    return reponse
+
+
+def resultats(enquete: Enquete) -> dict:
+    """Aggregated results: answers count, and per question the count, mean and distribution."""
+    lignes = (
+        Note.objects.filter(reponse__enquete=enquete)
+        .values("question", "valeur")
+        .annotate(n=Count("id"))
+        .order_by("question", "valeur")
+    )
+    distribution: dict[str, dict[int, int]] = {}
+    for ligne in lignes:
+        distribution.setdefault(ligne["question"], {})[ligne["valeur"]] = ligne["n"]
+    moyennes = dict(
+        Note.objects.filter(reponse__enquete=enquete)
+        .values("question")
+        .annotate(m=Avg("valeur"))
+        .values_list("question", "m")
+    )
+    questions = []
+    for question in enquete.questions:
+        repartition = distribution.get(question.code, {})
+        questions.append(
+            {
+                "question": question,
+                "reponses": sum(repartition.values()),
+                "moyenne": moyennes.get(question.code),
+                "repartition": [repartition.get(valeur, 0) for valeur in (1, 2, 3, 4)],
+            }
+        )
+    return {"reponses": enquete.reponses.count(), "questions": questions}
