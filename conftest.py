@@ -2,7 +2,11 @@
 
 import os
 import shutil
+import subprocess
+import sys
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -80,6 +84,104 @@ def cast(db):
         pilotage=user("academie@exemple.fr", Role.PILOTAGE, etablissement=None, academie=lp_a.academie),
         sans_role=UserFactory(email="sans.role@exemple.fr"),
     )
+
+
+def manque(message):
+    """A missing service: skip locally, fail in CI (MENTORAT_EXIGER_TOUT=1)."""
+    if EXIGER_TOUT:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@dataclass
+class Worker:
+    file: str
+    emails: Path
+    media: Path
+
+
+@pytest.fixture
+def lancer_worker(tmp_path, settings, monkeypatch):
+    """Start a real Celery worker process fed through Redis, stopped after the test.
+
+    `lancer_worker(base_de_test=True)` gives it this test's database (PostgreSQL only: an
+    in-memory SQLite test database cannot be shared with another process; the test then
+    needs `transactional_db`). The worker consumes a queue of its own (plus `celery` with
+    `file_par_defaut=True`), writes emails as files and shares MEDIA_ROOT with the test.
+    Publishing from the test goes through Redis too (not eager).
+    """
+    from django.db import connection
+
+    from mentorat.celery import app
+
+    processus = []
+
+    def lancer(*, base_de_test=False, file_par_defaut=False):
+        redis_url = os.environ.get("REDIS_URL")
+        if not redis_url:
+            manque("REDIS_URL absent : pas de worker Celery réel à lancer.")
+        if base_de_test and connection.vendor != "postgresql":
+            manque("Le worker réel a besoin d’une base de test partagée : lancez ce test sur PostgreSQL.")
+        file = f"test-{uuid.uuid4().hex[:8]}"
+        worker = Worker(file, tmp_path / "emails", tmp_path / "media")
+        settings.MEDIA_ROOT = worker.media
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mentorat.settings",
+            "DEBUG": "1",
+            "REDIS_URL": redis_url,
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(worker.emails),
+            "MEDIA_ROOT": str(worker.media),
+        }
+        if base_de_test:
+            base = settings.DATABASES["default"]
+            env["DATABASE_URL"] = (
+                f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST'] or '127.0.0.1'}:"
+                f"{base['PORT'] or 5432}/{base['NAME']}"
+            )
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        monkeypatch.setitem(app.conf, "broker_url", redis_url)
+        monkeypatch.setattr(app, "_pool", None)
+        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+        files = f"{file},celery" if file_par_defaut else file
+        journal = open(tmp_path / f"worker-{file}.log", "w")  # noqa: SIM115 (closed when the worker stops)
+        processus.append(
+            (
+                subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "mentorat", "worker", "-Q", files, "-c", "1", "-P", "solo"],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=journal,
+                    stderr=subprocess.STDOUT,
+                ),
+                journal,
+            )
+        )
+        return worker
+
+    yield lancer
+    for p, journal in processus:
+        p.terminate()
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        journal.close()
+
+
+@pytest.fixture
+def broker_mort(monkeypatch):
+    """Point Celery at a port where nothing listens, as if Redis were stopped; restored afterwards."""
+    from mentorat.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    # Connection and producer pools are built from the broker URL on first use: rebuild them.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    yield monkeypatch
 
 
 @pytest.fixture

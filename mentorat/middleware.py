@@ -21,13 +21,15 @@ class NoStoreForAuthenticatedMiddleware:
 
 
 class SessionDureeMaxMiddleware:
-    """Signs out a session older than SESSION_DUREE_MAX, however active it has been.
+    """Signs out a session idle for SESSION_INACTIVITE, or older than SESSION_DUREE_MAX.
 
-    The inactivity limit is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST);
-    this one bounds a session that a shared computer would keep alive all day.
+    The last activity is written at most once a minute: saving the session on every
+    request (SESSION_SAVE_EVERY_REQUEST) would cost a database write per page.
     """
 
-    CLE = "connexion_debut"
+    DEBUT = "connexion_debut"
+    ACTIVITE = "derniere_activite"
+    PRECISION = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,13 +37,29 @@ class SessionDureeMaxMiddleware:
     def __call__(self, request):
         maintenant = int(time.time())
         if request.user.is_authenticated:
-            debut = request.session.get(self.CLE, maintenant)
-            if maintenant - debut > settings.SESSION_DUREE_MAX:
+            session = request.session
+            debut = session.get(self.DEBUT, maintenant)
+            activite = session.get(self.ACTIVITE, maintenant)
+            if maintenant - debut > settings.SESSION_DUREE_MAX or maintenant - activite > settings.SESSION_INACTIVITE:
                 logout(request)
                 messages.info(request, "Votre session a expiré : reconnectez-vous.")
                 return redirect_to_login(request.get_full_path())
+            if maintenant - activite >= self.PRECISION:
+                session[self.ACTIVITE] = maintenant
         response = self.get_response(request)
-        # Stamp the session on the request that signs the user in (the login view).
-        if request.user.is_authenticated and self.CLE not in request.session:
-            request.session[self.CLE] = maintenant
+        # A session opened before this middleware existed gets its stamps late, once.
+        if request.user.is_authenticated and self.DEBUT not in request.session:
+            self.horodater(request.session, maintenant)
         return response
+
+    @classmethod
+    def horodater(cls, session, maintenant=None):
+        maintenant = maintenant or int(time.time())
+        session[cls.DEBUT] = maintenant
+        session[cls.ACTIVITE] = maintenant
+
+
+def horodater_la_connexion(sender, request, user, **kwargs):
+    """Stamp the session when the user signs in (connected to `user_logged_in`)."""
+    if request is not None and hasattr(request, "session"):
+        SessionDureeMaxMiddleware.horodater(request.session)

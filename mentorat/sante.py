@@ -13,7 +13,7 @@ def _controles():
     if settings.REDIS_URL:
         from health_check.contrib.celery import Ping
         from health_check.contrib.redis import Redis
-        from redis import Redis as ClientRedis
+        from redis.asyncio import Redis as ClientRedis
 
         controles += [
             (Redis, {"client_factory": lambda: ClientRedis.from_url(settings.REDIS_URL, socket_timeout=2)}),

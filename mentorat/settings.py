@@ -153,10 +153,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorat LP <ne-pas-
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Mentorat LP] ")
 
+# --- Cache and sessions ------------------------------------------------------------------
+# Redis when configured (shared by every web process), else memory of the process.
+# Sessions are written to the database and read from the cache: one query less per page.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # --- Celery ----------------------------------------------------------------------------
 # Without REDIS_URL, tasks run in-process at once and their errors propagate:
 # the development server needs no broker and no worker.
-REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -179,11 +189,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# A session ends after SESSION_COOKIE_AGE seconds without a request (the expiry moves
-# on at each request), and in any case SESSION_DUREE_MAX seconds after the login.
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+# A session ends after SESSION_INACTIVITE seconds without a request, and in any case
+# SESSION_DUREE_MAX seconds after the login (mentorat.middleware.SessionDureeMaxMiddleware).
+SESSION_INACTIVITE = env.int("SESSION_INACTIVITE", default=2 * 3600)
 SESSION_DUREE_MAX = env.int("SESSION_DUREE_MAX", default=10 * 3600)
+SESSION_COOKIE_AGE = SESSION_DUREE_MAX
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -19,3 +19,5 @@ AXES_ENABLED = True
 # Serve static files from the apps' folders, without collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Each test process keeps its cache to itself (sessions are read from the cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -67,8 +67,9 @@ def test_anonyme_renvoye_vers_la_connexion(client, nom, route):
 @pytest.mark.parametrize("nom,route", [(n, r) for n, r, _v in _projet() if n in PUBLIQUES])
 def test_pages_publiques_sans_connexion(client, nom, route):
     reponse = client.get(chemin_exemple(route))
-    # Reached without login; a sample token that matches nothing is a plain 404.
-    attendu = (200, 404) if "<" in route else (200,)
+    # Reached without login; a sample token that matches nothing is a plain 404, and the
+    # health endpoint answers 500 when a service it watches is down (no worker in tests).
+    attendu = {200} | ({404} if "<" in route else set()) | ({500} if nom == "sante" else set())
     assert reponse.status_code in attendu, nom
 
 

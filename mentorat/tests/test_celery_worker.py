@@ -2,67 +2,18 @@
 
 import email
 import email.policy
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from mentorat.celery import app
 from mentorat.tasks import envoyer_courriel
 
-EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
-
-
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        if EXIGER_TOUT:
-            pytest.fail("REDIS_URL doit être défini pour ce test (exigé en CI).")
-        pytest.skip("REDIS_URL absent : pas de worker Celery réel à lancer.")
-    return url
-
-
-@pytest.fixture
-def worker(redis_url, tmp_path):
-    """A worker process on a queue of its own, writing emails as files under tmp_path."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentorat.settings",
-        "DEBUG": "1",
-        "REDIS_URL": redis_url,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "emails"),
-    }
-    journal = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed when the worker stops)
-    processus = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mentorat", "worker", "-Q", queue, "-c", "1", "--pool", "solo"],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=journal,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield queue, tmp_path / "emails"
-    finally:
-        processus.terminate()
-        try:
-            processus.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            processus.kill()
-            processus.wait()
-        journal.close()
-
 
 @pytest.mark.worker
-def test_un_vrai_worker_envoie_le_courriel(worker, monkeypatch):
-    queue, dossier = worker
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
+def test_un_vrai_worker_envoie_le_courriel(lancer_worker):
+    worker = lancer_worker()
+    queue, dossier = worker.file, worker.emails
     resultat = envoyer_courriel.apply_async(
         args=[["mentor@exemple.fr"], "Absence prévue", "Votre mentoré sera absent jeudi."], queue=queue
     )
@@ -97,3 +48,21 @@ def test_apres_commit_n_envoie_rien_si_la_transaction_echoue(mailoutbox, django_
         apres_commit(envoyer_courriel, ["x@exemple.fr"], "Sujet", "Corps")
         assert mailoutbox == []
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_sante_voit_le_worker(lancer_worker, client):
+    import json
+    import time
+
+    lancer_worker(file_par_defaut=True)
+    # The worker process takes a few seconds to start answering pings.
+    debut = time.monotonic()
+    while True:
+        reponse = client.get("/sante/?format=json")
+        if reponse.status_code == 200 or time.monotonic() - debut > 30:
+            break
+        time.sleep(1)
+    assert reponse.status_code == 200, reponse.content
+    assert set(json.loads(reponse.content).values()) == {"OK"}

@@ -60,18 +60,18 @@ def test_compte_desactive_perd_sa_session(client, user):
 def test_session_expire_apres_inactivite(client, user):
     with time_machine.travel("2026-11-26 08:00 +0100", tick=False) as temps:
         _connexion(client, user.email, MOT_DE_PASSE)
-        temps.shift(settings.SESSION_COOKIE_AGE - 60)
+        temps.shift(settings.SESSION_INACTIVITE - 60)
         assert client.get(reverse("accueil")).status_code == 200
-        temps.shift(settings.SESSION_COOKIE_AGE - 60)  # active: the expiry moved on
+        temps.shift(settings.SESSION_INACTIVITE - 60)  # active: the idle clock started again
         assert client.get(reverse("accueil")).status_code == 200
-        temps.shift(settings.SESSION_COOKIE_AGE + 60)
+        temps.shift(settings.SESSION_INACTIVITE + 60)
         assert client.get(reverse("accueil")).status_code == 302
 
 
 def test_duree_de_vie_absolue_de_la_session(client, user):
     with time_machine.travel("2026-11-26 08:00 +0100", tick=False) as temps:
         _connexion(client, user.email, MOT_DE_PASSE)
-        pas = settings.SESSION_COOKIE_AGE - 60
+        pas = settings.SESSION_INACTIVITE - 60
         for _ in range(settings.SESSION_DUREE_MAX // pas):
             temps.shift(pas)
             assert client.get(reverse("accueil")).status_code == 200
