@@ -1,14 +1,45 @@
+from crispy_forms.layout import Layout
 from django import forms
+from django.db.models import Q
 
+from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
 from mentorat.forms import DsfrFormMixin
+from mentorat.models import User
+from mentorat.roles import Role
+from mentorat.validators import valider_siret
 
-from .models import Etablissement, Label
+from .models import (
+    POINTS_DE_VIGILANCE,
+    ActivitePrevue,
+    Affectation,
+    Comite,
+    Convention,
+    Diagnostic,
+    Entreprise,
+    Etablissement,
+    Formation,
+    IndicateurSuivi,
+    Jalon,
+    Label,
+    LigneBudget,
+    MembreEquipe,
+    Partenaire,
+    SourceDiagnostic,
+    StatutJalon,
+    TypeLigneBudget,
+    TypeMentorat,
+    VersionCadrage,
+)
+
+
+def _cases(label, choices, **kwargs):
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, **kwargs
+    )
 
 
 class EtablissementForm(DsfrFormMixin, forms.ModelForm):
-    labels = forms.MultipleChoiceField(
-        label="Labels", choices=Label.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    labels = _cases("Labels", Label.choices)
 
     class Meta:
         model = Etablissement
@@ -16,3 +47,293 @@ class EtablissementForm(DsfrFormMixin, forms.ModelForm):
 
     def clean_uai(self):
         return self.cleaned_data["uai"].strip().upper()
+
+
+class FormationForm(forms.ModelForm):
+    class Meta:
+        model = Formation
+        fields = ["diplome", "specialite", "secteur"]
+
+
+FormationFormSet = forms.inlineformset_factory(
+    Etablissement, Formation, form=FormationForm, extra=1, can_delete=True, max_num=60
+)
+
+
+def helper_formset():
+    """Helper of a formset rendered inside the page's own <form>."""
+    helper = DsfrFormHelper(submit_label=None)
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DispositifCreerForm(DsfrFormMixin, forms.Form):
+    submit_label = "Créer le dispositif"
+
+    annee = forms.TypedChoiceField(label="Année scolaire", coerce=int)
+    copier = forms.BooleanField(
+        label="Reprendre l’équipe, le partenaire, la convention et le document de cadrage de l’année précédente",
+        help_text="Ils sont repris comme brouillons : la convention est à signer et le cadrage à valider à nouveau.",
+        required=False,
+    )
+
+    def __init__(self, *args, annees, precedent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(a, f"{a}-{a + 1}") for a in annees]
+        if precedent is None:
+            del self.fields["copier"]
+        else:
+            self.fields["copier"].label += f" ({precedent.annee_scolaire})"
+            self.fields["copier"].initial = True
+
+
+class DiagnosticForm(DsfrFormMixin, forms.ModelForm):
+    sources = _cases(
+        "Sources utilisées", SourceDiagnostic.choices, help_text="Cochez tout ce qui a nourri la réflexion."
+    )
+    types_mentorat = _cases("Type de mentorat retenu", TypeMentorat.choices)
+
+    class Meta:
+        model = Diagnostic
+        fields = [
+            "date_reflexion",
+            "participants",
+            "sources",
+            "autres_sources",
+            "constats",
+            "besoins",
+            "types_mentorat",
+            "type_mentorat_autre",
+            "public_cible",
+            "formations_ciblees",
+        ]
+        widgets = {
+            "date_reflexion": DateInput(),
+            "formations_ciblees": forms.CheckboxSelectMultiple,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "constats": forms.Textarea(attrs={"rows": 4}),
+            "besoins": forms.Textarea(attrs={"rows": 4}),
+            "public_cible": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formations_ciblees"].queryset = Formation.objects.filter(etablissement=etablissement)
+        self.helper.layout = Layout(
+            Fieldset("La réflexion collective", "date_reflexion", "participants"),
+            Fieldset("Les sources", "sources", "autres_sources", "constats"),
+            Fieldset("Les besoins", "besoins"),
+            Fieldset(
+                "La décision",
+                "types_mentorat",
+                "type_mentorat_autre",
+                "public_cible",
+                "formations_ciblees",
+            ),
+        )
+
+
+class PartenaireForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Partenaire
+        fields = ["nom", "type", "plan_1j1m", "adresse", "email", "telephone"]
+
+
+class PartenaireChoixForm(DsfrFormMixin, forms.Form):
+    """Pick an association already known, or describe a new one."""
+
+    submit_label = "Enregistrer le partenaire et préparer la convention"
+
+    partenaire = forms.ModelChoiceField(
+        label="Partenaire déjà connu",
+        queryset=Partenaire.objects.none(),
+        required=False,
+        help_text="Associations déjà partenaires de vos établissements ou lauréates du plan « 1 jeune, 1 mentor ».",
+    )
+    nom = forms.CharField(label="Ou nouveau partenaire : nom", max_length=200, required=False)
+    type = forms.ChoiceField(label="Type", choices=Partenaire._meta.get_field("type").choices, required=False)
+    plan_1j1m = forms.BooleanField(label="Lauréat du plan « 1 jeune, 1 mentor »", required=False)
+    email = forms.EmailField(label="Adresse électronique", required=False)
+    telephone = forms.CharField(label="Téléphone", max_length=20, required=False)
+
+    def __init__(self, *args, user, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaire"].queryset = (
+            Partenaire.objects.filter(Q(pk__in=Partenaire.objects.for_user(user).values("pk")) | Q(plan_1j1m=True))
+            .exclude(conventions__dispositif=dispositif)
+            .order_by("nom")
+        )
+        self.helper.layout = Layout(
+            Fieldset("Un partenaire déjà connu", "partenaire"),
+            Fieldset("Ou un nouveau partenaire", "nom", "type", "plan_1j1m", "email", "telephone"),
+        )
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("partenaire") and donnees.get("nom"):
+            raise forms.ValidationError("Choisissez un partenaire connu ou décrivez-en un nouveau, pas les deux.")
+        if not donnees.get("partenaire") and not (donnees.get("nom") or "").strip():
+            raise forms.ValidationError("Choisissez un partenaire connu ou indiquez le nom du nouveau partenaire.")
+        return donnees
+
+
+class ConventionForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = [
+            "statut",
+            "date_debut",
+            "date_fin",
+            *[champ for champ, _libelle, _aide in POINTS_DE_VIGILANCE],
+            "cout_estime",
+            "couts",
+            "prise_en_charge",
+            "signataire_etablissement",
+            "date_signature_etablissement",
+            "signataire_partenaire",
+            "date_signature_partenaire",
+        ]
+        widgets = {
+            **{
+                champ: DateInput()
+                for champ in ("date_debut", "date_fin", "date_signature_etablissement", "date_signature_partenaire")
+            },
+            **{champ: forms.Textarea(attrs={"rows": 3}) for champ, _l, _a in POINTS_DE_VIGILANCE},
+            "couts": forms.Textarea(attrs={"rows": 3}),
+            "prise_en_charge": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset("Statut et période", "statut", "date_debut", "date_fin"),
+            Fieldset(
+                "Points de vigilance",
+                *[champ for champ, _l, _a in POINTS_DE_VIGILANCE],
+                hint="Chaque point que la fiche demande de régler dans l’accord.",
+            ),
+            Fieldset("Coûts financiers et prise en charge", "cout_estime", "couts", "prise_en_charge"),
+            Fieldset(
+                "Signatures",
+                "signataire_etablissement",
+                "date_signature_etablissement",
+                "signataire_partenaire",
+                "date_signature_partenaire",
+            ),
+        )
+
+
+class VersionCadrageForm(DsfrFormMixin, forms.ModelForm):
+    indicateurs = _cases("Indicateurs de suivi retenus", IndicateurSuivi.choices)
+    activites = _cases("Activités prévues", ActivitePrevue.choices)
+
+    class Meta:
+        model = VersionCadrage
+        fields = [
+            "objectifs",
+            "public_cible",
+            "duree_mois",
+            "duree_precisions",
+            "indicateurs",
+            "autres_indicateurs",
+            "activites",
+            "activites_precisions",
+        ]
+        widgets = {
+            "objectifs": forms.Textarea(attrs={"rows": 4}),
+            "public_cible": forms.Textarea(attrs={"rows": 3}),
+            "autres_indicateurs": forms.Textarea(attrs={"rows": 2}),
+            "activites_precisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+        self.helper.inputs = []
+        self.helper.layout = Layout(
+            Fieldset("Objectifs et public", "objectifs", "public_cible"),
+            Fieldset("Durée du mentorat", "duree_mois", "duree_precisions"),
+            Fieldset("Indicateurs de suivi", "indicateurs", "autres_indicateurs"),
+            Fieldset("Activités", "activites", "activites_precisions"),
+        )
+
+
+class ComiteForm(forms.ModelForm):
+    class Meta:
+        model = Comite
+        fields = ["nom", "membres", "frequence"]
+        widgets = {"membres": forms.Textarea(attrs={"rows": 2})}
+
+
+ComiteFormSet = forms.modelformset_factory(Comite, form=ComiteForm, extra=1, can_delete=True, max_num=20)
+
+
+def comites_saisis(formset) -> list[dict]:
+    """The committees of a valid formset, as values, without the deleted and empty rows."""
+    return [
+        {champ: f.cleaned_data[champ] for champ in ("nom", "membres", "frequence")}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class MembreEquipeForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = MembreEquipe
+        fields = ["role", "user", "prenom", "nom", "fonction", "email", "telephone", "mission_pacte"]
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Accounts of people of this LP, and the coordinators of its partners.
+        partenaires = dispositif.conventions.values("partenaire")
+        comptes = Affectation.objects.filter(
+            Q(etablissement=dispositif.etablissement_id) | Q(role=Role.COORDONNATEUR, partenaire__in=partenaires)
+        ).values("user")
+        self.fields["user"].queryset = User.objects.filter(pk__in=comptes, is_active=True).order_by("nom", "prenom")
+        self.fields["user"].label_from_instance = lambda u: f"{u} ({u.email})"
+
+
+class LigneBudgetForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = LigneBudget
+        fields = ["type", "source", "nature", "libelle", "montant", "date"]
+        widgets = {"type": forms.RadioSelect, "date": DateInput()}
+        help_texts = {
+            "source": "Pour une somme allouée : d’où vient l’argent.",
+            "nature": "Pour une somme engagée : ce qu’elle paie.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].initial = TypeLigneBudget.ALLOCATION
+
+
+class JalonForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Jalon
+        fields = ["statut", "commentaire"]
+        widgets = {"statut": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["statut"].choices = StatutJalon.choices
+
+
+class EntrepriseForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Entreprise
+        fields = ["nom", "siret", "secteur", "contact_nom", "contact_email", "contact_telephone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Spaces are welcome in the input (« 732 829 320 00074 »); the model keeps 14 digits.
+        self.fields["siret"].max_length = 20
+        self.fields["siret"].widget.attrs["maxlength"] = 20
+        self.fields["siret"].validators = []
+
+    def clean_siret(self):
+        siret = "".join(self.cleaned_data["siret"].split())
+        if siret:
+            valider_siret(siret)
+        return siret

@@ -9,6 +9,7 @@ role get 404, for GET and for POST.
 import pytest
 from django.urls import reverse
 
+from etablissements.tests import factories as etab_f
 from etablissements.tests.factories import AffectationFactory
 from mentorat.roles import Role
 from tests.urls_inventaire import motifs
@@ -26,6 +27,49 @@ OBJETS_DU_LP_A = {
     "bilans:inviter": lambda cast: {"pk": _enquete(cast).pk},
     "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
     "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:formations": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:dispositif": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:diagnostic": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:diagnostic_modifier": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:conventions": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:partenaire_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:cadrage": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:cadrage_nouvelle_version": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:equipe": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:membre_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:budget": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:ligne_budget_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:frise": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:convention": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_modifier": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:partenaire": lambda cast: {"pk": cast.partenaire_a.pk},
+    "etablissements:partenaire_modifier": lambda cast: {"pk": cast.partenaire_a.pk},
+    "etablissements:jalon_modifier": lambda cast: {"pk": cast.dispositif_a.jalons.first().pk},
+    "etablissements:entreprise": lambda cast: {"pk": etab_f.EntrepriseFactory(etablissement=cast.lp_a).pk},
+    "etablissements:entreprise_modifier": lambda cast: {"pk": etab_f.EntrepriseFactory(etablissement=cast.lp_a).pk},
+    "etablissements:membre_modifier": lambda cast: {"pk": etab_f.MembreEquipeFactory(dispositif=cast.dispositif_a).pk},
+    "etablissements:membre_supprimer": lambda cast: {"pk": etab_f.MembreEquipeFactory(dispositif=cast.dispositif_a).pk},
+    "etablissements:ligne_budget_modifier": lambda cast: {
+        "pk": etab_f.LigneBudgetFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:ligne_budget_supprimer": lambda cast: {
+        "pk": etab_f.LigneBudgetFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_version": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_modifier": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_soumettre": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_valider": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_pdf": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True).pk
+    },
 }
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).

@@ -1,15 +1,28 @@
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 
 from etablissements.models import (
     Academie,
     Affectation,
+    Comite,
     Convention,
+    Diagnostic,
     Dispositif,
     Entreprise,
     Etablissement,
     Formation,
+    LigneBudget,
+    MembreEquipe,
+    NatureDepense,
     Partenaire,
+    RoleEquipe,
+    SourceFinancement,
+    StatutCadrage,
     StatutConvention,
+    TypeLigneBudget,
+    VersionCadrage,
     annee_scolaire_courante,
 )
 from mentorat.roles import Role
@@ -82,9 +95,13 @@ class ConventionFactory(factory.django.DjangoModelFactory):
     dispositif = factory.SubFactory(DispositifFactory)
     partenaire = factory.LazyAttribute(lambda o: o.dispositif.partenaire)
     statut = StatutConvention.SIGNEE
+    date_signature_etablissement = factory.LazyAttribute(lambda o: o.dispositif.date_debut.replace(month=6, day=20))
+    date_signature_partenaire = factory.LazyAttribute(lambda o: o.dispositif.date_debut.replace(month=6, day=24))
 
     class Params:
-        brouillon = factory.Trait(statut=StatutConvention.BROUILLON)
+        brouillon = factory.Trait(
+            statut=StatutConvention.BROUILLON, date_signature_etablissement=None, date_signature_partenaire=None
+        )
 
 
 class AffectationFactory(factory.django.DjangoModelFactory):
@@ -100,3 +117,68 @@ class AffectationFactory(factory.django.DjangoModelFactory):
             role=Role.COORDONNATEUR, etablissement=None, partenaire=factory.SubFactory(PartenaireFactory)
         )
         pilotage = factory.Trait(role=Role.PILOTAGE, etablissement=None, academie=factory.SubFactory(AcademieFactory))
+
+
+class DiagnosticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnostic
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    sources = ["qualeduc", "projet_etablissement"]
+    besoins = "Des élèves de première peinent à trouver un lieu de stage."
+    types_mentorat = ["insertion"]
+    public_cible = "Élèves volontaires de première bac pro."
+
+    class Params:
+        vide = factory.Trait(sources=[], besoins="", types_mentorat=[], public_cible="")
+
+
+class VersionCadrageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VersionCadrage
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    numero = factory.LazyAttribute(lambda o: o.dispositif.versions_cadrage.count() + 1)
+    objectifs = "Accompagner les élèves vers l’insertion professionnelle."
+    public_cible = "Élèves de première bac pro."
+    duree_mois = 8
+    indicateurs = ["filles_garcons", "abandon"]
+    activites = ["entretiens", "visites"]
+
+    class Params:
+        soumise = factory.Trait(statut=StatutCadrage.SOUMISE)
+        validee = factory.Trait(statut=StatutCadrage.VALIDEE, validee_le=factory.LazyFunction(timezone.now))
+
+
+class ComiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comite
+
+    version = factory.SubFactory(VersionCadrageFactory)
+    nom = "Comité de pilotage"
+    membres = "Chef d’établissement, référent, association"
+    frequence = "Une fois par trimestre"
+
+
+class MembreEquipeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembreEquipe
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    role = RoleEquipe.REFERENT
+    prenom = "Camille"
+    nom = factory.Sequence(lambda n: f"Membre {n}")
+
+
+class LigneBudgetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LigneBudget
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    type = TypeLigneBudget.ALLOCATION
+    source = SourceFinancement.ETABLISSEMENT
+    libelle = factory.Sequence(lambda n: f"Ligne {n}")
+    montant = Decimal("500.00")
+
+    class Params:
+        engagement = factory.Trait(type=TypeLigneBudget.ENGAGEMENT, source="", nature=NatureDepense.REMBOURSEMENT_FRAIS)

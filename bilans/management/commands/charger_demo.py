@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, Recommandation, StatutBinome
 from binomes.models import StatutHonorabilite as SH
+from etablissements import demo as etablissements_demo
 from etablissements.models import (
     Academie,
     Affectation,
@@ -216,6 +217,7 @@ class Command(BaseCommand):
                 )
                 self._seances(dispositif, binome, debut, aujourd_hui)
         self._comptes(lps, partenaire, academie)
+        etablissements_demo.charger(stdout=self.stdout)
         self._afficher_comptes()
 
     def _seances(self, dispositif, binome, debut, aujourd_hui):

@@ -1,0 +1,82 @@
+"""Views of the « cadre du dispositif », one module per part of it."""
+
+from .cadrage import (
+    cadrage,
+    cadrage_modifier,
+    cadrage_nouvelle_version,
+    cadrage_pdf,
+    cadrage_soumettre,
+    cadrage_valider,
+    cadrage_version,
+)
+from .convention import (
+    convention,
+    convention_modifier,
+    conventions,
+    partenaire,
+    partenaire_ajouter,
+    partenaire_modifier,
+    partenaires,
+)
+from .dispositif import (
+    diagnostic,
+    diagnostic_modifier,
+    dispositif,
+    dispositif_creer,
+    dispositifs,
+    frise,
+    jalon_modifier,
+)
+from .entreprises import entreprise, entreprise_ajouter, entreprise_modifier, entreprises
+from .equipe_budget import (
+    budget,
+    equipe,
+    ligne_budget_ajouter,
+    ligne_budget_modifier,
+    ligne_budget_supprimer,
+    membre_ajouter,
+    membre_modifier,
+    membre_supprimer,
+)
+from .etablissement import choisir, detail, etablissement, formations, modifier
+
+__all__ = [
+    "budget",
+    "cadrage",
+    "cadrage_modifier",
+    "cadrage_nouvelle_version",
+    "cadrage_pdf",
+    "cadrage_soumettre",
+    "cadrage_valider",
+    "cadrage_version",
+    "choisir",
+    "convention",
+    "convention_modifier",
+    "conventions",
+    "detail",
+    "diagnostic",
+    "diagnostic_modifier",
+    "dispositif",
+    "dispositif_creer",
+    "dispositifs",
+    "entreprise",
+    "entreprise_ajouter",
+    "entreprise_modifier",
+    "entreprises",
+    "equipe",
+    "etablissement",
+    "formations",
+    "frise",
+    "jalon_modifier",
+    "ligne_budget_ajouter",
+    "ligne_budget_modifier",
+    "ligne_budget_supprimer",
+    "membre_ajouter",
+    "membre_modifier",
+    "membre_supprimer",
+    "modifier",
+    "partenaire",
+    "partenaire_ajouter",
+    "partenaire_modifier",
+    "partenaires",
+]

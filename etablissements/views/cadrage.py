@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from mentorat import roles as R
+from mentorat.pdf import rendre_pdf
+
+from .. import services
+from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
+from ..models import Comite, StatutCadrage, VersionCadrage
+from ..scoping import get_for_user, perimetre
+from .commun import contexte_dispositif, obtenir_dispositif, post_seulement
+
+
+def _version(request, pk, *, ecriture=False):
+    return get_for_user(
+        VersionCadrage.objects.select_related(
+            "dispositif__etablissement__academie", "dispositif__partenaire", "cree_par", "validee_par"
+        ),
+        request.user,
+        ecriture=ecriture,
+        pk=pk,
+    )
+
+
+def cadrage(request, pk):
+    """The dispositif's cadrage document: its latest version, the one in force, every version."""
+    d = obtenir_dispositif(request, pk)
+    versions = list(d.versions_cadrage.select_related("cree_par", "validee_par"))
+    return render(
+        request,
+        "etablissements/cadrage.html",
+        contexte_dispositif(
+            request,
+            d,
+            "cadrage",
+            versions=versions,
+            derniere=versions[0] if versions else None,
+            en_vigueur=next((v for v in versions if v.est_validee), None),
+        ),
+    )
+
+
+def cadrage_nouvelle_version(request, pk):
+    """Open a draft: the first version, or a copy of the latest to change a validated document."""
+    d = obtenir_dispositif(request, pk, ecriture=True)
+    if refus := post_seulement(request):
+        return refus
+    version = services.cadrage_nouvelle_version(dispositif=d, auteur=request.user)
+    return redirect("etablissements:cadrage_modifier", pk=version.pk)
+
+
+def cadrage_version(request, pk):
+    v = _version(request, pk)
+    roles = perimetre(request.user).roles_sur(v.dispositif.etablissement_id)
+    return render(
+        request,
+        "etablissements/cadrage_version.html",
+        contexte_dispositif(
+            request,
+            v.dispositif,
+            "cadrage",
+            version=v,
+            comites=list(v.comites.all()),
+            historique=v.modifications.select_related("auteur"),
+            peut_valider=bool(roles & R.VALIDATION) and v.statut == StatutCadrage.SOUMISE,
+        ),
+    )
+
+
+def cadrage_modifier(request, pk):
+    v = _version(request, pk, ecriture=True)
+    if v.est_validee:
+        raise services.CadrageFige()
+    form = VersionCadrageForm(request.POST or None, instance=VersionCadrage.objects.get(pk=v.pk))
+    formset = ComiteFormSet(request.POST or None, queryset=Comite.objects.filter(version=v), prefix="comites")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        valeurs = {champ: form.cleaned_data[champ] for champ in services.CHAMPS_CADRAGE}
+        services.cadrage_modifier(version=v, valeurs=valeurs, comites=comites_saisis(formset), auteur=request.user)
+        messages.success(request, f"La version {v.numero} du document de cadrage est enregistrée.")
+        return redirect(v)
+    return render(
+        request,
+        "etablissements/cadrage_modifier.html",
+        contexte_dispositif(
+            request, v.dispositif, "cadrage", version=v, form=form, formset=formset, helper_comites=helper_formset()
+        ),
+    )
+
+
+def cadrage_soumettre(request, pk):
+    v = _version(request, pk, ecriture=True)
+    if refus := post_seulement(request):
+        return refus
+    try:
+        services.cadrage_soumettre(version=v, auteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "Le document de cadrage est soumis à la validation du chef d’établissement.")
+    return redirect(v)
+
+
+def cadrage_valider(request, pk):
+    """The chef d'établissement validates the submitted version (POST only)."""
+    v = _version(request, pk)
+    if not (perimetre(request.user).roles_sur(v.dispositif.etablissement_id) & R.VALIDATION):
+        raise PermissionDenied("Seul le chef d’établissement valide le document de cadrage.")
+    if refus := post_seulement(request):
+        return refus
+    try:
+        services.cadrage_valider(version=v, auteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, f"La version {v.numero} du document de cadrage est validée.")
+    return redirect(v)
+
+
+def cadrage_pdf(request, pk):
+    """The validated version as a tagged PDF (PDF/UA) in French."""
+    v = _version(request, pk)
+    if not v.est_validee:
+        raise Http404("Seule une version validée se télécharge en PDF.")
+    d = v.dispositif
+    titre = f"Document de cadrage du dispositif de mentorat {d.annee_scolaire} — {d.etablissement.nom}"
+    contenu = rendre_pdf(
+        "etablissements/pdf/cadrage.html",
+        {"version": v, "dispositif": d, "etablissement": d.etablissement, "comites": list(v.comites.all())},
+        titre=titre,
+    )
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    nom = slugify(f"cadrage-{d.etablissement.uai}-{d.annee_scolaire}-v{v.numero}")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.pdf"'
+    return reponse

@@ -1,0 +1,191 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from mentorat import roles as R
+from mentorat.decorators import role_required
+
+from .. import frise as frise_mod
+from .. import services
+from ..filters import DispositifFilter, helper_filtre
+from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
+from ..models import (
+    Diagnostic,
+    Dispositif,
+    Etablissement,
+    Jalon,
+    LigneBudget,
+    MembreEquipe,
+    StatutCadrage,
+    TypeLigneBudget,
+    VersionCadrage,
+    annee_scolaire_courante,
+)
+from ..scoping import get_for_user, perimetre, peut_ecrire
+from .commun import contexte_dispositif, obtenir_dispositif
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def dispositifs(request):
+    """The dispositifs of the user's LPs, by school year."""
+    qs = Dispositif.objects.for_user(request.user).select_related("etablissement", "partenaire")
+    etablissements = Etablissement.objects.filter(
+        pk__in=perimetre(request.user).etablissements(Dispositif.ROLES_LECTURE)
+    ).order_by("nom")
+    filtre = DispositifFilter(
+        request.GET or None, queryset=qs.order_by("-annee", "etablissement__nom"), etablissements=etablissements
+    )
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "etablissements/dispositifs.html",
+        {"filtre": filtre, "helper": helper_filtre(), "page": page},
+    )
+
+
+def dispositif_creer(request):
+    """Create the current LP's dispositif for this school year or the next one."""
+    etab = request.etablissement
+    if etab is None:
+        raise Http404
+    if not peut_ecrire(request.user, Dispositif, etab.pk):
+        raise PermissionDenied("Seul le référent mentorat crée le dispositif.")
+    courante = annee_scolaire_courante()
+    existantes = set(etab.dispositifs.values_list("annee", flat=True))
+    annees = [a for a in (courante, courante + 1) if a not in existantes]
+    if not annees:
+        messages.info(request, "Les dispositifs de cette année et de la suivante existent déjà.")
+        return redirect("etablissements:etablissement")
+    precedent = etab.dispositifs.filter(annee__lt=max(annees)).order_by("-annee").first()
+    form = DispositifCreerForm(request.POST or None, annees=annees, precedent=precedent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispositif = services.dispositif_creer(
+                etablissement=etab,
+                annee=form.cleaned_data["annee"],
+                auteur=request.user,
+                copier=form.cleaned_data.get("copier", False),
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, f"Le dispositif {dispositif.annee_scolaire} est créé.")
+            return redirect(dispositif)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        {"form": form, "titre": "Créer un dispositif", "etablissement": etab},
+    )
+
+
+def dispositif(request, pk):
+    """Overview of one school year: each section's state and the late milestones."""
+    d = get_for_user(
+        _avec_resume(Dispositif.objects.select_related("etablissement", "partenaire")), request.user, pk=pk
+    )
+    etats = frise_mod.frise(d)
+    return render(
+        request,
+        "etablissements/dispositif.html",
+        contexte_dispositif(
+            request,
+            d,
+            "dispositif",
+            etats=etats,
+            en_retard=[e for e in etats if e.en_retard],
+            conventions=list(d.conventions.select_related("partenaire")),
+            libelle_cadrage=StatutCadrage(d.cadrage_statut).label if d.cadrage_statut else "",
+        ),
+    )
+
+
+def _avec_resume(qs):
+    """Dispositifs with their team size, budget totals and latest cadrage version, in the same query."""
+
+    def sous_requete(modele, valeur, **filtre):
+        return Subquery(
+            modele.objects.filter(dispositif=OuterRef("pk"), **filtre)
+            .order_by()
+            .values("dispositif")
+            .annotate(v=valeur)
+            .values("v")[:1]
+        )
+
+    derniere = VersionCadrage.objects.filter(dispositif=OuterRef("pk")).order_by("-numero")
+    return qs.annotate(
+        nb_membres=Coalesce(sous_requete(MembreEquipe, Count("pk")), 0),
+        total_alloue=Coalesce(
+            sous_requete(LigneBudget, Sum("montant"), type=TypeLigneBudget.ALLOCATION), Value(Decimal(0))
+        ),
+        total_engage=Coalesce(
+            sous_requete(LigneBudget, Sum("montant"), type=TypeLigneBudget.ENGAGEMENT), Value(Decimal(0))
+        ),
+        cadrage_numero=Subquery(derniere.values("numero")[:1]),
+        cadrage_statut=Subquery(derniere.values("statut")[:1]),
+    )
+
+
+def diagnostic(request, pk):
+    d = obtenir_dispositif(request, pk)
+    diag = Diagnostic.objects.filter(dispositif=d).prefetch_related("formations_ciblees").first()
+    return render(request, "etablissements/diagnostic.html", contexte_dispositif(request, d, "diagnostic", diag=diag))
+
+
+def diagnostic_modifier(request, pk):
+    d = obtenir_dispositif(request, pk, ecriture=True)
+    diag = Diagnostic.objects.filter(dispositif=d).first() or Diagnostic(dispositif=d)
+    form = DiagnosticForm(request.POST or None, instance=diag, etablissement=d.etablissement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Le diagnostic est enregistré.")
+        return redirect("etablissements:diagnostic", pk=d.pk)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        contexte_dispositif(request, d, "diagnostic", form=form, titre="Diagnostic : la réflexion en établissement"),
+    )
+
+
+def frise(request, pk):
+    """The timeline: each milestone's recommended period and status, late ones flagged."""
+    d = obtenir_dispositif(request, pk)
+    etats = frise_mod.frise(d)
+    return render(
+        request,
+        "etablissements/frise.html",
+        contexte_dispositif(request, d, "frise", etats=etats, en_retard=[e for e in etats if e.en_retard]),
+    )
+
+
+def jalon_modifier(request, pk):
+    jalon = get_for_user(Jalon.objects.select_related("dispositif__etablissement"), request.user, ecriture=True, pk=pk)
+    d = jalon.dispositif
+    form = JalonForm(request.POST or None, instance=jalon)
+    if request.method == "POST" and form.is_valid():
+        services.jalon_modifier(
+            jalon=jalon,
+            statut=form.cleaned_data["statut"],
+            commentaire=form.cleaned_data["commentaire"],
+            auteur=request.user,
+        )
+        messages.success(request, f"Jalon « {jalon} » mis à jour.")
+        return redirect("etablissements:frise", pk=d.pk)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        contexte_dispositif(
+            request,
+            d,
+            "frise",
+            form=form,
+            titre=f"Jalon : {jalon}",
+            aide=f"Période recommandée : {jalon.periode} (du {jalon.debut:%d/%m/%Y} au {jalon.fin:%d/%m/%Y}). "
+            "Le statut tiré des données de l’application l’emporte s’il est plus avancé.",
+        ),
+    )

@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from mentorat import roles as R
+from mentorat.decorators import role_required
+
+from ..filters import EntrepriseFilter, helper_filtre
+from ..forms import EntrepriseForm
+from ..models import Entreprise
+from ..scoping import get_for_user, peut_ecrire
+
+
+def _lp_courant(request):
+    if request.etablissement is None:
+        raise Http404
+    return request.etablissement
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def entreprises(request):
+    """The current LP's network of companies and structures, shared by all its dispositifs."""
+    etab = _lp_courant(request)
+    qs = Entreprise.objects.for_user(request.user).filter(etablissement=etab).order_by("nom")
+    filtre = EntrepriseFilter(request.GET or None, queryset=qs)
+    page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "etablissements/entreprises.html",
+        {
+            "etablissement": etab,
+            "filtre": filtre,
+            "helper": helper_filtre(),
+            "page": page,
+            "peut_ajouter": peut_ecrire(request.user, Entreprise, etab.pk),
+        },
+    )
+
+
+def entreprise_ajouter(request):
+    etab = _lp_courant(request)
+    if not peut_ecrire(request.user, Entreprise, etab.pk):
+        raise PermissionDenied("Votre rôle ne permet pas d’ajouter une entreprise.")
+    form = EntrepriseForm(request.POST or None, instance=Entreprise(etablissement=etab))
+    if request.method == "POST" and form.is_valid():
+        entreprise = form.save()
+        messages.success(request, f"« {entreprise} » rejoint le réseau de l’établissement.")
+        return redirect(entreprise)
+    return render(
+        request, "etablissements/formulaire.html", {"form": form, "titre": "Ajouter une entreprise ou structure"}
+    )
+
+
+def entreprise(request, pk):
+    e = get_for_user(Entreprise.objects.select_related("etablissement"), request.user, pk=pk)
+    return render(
+        request,
+        "etablissements/entreprise.html",
+        {"entreprise": e, "peut_modifier": peut_ecrire(request.user, Entreprise, e.etablissement_id)},
+    )
+
+
+def entreprise_modifier(request, pk):
+    e = get_for_user(Entreprise, request.user, ecriture=True, pk=pk)
+    form = EntrepriseForm(request.POST or None, instance=e)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "L’entreprise est enregistrée.")
+        return redirect(e)
+    return render(request, "etablissements/formulaire.html", {"form": form, "titre": f"Modifier {e}"})
