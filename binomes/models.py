@@ -41,6 +41,11 @@ class MentorQuerySet(ScopedQuerySet):
             )
         return qs
 
+    def avec_occupation(self):
+        return self.annotate(
+            nb_binomes_vivants=models.Count("binomes", filter=Q(binomes__statut__in=STATUTS_VIVANTS), distinct=True)
+        )
+
 
 class Mentor(models.Model):
     """A volunteer from a company or structure. Honorabilité is stored as facts only (RGPD art. 10)."""
@@ -108,6 +113,15 @@ class Mentor(models.Model):
     def __str__(self):
         return f"{self.prenom} {self.nom}"
 
+    def places_occupees(self) -> int:
+        """Living pairs (proposed, active, suspended); uses the `nb_binomes_vivants` annotation when present."""
+        if hasattr(self, "nb_binomes_vivants"):
+            return self.nb_binomes_vivants
+        return self.binomes.filter(statut__in=STATUTS_VIVANTS).count()
+
+    def places_restantes(self) -> int:
+        return max(self.capacite - self.places_occupees(), 0)
+
     def honorabilite_valide(self, le: date | None = None) -> bool:
         """A mentor may be paired or scheduled only with a verified, unexpired honorabilité."""
         le = le or timezone.localdate()
@@ -121,6 +135,70 @@ class Sexe(models.TextChoices):
     FEMININ = "F", "Féminin"
 
 
+class Besoin(models.TextChoices):
+    """Needs expressed in the identification interview. Stored as one boolean per need
+    (`besoin_<code>`) so lists filter on them with plain indexes on SQLite and PostgreSQL."""
+
+    ORIENTATION = "orientation", "Orientation"
+    COMPETENCES = "competences", "Compétences professionnelles"
+    STAGE = "stage", "Recherche de stage / PFMP"
+    INSERTION = "insertion", "Insertion / emploi"
+    CONFIANCE = "confiance", "Confiance en soi"
+    PERSEVERANCE = "perseverance", "Persévérance scolaire"
+
+
+# Words looked for in a mentor's skills, job and career path to match each need (scoring).
+MOTS_CLES_BESOINS = {
+    Besoin.ORIENTATION: ("orientation", "parcours", "etudes", "formation", "reconversion"),
+    Besoin.COMPETENCES: ("technique", "savoir-faire", "metier", "chantier", "atelier", "competence"),
+    Besoin.STAGE: ("stage", "pfmp", "candidature", "cv", "alternance", "apprentissage"),
+    Besoin.INSERTION: ("emploi", "recrutement", "embauche", "insertion", "entretien", "rh"),
+    Besoin.CONFIANCE: ("confiance", "oral", "communication", "prise de parole", "management"),
+    Besoin.PERSEVERANCE: ("motivation", "perseverance", "organisation", "decrochage", "tutorat"),
+}
+
+
+class StatutEleve(models.TextChoices):
+    INSCRIT = "inscrit", "Inscrit (non identifié)"
+    PROPOSE = "propose", "Proposé, à confirmer"
+    RETENU = "retenu", "Retenu pour le mentorat"
+
+
+class IdentifiePar(models.TextChoices):
+    ENSEIGNANT = "enseignant", "Enseignant"
+    CPE = "cpe", "CPE"
+    AED = "aed", "AED"
+    ASSISTANTE_SOCIALE = "assistante_sociale", "Assistante sociale"
+    INFIRMIERE = "infirmiere", "Infirmière"
+    ELEVE = "eleve", "L’élève lui-même"
+    AUTRE = "autre", "Autre personnel"
+
+
+class CadreIdentification(models.TextChoices):
+    INTEGRATION = "integration", "Semaine d’intégration"
+    AP_CAP = "ap_cap", "Accompagnement personnalisé en CAP"
+    SOUTIEN_BAC_PRO = "soutien_bac_pro", "Soutien au parcours en bac pro"
+    ENTRETIEN = "entretien", "Entretien"
+
+
+class Consentement(models.TextChoices):
+    NON_RENSEIGNE = "", "Non renseigné"
+    OUI = "oui", "Oui"
+    NON = "non", "Non"
+
+
+class EleveQuerySet(ScopedQuerySet):
+    def for_user(self, user, roles=None):
+        qs = super().for_user(user, roles)
+        if roles is None:
+            # Other staff see the students they proposed, and nobody else.
+            qs = qs | self.filter(
+                propose_par=user,
+                **{f"{self.model.CHEMIN_ETABLISSEMENT}__in": perimetre(user).etablissements({Role.PERSONNEL})},
+            )
+        return qs
+
+
 class Eleve(models.Model):
     """A student of the LP. Only objective, necessary data: no health or family details."""
 
@@ -131,13 +209,53 @@ class Eleve(models.Model):
     date_naissance = models.DateField("date de naissance")
     ine = models.CharField("INE", max_length=11, validators=[valider_ine])
     classe = models.CharField("classe", max_length=50, blank=True)
+    code_mef = models.CharField("code MEF", max_length=11, blank=True)
     formation = models.ForeignKey(
         Formation, verbose_name="formation", on_delete=models.SET_NULL, null=True, blank=True, related_name="eleves"
     )
+    statut = models.CharField("statut", max_length=20, choices=StatutEleve.choices, default=StatutEleve.RETENU)
+    propose_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="proposé par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="eleves_proposes",
+    )
     volontaire = models.BooleanField("volontaire", default=False)
+    date_volontariat = models.DateField("volontaire depuis le", null=True, blank=True)
+    parents_informes_le = models.DateField(
+        "responsables légaux informés le", null=True, blank=True, help_text="Pour un élève mineur."
+    )
+    consentement_parental = models.CharField(
+        "accord des responsables légaux",
+        max_length=3,
+        choices=Consentement.choices,
+        blank=True,
+        help_text="Pour un élève mineur.",
+    )
+    identifie_par = models.CharField("identifié par", max_length=20, choices=IdentifiePar.choices, blank=True)
+    cadre_identification = models.CharField(
+        "cadre de l’identification", max_length=20, choices=CadreIdentification.choices, blank=True
+    )
+    besoin_orientation = models.BooleanField(Besoin.ORIENTATION.label, default=False)
+    besoin_competences = models.BooleanField(Besoin.COMPETENCES.label, default=False)
+    besoin_stage = models.BooleanField(Besoin.STAGE.label, default=False)
+    besoin_insertion = models.BooleanField(Besoin.INSERTION.label, default=False)
+    besoin_confiance = models.BooleanField(Besoin.CONFIANCE.label, default=False)
+    besoin_perseverance = models.BooleanField(Besoin.PERSEVERANCE.label, default=False)
+    besoins_note = models.CharField(
+        "précisions sur les besoins",
+        max_length=500,
+        blank=True,
+        help_text="Quelques mots sur le projet de l’élève. Aucune information de santé ni de situation familiale.",
+    )
+    disponibilites = models.CharField(
+        "disponibilités", max_length=255, blank=True, help_text="Par exemple : mercredi après-midi, jeudi soir."
+    )
     date_sortie = models.DateField("sorti de l’établissement le", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EleveQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME
@@ -150,6 +268,18 @@ class Eleve(models.Model):
     def __str__(self):
         return f"{self.prenom} {self.nom}"
 
+    @property
+    def besoins(self) -> list[str]:
+        return [b.value for b in Besoin if getattr(self, f"besoin_{b.value}")]
+
+    def get_besoins_display(self) -> list[str]:
+        return [Besoin(b).label for b in self.besoins]
+
+    def est_mineur(self, le: date | None = None) -> bool:
+        le = le or timezone.localdate()
+        n = self.date_naissance
+        return (le.year - n.year - ((le.month, le.day) < (n.month, n.day))) < 18
+
 
 class StatutBinome(models.TextChoices):
     PROPOSE = "propose", "Proposé"
@@ -157,6 +287,10 @@ class StatutBinome(models.TextChoices):
     SUSPENDU = "suspendu", "Suspendu"
     TERMINE = "termine", "Terminé"
     ROMPU = "rompu", "Rompu"
+
+
+# A pair in one of these statuses holds one of the mentor's places.
+STATUTS_VIVANTS = (StatutBinome.PROPOSE, StatutBinome.ACTIF, StatutBinome.SUSPENDU)
 
 
 class BinomeQuerySet(ScopedQuerySet):
@@ -179,6 +313,16 @@ class Binome(models.Model):
     date_debut = models.DateField("début", null=True, blank=True)
     date_fin_prevue = models.DateField("fin prévue", null=True, blank=True)
     objectifs = models.TextField("objectifs", blank=True)
+    date_fin = models.DateField("fin effective", null=True, blank=True)
+    motif_fin = models.CharField("motif de la fin", max_length=255, blank=True)
+    fin_saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="fin enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = BinomeQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -199,3 +343,95 @@ class Binome(models.Model):
 
     def __str__(self):
         return f"{self.mentor} – {self.eleve}"
+
+
+class ReunionAppariement(models.Model):
+    """The pairing meeting: who sat at it, and the proposals computed for its group."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="reunions_appariement")
+    date = models.DateField("date de la réunion")
+    participants = models.CharField(
+        "participants", max_length=500, blank=True, help_text="Noms et fonctions, séparés par des virgules."
+    )
+    rh_entreprises_invites = models.BooleanField("responsables RH des entreprises invités", default=False)
+    eleves = models.ManyToManyField(Eleve, verbose_name="élèves du groupe", blank=True, related_name="+")
+    mentors = models.ManyToManyField(Mentor, verbose_name="mentors du groupe", blank=True, related_name="+")
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "réunion d’appariement"
+        verbose_name_plural = "réunions d’appariement"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"Réunion d’appariement du {self.date:%d/%m/%Y}"
+
+
+class StatutProposition(models.TextChoices):
+    PROPOSEE = "proposee", "Proposée"
+    ACCEPTEE = "acceptee", "Acceptée"
+    MODIFIEE = "modifiee", "Modifiée"
+    REJETEE = "rejetee", "Rejetée"
+
+
+class Proposition(models.Model):
+    """One pair proposed by the optimal assignment, with the reasons of its score."""
+
+    reunion = models.ForeignKey(ReunionAppariement, on_delete=models.CASCADE, related_name="propositions")
+    eleve = models.ForeignKey(Eleve, verbose_name="élève", on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Mentor, verbose_name="mentor proposé", on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField("score")
+    raisons = models.JSONField("raisons du score", default=list)
+    statut = models.CharField(
+        "décision", max_length=20, choices=StatutProposition.choices, default=StatutProposition.PROPOSEE
+    )
+    binome = models.ForeignKey(
+        Binome, verbose_name="binôme créé", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "reunion__dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "proposition d’appariement"
+        ordering = ["eleve__nom", "eleve__prenom"]
+
+    def __str__(self):
+        return f"{self.mentor} – {self.eleve} ({self.score})"
+
+
+class ImportSiecle(models.Model):
+    """A parsed SIECLE file waiting for confirmation: the preview is kept server-side
+    so the confirmation applies exactly what was shown (and re-validates it)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
+    nom_fichier = models.CharField("fichier", max_length=255)
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    annee = models.PositiveSmallIntegerField("année scolaire")
+    lignes = models.JSONField("élèves lus", default=list)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cree_le = models.DateTimeField("déposé le", auto_now_add=True)
+    applique_le = models.DateTimeField("appliqué le", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "etablissement"
+    ROLES_LECTURE = R.GESTION_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "import SIECLE"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Import {self.nom_fichier}"

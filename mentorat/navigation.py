@@ -22,6 +22,10 @@ class Entree:
 MENU = [
     Entree("Tableau de bord", "accueil", frozenset(Role.values)),
     Entree("Cadre du dispositif", "etablissements:etablissement", R.LECTURE_PROGRAMME, "/etablissements/"),
+    Entree("Élèves", "binomes:eleves", R.LECTURE_PROGRAMME | {Role.PERSONNEL}, "/binomes/eleves/"),
+    Entree("Mentors", "binomes:mentors", R.LECTURE_PROGRAMME, "/binomes/mentors/"),
+    Entree("Binômes", "binomes:binomes", R.LECTURE_PROGRAMME | {Role.MENTOR}),
+    Entree("Honorabilité", "binomes:honorabilite_file", frozenset({Role.PILOTAGE}), "/binomes/honorabilite/"),
 ]
 
 

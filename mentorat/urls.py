@@ -20,6 +20,7 @@ urlpatterns = [
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
     path("etablissements/", include("etablissements.urls")),
+    path("binomes/", include("binomes.urls")),
     path("bilans/", include("bilans.urls")),
     path("sante/", vue_sante, name="sante"),
     path("journal-des-acces/", views.journal, name="journal"),

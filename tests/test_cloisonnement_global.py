@@ -9,6 +9,7 @@ role get 404, for GET and for POST.
 import pytest
 from django.urls import reverse
 
+from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from etablissements.tests.factories import AffectationFactory
 from mentorat.roles import Role
@@ -69,6 +70,39 @@ OBJETS_DU_LP_A = {
     },
     "etablissements:cadrage_pdf": lambda cast: {
         "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True).pk
+    },
+    "binomes:import_apercu": lambda cast: {"pk": binomes_f.ImportSiecleFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve_modifier": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve_confirmer": lambda cast: {
+        "pk": binomes_f.EleveFactory(etablissement=cast.lp_a, statut="propose").pk
+    },
+    "binomes:mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:mentor_modifier": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:mentor_honorabilite": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:honorabilite_saisir": lambda cast: {
+        "pk": binomes_f.MentorFactory(etablissement=cast.lp_a, recommande_par="aucune").pk
+    },
+    "binomes:binome": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_modifier": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_activer": lambda cast: {
+        "pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a, statut="propose").pk
+    },
+    "binomes:binome_suspendre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_terminer": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_rompre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:reunion": lambda cast: {"pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:reunion_calculer": lambda cast: {
+        "pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_accepter": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_changer": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_rejeter": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
     },
 }
 

@@ -2,7 +2,16 @@ import datetime
 
 import factory
 
-from binomes.models import Binome, Eleve, Mentor, StatutBinome, StatutHonorabilite
+from binomes.models import (
+    Binome,
+    Eleve,
+    ImportSiecle,
+    Mentor,
+    Proposition,
+    ReunionAppariement,
+    StatutBinome,
+    StatutHonorabilite,
+)
 from etablissements.tests.factories import DispositifFactory, EtablissementFactory
 
 
@@ -50,3 +59,49 @@ class BinomeFactory(factory.django.DjangoModelFactory):
     statut = StatutBinome.ACTIF
     date_debut = datetime.date(2026, 10, 5)
     date_fin_prevue = datetime.date(2027, 5, 28)
+
+
+class ReunionAppariementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReunionAppariement
+
+    dispositif = factory.SubFactory(DispositifFactory)
+    date = datetime.date(2026, 11, 12)
+    participants = "Référent mentorat, coordonnatrice de l’association"
+
+
+class PropositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposition
+
+    reunion = factory.SubFactory(ReunionAppariementFactory)
+    eleve = factory.SubFactory(EleveFactory, etablissement=factory.SelfAttribute("..reunion.dispositif.etablissement"))
+    mentor = factory.SubFactory(
+        MentorFactory, etablissement=factory.SelfAttribute("..reunion.dispositif.etablissement"), verifie=True
+    )
+    score = 5
+    raisons = factory.LazyFunction(lambda: ["Même secteur professionnel : Électricité (+5)"])
+
+
+class ImportSiecleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportSiecle
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom_fichier = "ElevesSansAdresses.xml"
+    empreinte = "0" * 64
+    annee = 2026
+    lignes = factory.LazyFunction(
+        lambda: [
+            {
+                "ine": "123456789AB",
+                "nom": "Durand",
+                "prenom": "Léa",
+                "sexe": "F",
+                "date_naissance": "2009-04-02",
+                "classe": "2MELEC",
+                "code_mef": "24723006310",
+                "date_sortie": "",
+            }
+        ]
+    )

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from binomes import demo as binomes_demo
 from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, Recommandation, StatutBinome
 from binomes.models import StatutHonorabilite as SH
 from etablissements import demo as etablissements_demo
@@ -218,6 +219,7 @@ class Command(BaseCommand):
                 self._seances(dispositif, binome, debut, aujourd_hui)
         self._comptes(lps, partenaire, academie)
         etablissements_demo.charger(stdout=self.stdout)
+        binomes_demo.charger(stdout=self.stdout)
         self._afficher_comptes()
 
     def _seances(self, dispositif, binome, debut, aujourd_hui):

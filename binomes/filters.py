@@ -1,0 +1,104 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from etablissements.models import Entreprise, Formation
+from mentorat.crispy_dsfr import DsfrFormHelper
+
+from .models import Besoin, Binome, Eleve, Mentor, Sexe, StatutBinome, StatutEleve, StatutHonorabilite
+
+
+class FiltreForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = DsfrFormHelper(self, submit_label="Filtrer")
+        self.helper.form_method = "get"
+
+
+def _besoins(queryset, prefixe, valeurs):
+    """Students having any of the chosen needs (one boolean column per need)."""
+    if not valeurs:
+        return queryset
+    condition = Q()
+    for code in valeurs:
+        condition |= Q(**{f"{prefixe}besoin_{code}": True})
+    return queryset.filter(condition)
+
+
+class _FiltreLP(django_filters.FilterSet):
+    """A filter set whose choice lists only hold the current LP's formations and companies."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, etablissement=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        for nom, modele in (("formation", Formation), ("entreprise", Entreprise)):
+            if nom in self.filters:
+                self.filters[nom].queryset = modele.objects.filter(etablissement=etablissement)
+
+
+class EleveFiltre(_FiltreLP):
+    classe = django_filters.CharFilter(label="Classe", lookup_expr="iexact")
+    formation = django_filters.ModelChoiceFilter(label="Formation", queryset=Formation.objects.none())
+    sexe = django_filters.ChoiceFilter(label="Sexe", choices=Sexe.choices, empty_label="Tous")
+    besoins = django_filters.MultipleChoiceFilter(
+        label="Besoins",
+        choices=Besoin.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=lambda qs, _nom, valeurs: _besoins(qs, "", valeurs),
+    )
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutEleve.choices, empty_label="Tous")
+    sortis = django_filters.BooleanFilter(
+        label="Sortis de l’établissement",
+        field_name="date_sortie",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
+
+    class Meta:
+        model = Eleve
+        fields = []
+        form = FiltreForm
+
+
+class MentorFiltre(_FiltreLP):
+    honorabilite = django_filters.ChoiceFilter(
+        label="Honorabilité", field_name="honorabilite_statut", choices=StatutHonorabilite.choices, empty_label="Toutes"
+    )
+    entreprise = django_filters.ModelChoiceFilter(label="Entreprise", queryset=Entreprise.objects.none())
+    secteur = django_filters.CharFilter(label="Secteur", lookup_expr="icontains")
+
+    class Meta:
+        model = Mentor
+        fields = []
+        form = FiltreForm
+
+
+class BinomeFiltre(_FiltreLP):
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutBinome.choices, empty_label="Tous")
+    classe = django_filters.CharFilter(label="Classe", field_name="eleve__classe", lookup_expr="iexact")
+    formation = django_filters.ModelChoiceFilter(
+        label="Formation", field_name="eleve__formation", queryset=Formation.objects.none()
+    )
+    sexe = django_filters.ChoiceFilter(
+        label="Sexe de l’élève", field_name="eleve__sexe", choices=Sexe.choices, empty_label="Tous"
+    )
+    besoins = django_filters.MultipleChoiceFilter(
+        label="Besoins",
+        choices=Besoin.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=lambda qs, _nom, valeurs: _besoins(qs, "eleve__", valeurs),
+    )
+    honorabilite = django_filters.ChoiceFilter(
+        label="Honorabilité du mentor",
+        field_name="mentor__honorabilite_statut",
+        choices=StatutHonorabilite.choices,
+        empty_label="Toutes",
+    )
+    entreprise = django_filters.ModelChoiceFilter(
+        label="Entreprise", field_name="mentor__entreprise", queryset=Entreprise.objects.none()
+    )
+
+    class Meta:
+        model = Binome
+        fields = []
+        form = FiltreForm

@@ -1,0 +1,302 @@
+from datetime import date
+
+from crispy_forms.layout import Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from etablissements.models import Entreprise, Formation
+from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
+from mentorat.forms import DsfrFormMixin
+
+from . import services, siecle
+from .models import (
+    STATUTS_VIVANTS,
+    Besoin,
+    Binome,
+    Eleve,
+    Mentor,
+    MethodeHonorabilite,
+    StatutHonorabilite,
+)
+
+CHAMPS_BESOINS = [f"besoin_{b.value}" for b in Besoin]
+
+
+def _date_widgets(*noms):
+    return {nom: DateInput() for nom in noms}
+
+
+class EleveForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Eleve
+        fields = [
+            "nom",
+            "prenom",
+            "sexe",
+            "date_naissance",
+            "ine",
+            "classe",
+            "formation",
+            "volontaire",
+            "date_volontariat",
+            "parents_informes_le",
+            "consentement_parental",
+            "identifie_par",
+            "cadre_identification",
+            *CHAMPS_BESOINS,
+            "besoins_note",
+            "disponibilites",
+        ]
+        widgets = _date_widgets("date_naissance", "date_volontariat", "parents_informes_le") | {
+            "besoins_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})
+        }
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.etablissement = etablissement
+        self.fields["formation"].queryset = Formation.objects.filter(etablissement=etablissement)
+        self.helper.layout = Layout(
+            Fieldset("Identité", "nom", "prenom", "sexe", "date_naissance", "ine", "classe", "formation"),
+            Fieldset(
+                "Entrée dans le dispositif",
+                "volontaire",
+                "date_volontariat",
+                "identifie_par",
+                "cadre_identification",
+            ),
+            Fieldset(
+                "Responsables légaux (élève mineur)",
+                "parents_informes_le",
+                "consentement_parental",
+                hint="Uniquement les faits : date d’information et accord.",
+            ),
+            Fieldset("Besoins exprimés en entretien", *CHAMPS_BESOINS, "besoins_note", "disponibilites"),
+        )
+
+    def clean_ine(self):
+        ine = self.cleaned_data["ine"].strip().upper()
+        autres = Eleve.objects.filter(etablissement=self.etablissement, ine=ine).exclude(pk=self.instance.pk)
+        if autres.exists():
+            raise ValidationError("Un élève de l’établissement porte déjà cet INE.")
+        return ine
+
+
+class MentorForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Mentor
+        fields = [
+            "nom",
+            "prenom",
+            "email",
+            "telephone",
+            "entreprise",
+            "metier",
+            "secteur",
+            "competences",
+            "parcours",
+            "recommande_par",
+            "capacite",
+            "disponibilites",
+            "charte_signee_le",
+            "formation_suivie_le",
+        ]
+        widgets = _date_widgets("charte_signee_le", "formation_suivie_le") | {
+            "competences": forms.Textarea(attrs={"rows": 3}),
+            "parcours": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "recommande_par": "Un mentor recommandé par personne passe par la vérification des services académiques.",
+            "competences": "Mots-clés utilisés pour l’appariement : orientation, stage, recrutement, oral…",
+        }
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entreprise"].queryset = Entreprise.objects.filter(etablissement=etablissement)
+        self.fields["capacite"].min_value = 1
+
+
+class HonorabiliteForm(DsfrFormMixin, forms.ModelForm):
+    """Facts only: status, date, method, expiry. Never a document or a comment (RGPD art. 10)."""
+
+    class Meta:
+        model = Mentor
+        fields = ["honorabilite_statut", "honorabilite_date", "honorabilite_methode", "honorabilite_expiration"]
+        widgets = _date_widgets("honorabilite_date", "honorabilite_expiration")
+
+    def __init__(self, *args, academie=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if academie:
+            self.fields["honorabilite_methode"].choices = [
+                (MethodeHonorabilite.SERVICES_ACADEMIQUES, MethodeHonorabilite.SERVICES_ACADEMIQUES.label)
+            ]
+        else:
+            self.fields["honorabilite_methode"].choices = [("", "---------")] + [
+                c for c in MethodeHonorabilite.choices if c[0] != MethodeHonorabilite.SERVICES_ACADEMIQUES
+            ]
+
+    def clean(self):
+        donnees = super().clean()
+        statut = donnees.get("honorabilite_statut")
+        if statut in (StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE):
+            if not donnees.get("honorabilite_date"):
+                self.add_error("honorabilite_date", "Indiquez la date de la vérification.")
+            if not donnees.get("honorabilite_methode"):
+                self.add_error("honorabilite_methode", "Indiquez la modalité de vérification.")
+        if statut == StatutHonorabilite.VERIFIEE and not donnees.get("honorabilite_expiration"):
+            self.add_error("honorabilite_expiration", "Indiquez la fin de validité de la vérification.")
+        debut, fin = donnees.get("honorabilite_date"), donnees.get("honorabilite_expiration")
+        if debut and fin and fin < debut:
+            self.add_error("honorabilite_expiration", "La fin de validité précède la vérification.")
+        return donnees
+
+
+def mentors_aptes(etablissement):
+    """Mentors who may take one more student: valid honorabilité and a free place."""
+    mentors = Mentor.objects.filter(etablissement=etablissement).avec_occupation().select_related("entreprise")
+    return [m for m in mentors if services.raison_inapte(m) is None and m.places_restantes() > 0]
+
+
+class MentorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} — {obj.metier or 'métier non renseigné'} ({obj.entreprise or 'sans employeur'})"
+
+
+class BinomeForm(DsfrFormMixin, forms.Form):
+    """Create a binôme by hand; the service enforces the same rules as the list offered here."""
+
+    mentor = MentorChoiceField(
+        label="Mentor",
+        queryset=Mentor.objects.none(),
+        help_text="Seuls les mentors à l’honorabilité vérifiée et disposant d’une place sont proposés.",
+    )
+    eleve = forms.ModelChoiceField(label="Élève", queryset=Eleve.objects.none())
+    date_debut = forms.DateField(label="Début", widget=DateInput, required=False)
+    date_fin_prevue = forms.DateField(
+        label="Fin prévue", widget=DateInput, required=False, help_text="Au moins six mois après le début : conseillé."
+    )
+    objectifs = forms.CharField(label="Objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, dispositif, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dispositif = dispositif
+        etab = dispositif.etablissement
+        self.fields["mentor"].queryset = Mentor.objects.filter(
+            pk__in=[m.pk for m in mentors_aptes(etab)]
+        ).select_related("entreprise")
+        self.fields["eleve"].queryset = Eleve.objects.filter(etablissement=etab, date_sortie__isnull=True).exclude(
+            binomes__statut__in=STATUTS_VIVANTS
+        )
+
+    def clean(self):
+        donnees = super().clean()
+        mentor = donnees.get("mentor")
+        if mentor is not None:
+            raison = services.raison_inapte(mentor)
+            if raison:
+                self.add_error("mentor", raison)
+        verifier_dates(self, donnees)
+        return donnees
+
+
+def verifier_dates(form, donnees):
+    debut, fin = donnees.get("date_debut"), donnees.get("date_fin_prevue")
+    if debut and fin and fin <= debut:
+        form.add_error("date_fin_prevue", "La fin prévue doit suivre le début.")
+
+
+def moins_de_six_mois(debut: date | None, fin: date | None) -> bool:
+    if not (debut and fin):
+        return False
+    mois = (fin.year - debut.year) * 12 + fin.month - debut.month - (fin.day < debut.day)
+    return mois < 6
+
+
+class BinomeModifierForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Binome
+        fields = ["date_debut", "date_fin_prevue", "objectifs"]
+        widgets = _date_widgets("date_debut", "date_fin_prevue")
+        help_texts = {"date_fin_prevue": "Au moins six mois après le début : conseillé."}
+
+    def clean(self):
+        donnees = super().clean()
+        verifier_dates(self, donnees)
+        return donnees
+
+
+class RuptureForm(DsfrFormMixin, forms.Form):
+    submit_label = "Confirmer"
+    motif = forms.CharField(label="Motif", max_length=255, help_text="Une phrase factuelle.")
+    date = forms.DateField(label="Date", widget=DateInput)
+
+
+class FinForm(DsfrFormMixin, forms.Form):
+    submit_label = "Confirmer"
+    date = forms.DateField(label="Date de fin", widget=DateInput)
+
+
+class ReunionForm(DsfrFormMixin, forms.Form):
+    submit_label = "Créer la réunion"
+    date = forms.DateField(label="Date de la réunion", widget=DateInput)
+    participants = forms.CharField(
+        label="Participants", max_length=500, required=False, help_text="Noms et fonctions, séparés par des virgules."
+    )
+    rh_entreprises_invites = forms.BooleanField(label="Responsables RH des entreprises invités", required=False)
+
+
+class CalculForm(forms.Form):
+    eleves = forms.ModelMultipleChoiceField(
+        label="Élèves du groupe", queryset=Eleve.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    mentors = forms.ModelMultipleChoiceField(
+        label="Mentors du groupe",
+        queryset=Mentor.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les mentors sans honorabilité valide ou sans place libre sont écartés du calcul.",
+    )
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eleves"].queryset = Eleve.objects.filter(
+            etablissement=etablissement, date_sortie__isnull=True
+        ).exclude(binomes__statut__in=STATUTS_VIVANTS)
+        self.fields["mentors"].queryset = Mentor.objects.filter(etablissement=etablissement)
+        self.helper = DsfrFormHelper(self, submit_label="Calculer les propositions")
+
+
+class ChangerForm(DsfrFormMixin, forms.Form):
+    submit_label = "Apparier avec ce mentor"
+    mentor = MentorChoiceField(label="Autre mentor", queryset=Mentor.objects.none())
+
+    def __init__(self, *args, etablissement, exclure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        aptes = [m.pk for m in mentors_aptes(etablissement) if m.pk != exclure]
+        self.fields["mentor"].queryset = Mentor.objects.filter(pk__in=aptes).select_related("entreprise")
+
+    def clean_mentor(self):
+        mentor = self.cleaned_data["mentor"]
+        raison = services.raison_inapte(mentor)
+        if raison:
+            raise ValidationError(raison)
+        return mentor
+
+
+class ImportForm(DsfrFormMixin, forms.Form):
+    submit_label = "Lire le fichier"
+    fichier = forms.FileField(
+        label="Export SIECLE",
+        help_text=(
+            "ElevesSansAdresses.xml, l’archive zip qui le contient, ou un export CSV (séparateur point-virgule). "
+            f"{siecle.TAILLE_MAX // (1024 * 1024)} Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.zip,.csv,.txt"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        # The size is known from the upload handler before anything is read into memory.
+        if fichier.size > siecle.TAILLE_MAX:
+            raise ValidationError(
+                f"Le fichier dépasse la taille maximale ({siecle.TAILLE_MAX // (1024 * 1024)} Mo).", code="taille"
+            )
+        return fichier

@@ -1,0 +1,514 @@
+"""Pages for students, mentors, honorabilité and binômes (import and pairing: views_appariement)."""
+
+import csv
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from etablissements.models import Dispositif
+from etablissements.scoping import get_for_user, perimetre, peut_ecrire
+from mentorat import roles as R
+from mentorat.decorators import role_required
+from mentorat.journal import ActionJournal, journaliser
+from mentorat.roles import Role
+
+from . import services
+from .filters import BinomeFiltre, EleveFiltre, MentorFiltre
+from .forms import (
+    BinomeForm,
+    BinomeModifierForm,
+    EleveForm,
+    FinForm,
+    HonorabiliteForm,
+    MentorForm,
+    RuptureForm,
+    moins_de_six_mois,
+)
+from .models import (
+    Binome,
+    Eleve,
+    Mentor,
+    MethodeHonorabilite,
+    Recommandation,
+    StatutEleve,
+    StatutHonorabilite,
+)
+
+PAR_PAGE = 50
+LECTURE_ELEVES = R.LECTURE_PROGRAMME | {Role.PERSONNEL}
+PROPOSITION_ELEVES = R.GESTION_PROGRAMME | {Role.PERSONNEL}
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAR_PAGE).get_page(request.GET.get("page"))
+
+
+def _parametres_sans_page(request):
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
+    return parametres.urlencode()
+
+
+def _csv(request, nom_fichier, entetes, lignes):
+    """CSV for Excel in French: UTF-8 with BOM, semicolons. Logged: an export of personal data."""
+    journaliser(
+        request,
+        action=ActionJournal.EXPORT,
+        etablissement_id=request.etablissement.pk,
+        objet=f"Export {nom_fichier}",
+    )
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
+    reponse.write("\ufeff")
+    ecrivain = csv.writer(reponse, delimiter=";")
+    ecrivain.writerow(entetes)
+    ecrivain.writerows(lignes)
+    return reponse
+
+
+def dispositif_courant(etablissement):
+    """The LP's most recent dispositif, where new binômes and meetings go."""
+    return Dispositif.objects.filter(etablissement=etablissement).order_by("-annee").first()
+
+
+# --- Élèves ------------------------------------------------------------------------------------
+
+
+def _eleves(request):
+    qs = Eleve.objects.for_user(request.user).filter(etablissement=request.etablissement)
+    filtre = EleveFiltre(
+        request.GET or None,
+        queryset=qs.select_related("formation"),
+        request=request,
+        etablissement=request.etablissement,
+    )
+    return filtre
+
+
+@role_required(LECTURE_ELEVES)
+def eleves(request):
+    filtre = _eleves(request)
+    return render(
+        request,
+        "binomes/eleves.html",
+        {
+            "filtre": filtre,
+            "page": _page(request, filtre.qs),
+            "parametres": _parametres_sans_page(request),
+            "peut_proposer": bool(request.roles & PROPOSITION_ELEVES),
+            "peut_importer": bool(request.roles & R.GESTION_PROGRAMME),
+        },
+    )
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def eleves_export(request):
+    filtre = _eleves(request)
+    lignes = (
+        [
+            e.nom,
+            e.prenom,
+            e.get_sexe_display(),
+            e.date_naissance.strftime("%d/%m/%Y"),
+            e.ine,
+            e.classe,
+            e.formation or "",
+            e.get_statut_display(),
+            ", ".join(e.get_besoins_display()),
+            e.date_sortie.strftime("%d/%m/%Y") if e.date_sortie else "",
+        ]
+        for e in filtre.qs
+    )
+    entetes = ["Nom", "Prénom", "Sexe", "Date de naissance", "INE", "Classe", "Formation", "Statut", "Besoins"]
+    return _csv(request, "eleves.csv", [*entetes, "Date de sortie"], lignes)
+
+
+@role_required(PROPOSITION_ELEVES)
+def eleve_nouveau(request):
+    """The référent adds a student; other staff propose one, whom the référent confirms."""
+    gestion = bool(request.roles & R.GESTION_PROGRAMME)
+    form = EleveForm(request.POST or None, etablissement=request.etablissement)
+    if request.method == "POST" and form.is_valid():
+        eleve = form.save(commit=False)
+        eleve.etablissement = request.etablissement
+        if not gestion:
+            eleve.statut = StatutEleve.PROPOSE
+            eleve.propose_par = request.user
+        eleve.save()
+        messages.success(
+            request, "L’élève est enregistré." if gestion else "L’élève est proposé : le référent va le confirmer."
+        )
+        return redirect("binomes:eleve", pk=eleve.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Ajouter ou proposer un élève"})
+
+
+def eleve(request, pk):
+    eleve = get_for_user(Eleve.objects.select_related("formation", "propose_par"), request.user, pk=pk)
+    journaliser(
+        request,
+        action=ActionJournal.CONSULTATION,
+        etablissement_id=eleve.etablissement_id,
+        objet=f"Fiche de l’élève {eleve.prenom} {eleve.nom} (n° {eleve.pk})",
+    )
+    # Staff who only proposed the student do not follow the programme: no pairs shown to them.
+    lecteur = perimetre(request.user).roles_sur(eleve.etablissement_id) & R.LECTURE_PROGRAMME
+    binomes = eleve.binomes.select_related("mentor").order_by("-pk") if lecteur else []
+    return render(
+        request,
+        "binomes/eleve.html",
+        {
+            "eleve": eleve,
+            "binomes": binomes,
+            "peut_modifier": peut_ecrire(request.user, Eleve, eleve.etablissement_id),
+        },
+    )
+
+
+def eleve_modifier(request, pk):
+    eleve = get_for_user(Eleve, request.user, ecriture=True, pk=pk)
+    form = EleveForm(request.POST or None, instance=eleve, etablissement=eleve.etablissement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "La fiche de l’élève est enregistrée.")
+        return redirect("binomes:eleve", pk=eleve.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier la fiche de {eleve}"})
+
+
+def eleve_confirmer(request, pk):
+    eleve = get_for_user(Eleve, request.user, ecriture=True, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.eleve_confirmer(eleve=eleve)
+        messages.success(request, f"{eleve} est retenu pour le mentorat.")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("binomes:eleve", pk=eleve.pk)
+
+
+# --- Mentors -----------------------------------------------------------------------------------
+
+
+def _mentors(request):
+    qs = (
+        Mentor.objects.for_user(request.user)
+        .filter(etablissement=request.etablissement)
+        .select_related("entreprise")
+        .avec_occupation()
+        .order_by("nom", "prenom", "pk")
+    )
+    return MentorFiltre(request.GET or None, queryset=qs, request=request, etablissement=request.etablissement)
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def mentors(request):
+    filtre = _mentors(request)
+    return render(
+        request,
+        "binomes/mentors.html",
+        {
+            "filtre": filtre,
+            "page": _page(request, filtre.qs),
+            "parametres": _parametres_sans_page(request),
+            "aujourd_hui": timezone.localdate(),
+            # Flag verifications that end within the month, before they block pairing.
+            "bientot": timezone.localdate() + timedelta(days=30),
+            "peut_ajouter": bool(request.roles & R.SUIVI_PARTENAIRE),
+        },
+    )
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def mentors_export(request):
+    lignes = (
+        [
+            m.nom,
+            m.prenom,
+            m.email,
+            m.telephone,
+            m.entreprise or "",
+            m.metier,
+            m.secteur,
+            m.get_recommande_par_display(),
+            m.capacite,
+            m.places_occupees(),
+            m.get_honorabilite_statut_display(),
+            m.honorabilite_expiration.strftime("%d/%m/%Y") if m.honorabilite_expiration else "",
+        ]
+        for m in _mentors(request).qs
+    )
+    entetes = ["Nom", "Prénom", "Courriel", "Téléphone", "Employeur", "Métier", "Secteur", "Recommandé par"]
+    entetes += ["Capacité", "Élèves accompagnés", "Honorabilité", "Fin de validité"]
+    return _csv(request, "mentors.csv", entetes, lignes)
+
+
+@role_required(R.SUIVI_PARTENAIRE)
+def mentor_nouveau(request):
+    form = MentorForm(request.POST or None, etablissement=request.etablissement)
+    if request.method == "POST" and form.is_valid():
+        mentor = form.save(commit=False)
+        mentor.etablissement = request.etablissement
+        mentor.save()
+        messages.success(request, "Le mentor est enregistré.")
+        return redirect("binomes:mentor", pk=mentor.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Ajouter un mentor"})
+
+
+def mentor(request, pk):
+    mentor = get_for_user(
+        Mentor.objects.select_related("entreprise", "honorabilite_saisie_par").avec_occupation(), request.user, pk=pk
+    )
+    binomes = mentor.binomes.select_related("eleve").order_by("-pk")
+    return render(
+        request,
+        "binomes/mentor.html",
+        {
+            "mentor": mentor,
+            "binomes": binomes,
+            "raison_inapte": services.raison_inapte(mentor),
+            "peut_modifier": peut_ecrire(request.user, Mentor, mentor.etablissement_id),
+            "file_academique": mentor.recommande_par == Recommandation.AUCUNE,
+        },
+    )
+
+
+def mentor_modifier(request, pk):
+    mentor = get_for_user(Mentor, request.user, ecriture=True, pk=pk)
+    form = MentorForm(request.POST or None, instance=mentor, etablissement=mentor.etablissement)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "La fiche du mentor est enregistrée.")
+        return redirect("binomes:mentor", pk=mentor.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier la fiche de {mentor}"})
+
+
+def _enregistrer_honorabilite(request, mentor, *, academie):
+    form = HonorabiliteForm(request.POST or None, instance=mentor, academie=academie)
+    if request.method == "POST" and form.is_valid():
+        mentor = form.save(commit=False)
+        mentor.honorabilite_saisie_par = request.user
+        mentor.save()
+        messages.success(request, "La vérification d’honorabilité est enregistrée.")
+        return None
+    return form
+
+
+def mentor_honorabilite(request, pk):
+    """The LP side records an attestation of the association or the company."""
+    mentor = get_for_user(Mentor, request.user, ecriture=True, pk=pk)
+    if mentor.recommande_par == Recommandation.AUCUNE:
+        raise PermissionDenied("Ce mentor n’est recommandé par personne : sa vérification relève de l’académie.")
+    form = _enregistrer_honorabilite(request, mentor, academie=False)
+    if form is None:
+        return redirect("binomes:mentor", pk=mentor.pk)
+    return render(
+        request, "binomes/formulaire.html", {"form": form, "titre": f"Honorabilité de {mentor}", "honorabilite": True}
+    )
+
+
+def _mentors_academie(user):
+    return Mentor.objects.for_user(user, roles={Role.PILOTAGE}).filter(recommande_par=Recommandation.AUCUNE)
+
+
+def _pilotage_requis(user):
+    if not perimetre(user).etablissements({Role.PILOTAGE}):
+        raise PermissionDenied("Cette page est réservée au pilotage académique.")
+
+
+def honorabilite_file(request):
+    """The académie's queue: mentors recommended by nobody, waiting for a check. No student data."""
+    _pilotage_requis(request.user)
+    file = (
+        _mentors_academie(request.user)
+        .exclude(honorabilite_statut__in=[StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE])
+        .select_related("etablissement", "entreprise")
+        .order_by("etablissement__nom", "nom", "prenom")
+    )
+    return render(request, "binomes/honorabilite_file.html", {"page": _page(request, file), "parametres": ""})
+
+
+def honorabilite_saisir(request, pk):
+    # Scoped on the académie: anyone else finds nothing (404).
+    mentor = get_object_or_404(_mentors_academie(request.user).select_related("etablissement"), pk=pk)
+    if request.method == "GET" and not mentor.honorabilite_methode:
+        mentor.honorabilite_methode = MethodeHonorabilite.SERVICES_ACADEMIQUES
+    form = _enregistrer_honorabilite(request, mentor, academie=True)
+    if form is None:
+        return redirect("binomes:honorabilite_file")
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {"form": form, "titre": f"Honorabilité de {mentor} ({mentor.etablissement})", "honorabilite": True},
+    )
+
+
+# --- Binômes -----------------------------------------------------------------------------------
+
+
+def _binomes(request):
+    qs = (
+        Binome.objects.for_user(request.user)
+        .filter(dispositif__etablissement=request.etablissement)
+        .select_related("mentor__entreprise", "eleve__formation", "dispositif")
+        .order_by("eleve__nom", "eleve__prenom", "-pk")
+    )
+    return BinomeFiltre(request.GET or None, queryset=qs, request=request, etablissement=request.etablissement)
+
+
+@role_required(R.LECTURE_PROGRAMME | {Role.MENTOR})
+def binomes(request):
+    filtre = _binomes(request)
+    return render(
+        request,
+        "binomes/binomes.html",
+        {
+            "filtre": filtre,
+            "page": _page(request, filtre.qs),
+            "parametres": _parametres_sans_page(request),
+            "peut_gerer": bool(request.roles & R.GESTION_PROGRAMME),
+            "peut_lire_reunions": bool(request.roles & R.LECTURE_PROGRAMME),
+        },
+    )
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def binomes_export(request):
+    def jour(d):
+        return d.strftime("%d/%m/%Y") if d else ""
+
+    lignes = (
+        [
+            b.eleve.nom,
+            b.eleve.prenom,
+            b.eleve.classe,
+            b.mentor,
+            b.mentor.entreprise or "",
+            b.get_statut_display(),
+            jour(b.date_debut),
+            jour(b.date_fin_prevue),
+            jour(b.date_fin),
+            b.motif_fin,
+        ]
+        for b in _binomes(request).qs
+    )
+    entetes = ["Nom de l’élève", "Prénom de l’élève", "Classe", "Mentor", "Employeur", "Statut", "Début"]
+    return _csv(request, "binomes.csv", [*entetes, "Fin prévue", "Fin effective", "Motif de fin"], lignes)
+
+
+def _alerte_duree(request, debut, fin):
+    if moins_de_six_mois(debut, fin):
+        messages.warning(
+            request, "Attention : moins de six mois entre le début et la fin prévue (six mois conseillés)."
+        )
+
+
+@role_required(R.GESTION_PROGRAMME)
+def binome_nouveau(request):
+    dispositif = dispositif_courant(request.etablissement)
+    if dispositif is None:
+        return render(request, "binomes/sans_dispositif.html")
+    form = BinomeForm(request.POST or None, dispositif=dispositif)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            binome = services.binome_creer(
+                dispositif=dispositif,
+                mentor=d["mentor"],
+                eleve=d["eleve"],
+                date_debut=d["date_debut"],
+                date_fin_prevue=d["date_fin_prevue"],
+                objectifs=d["objectifs"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Le binôme est proposé.")
+            _alerte_duree(request, binome.date_debut, binome.date_fin_prevue)
+            return redirect("binomes:binome", pk=binome.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Nouveau binôme"})
+
+
+def binome(request, pk):
+    binome = get_for_user(
+        Binome.objects.select_related("mentor__entreprise", "eleve__formation", "fin_saisie_par"), request.user, pk=pk
+    )
+    peut_gerer = peut_ecrire(request.user, Binome, binome.eleve.etablissement_id)
+    historique = (
+        Binome.objects.filter(eleve=binome.eleve).exclude(pk=binome.pk).select_related("mentor").order_by("-pk")
+    )
+    return render(
+        request,
+        "binomes/binome.html",
+        {
+            "binome": binome,
+            "historique": historique,
+            "peut_gerer": peut_gerer,
+            "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
+            "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),
+        },
+    )
+
+
+def binome_modifier(request, pk):
+    binome = get_for_user(Binome, request.user, ecriture=True, pk=pk)
+    form = BinomeModifierForm(request.POST or None, instance=binome)
+    if request.method == "POST" and form.is_valid():
+        binome = form.save()
+        messages.success(request, "Le binôme est enregistré.")
+        _alerte_duree(request, binome.date_debut, binome.date_fin_prevue)
+        return redirect("binomes:binome", pk=binome.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier le binôme {binome}"})
+
+
+def _verbe_simple(request, pk, service, message):
+    # The object is fetched first, so outsiders get 404 whatever the method.
+    binome = get_for_user(Binome, request.user, ecriture=True, pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        service(binome=binome)
+        messages.success(request, message)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("binomes:binome", pk=binome.pk)
+
+
+def binome_activer(request, pk):
+    return _verbe_simple(request, pk, services.binome_activer, "Le binôme est actif.")
+
+
+def binome_suspendre(request, pk):
+    return _verbe_simple(request, pk, services.binome_suspendre, "Le binôme est suspendu.")
+
+
+def _verbe_de_fin(request, pk, *, rupture):
+    binome = get_for_user(Binome.objects.select_related("mentor", "eleve"), request.user, ecriture=True, pk=pk)
+    form_class = RuptureForm if rupture else FinForm
+    form = form_class(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if rupture:
+                services.binome_rompre(binome=binome, motif=d["motif"], le=d["date"], par=request.user)
+            else:
+                services.binome_terminer(binome=binome, le=d["date"], par=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Le binôme est rompu." if rupture else "Le binôme est terminé.")
+            return redirect("binomes:binome", pk=binome.pk)
+    titre = f"Rompre le binôme {binome}" if rupture else f"Terminer le binôme {binome}"
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": titre})
+
+
+def binome_terminer(request, pk):
+    return _verbe_de_fin(request, pk, rupture=False)
+
+
+def binome_rompre(request, pk):
+    return _verbe_de_fin(request, pk, rupture=True)
