@@ -26,6 +26,10 @@ MENU = [
     Entree("Mentors", "binomes:mentors", R.LECTURE_PROGRAMME, "/binomes/mentors/"),
     Entree("Binômes", "binomes:binomes", R.LECTURE_PROGRAMME | {Role.MENTOR}),
     Entree("Honorabilité", "binomes:honorabilite_file", frozenset({Role.PILOTAGE}), "/binomes/honorabilite/"),
+    Entree("Séances", "seances:liste", R.LECTURE_PROGRAMME | {Role.MENTOR}, "/seances/"),
+    Entree("Absences et entretiens", "seances:entretiens", R.VIE_SCOLAIRE, "/absences/"),
+    Entree("Suivi", "seances:reunions", R.LECTURE_PROGRAMME, "/suivi/"),
+    Entree("Alertes", "seances:alertes", R.LECTURE_PROGRAMME, "/alertes/"),
 ]
 
 

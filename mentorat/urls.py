@@ -22,6 +22,7 @@ urlpatterns = [
     path("etablissements/", include("etablissements.urls")),
     path("binomes/", include("binomes.urls")),
     path("bilans/", include("bilans.urls")),
+    path("", include("seances.urls")),
     path("sante/", vue_sante, name="sante"),
     path("journal-des-acces/", views.journal, name="journal"),
     path("admin/", admin.site.urls),

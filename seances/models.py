@@ -1,8 +1,13 @@
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 from binomes.models import Eleve, Mentor
-from etablissements.models import Dispositif
+from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet, perimetre
 from mentorat import roles as R
 from mentorat.roles import Role
@@ -53,6 +58,14 @@ class Seance(models.Model):
     type = models.CharField("type de séance", max_length=30, choices=TypeSeance.choices, default=TypeSeance.ENTRETIEN)
     statut = models.CharField("statut", max_length=20, choices=StatutSeance.choices, default=StatutSeance.PREVUE)
     compte_rendu = models.TextField("compte rendu", blank=True)
+    lieu_precision = models.CharField(
+        "précisions sur le lieu", max_length=200, blank=True, help_text="Salle, adresse de l’entreprise, lien…"
+    )
+    competences = models.TextField(
+        "compétences du référentiel travaillées",
+        blank=True,
+        help_text="Pour une co-intervention : les compétences du diplôme abordées.",
+    )
 
     objects = SeanceQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -65,6 +78,9 @@ class Seance(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("seances:detail", args=[self.pk])
 
 
 class Presence(models.TextChoices):
@@ -99,3 +115,241 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.eleve or self.mentor} — {self.get_presence_display()}"
+
+
+class DeclarationAbsence(models.Model):
+    """An absence announced before the séance, so the others do not come for nothing."""
+
+    participation = models.OneToOneField(Participation, on_delete=models.CASCADE, related_name="declaration_absence")
+    motif = models.CharField("motif", max_length=255, blank=True)
+    declaree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="déclarée par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    declaree_le = models.DateTimeField("déclarée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "déclaration d’absence"
+        verbose_name_plural = "déclarations d’absence"
+
+    def __str__(self):
+        return f"Absence prévue : {self.participation}"
+
+
+class EntretienAbsence(models.Model):
+    """The interview a student gets after an unexcused absence (the sheet's vigilance on absenteeism)."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="entretiens_absence")
+    eleve = models.ForeignKey(Eleve, verbose_name="élève", on_delete=models.CASCADE, related_name="entretiens_absence")
+    assigne_a = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="mené par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entretiens_absence",
+    )
+    echeance = models.DateField("à mener avant le")
+    fait = models.BooleanField("entretien mené", default=False)
+    fait_le = models.DateField("mené le", null=True, blank=True)
+    issue = models.CharField("issue de l’entretien", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "seance__dispositif__etablissement"
+    ROLES_LECTURE = R.VIE_SCOLAIRE
+    ROLES_ECRITURE = R.VIE_SCOLAIRE
+
+    class Meta:
+        verbose_name = "entretien avec l’élève"
+        verbose_name_plural = "entretiens avec l’élève"
+        ordering = ["fait", "echeance", "pk"]
+        constraints = [models.UniqueConstraint(fields=["seance", "eleve"], name="entretien_absence_unique")]
+
+    def __str__(self):
+        return f"Entretien avec {self.eleve} (absence du {self.seance.date:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("seances:entretien", args=[self.pk])
+
+
+class TypeNotification(models.TextChoices):
+    ABSENCE_ELEVE = "absence_eleve", "Absence prévue d’un élève"
+    ABSENCE_MENTOR = "absence_mentor", "Absence prévue d’un mentor"
+
+
+class StatutNotification(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    ENVOYEE = "envoyee", "Envoyée"
+
+
+class Notification(models.Model):
+    """Outbox row, written in the same transaction as the fact it announces.
+
+    A broker outage cannot lose it (a beat job relays what is pending) and the unique
+    key per fact and recipient, with the row lock taken when sending, stops doubles.
+    """
+
+    type = models.CharField("type", max_length=30, choices=TypeNotification.choices)
+    cle = models.CharField("clé du fait", max_length=100)
+    destinataire = models.EmailField("destinataire")
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="notifications")
+    donnees = models.JSONField("données", default=dict, blank=True)
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutNotification.choices, default=StatutNotification.EN_ATTENTE
+    )
+    tentatives = models.PositiveSmallIntegerField("tentatives", default=0)
+    creee_le = models.DateTimeField("créée le", default=timezone.now)
+    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["creee_le", "pk"]
+        constraints = [models.UniqueConstraint(fields=["cle", "destinataire"], name="notification_unique")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} → {self.destinataire}"
+
+
+class TypeAlerte(models.TextChoices):
+    BINOME_SANS_SEANCE = "binome_sans_seance", "Binôme sans séance depuis plus d’un mois"
+    ABSENCES_ELEVE = "absences_eleve", "Élève absent sans excuse à plusieurs reprises"
+    ABSENCES_MENTOR = "absences_mentor", "Mentor absent à des séances"
+    HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
+    JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
+
+
+class Alerte(models.Model):
+    """One fact for one recipient: shown in the app at once, emailed in the next daily digest."""
+
+    type = models.CharField("type", max_length=30, choices=TypeAlerte.choices)
+    cle = models.CharField("clé du fait", max_length=100)
+    destinataire = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alertes")
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="alertes")
+    message = models.CharField("message", max_length=300)
+    lien = models.CharField("lien", max_length=200, blank=True)
+    creee_le = models.DateTimeField("créée le", default=timezone.now)
+    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "alerte"
+        ordering = ["-creee_le", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["cle", "destinataire"], name="alerte_unique")]
+
+    def __str__(self):
+        return self.message
+
+
+def nouveau_jeton():
+    return secrets.token_urlsafe(32)
+
+
+class JetonCalendrier(models.Model):
+    """The secret in a mentor's calendar feed URL; resetting it cuts off old subscriptions."""
+
+    mentor = models.OneToOneField(Mentor, on_delete=models.CASCADE, related_name="jeton_calendrier")
+    jeton = models.CharField("jeton", max_length=64, unique=True, default=nouveau_jeton)
+
+    class Meta:
+        verbose_name = "jeton de calendrier"
+        verbose_name_plural = "jetons de calendrier"
+
+    def __str__(self):
+        return f"Calendrier de {self.mentor}"
+
+
+class TypeReunion(models.TextChoices):
+    SUIVI = "suivi", "Réunion de suivi"
+    COMITE_PILOTAGE = "comite_pilotage", "Comité de pilotage"
+    COMITE_SUIVI = "comite_suivi", "Comité de suivi"
+
+
+class ReunionSuivi(models.Model):
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="reunions")
+    type = models.CharField("type", max_length=20, choices=TypeReunion.choices, default=TypeReunion.SUIVI)
+    date = models.DateField("date")
+    partenaire = models.ForeignKey(
+        Partenaire,
+        verbose_name="partenaire présent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reunions",
+    )
+    participants = models.TextField("participants", help_text="LP, association, autres partenaires : un par ligne.")
+    points = models.TextField("points abordés", blank=True)
+    decisions = models.TextField("décisions", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta:
+        verbose_name = "réunion de suivi"
+        verbose_name_plural = "réunions de suivi"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("seances:reunion", args=[self.pk])
+
+
+class ActionSuivi(models.Model):
+    reunion = models.ForeignKey(ReunionSuivi, on_delete=models.CASCADE, related_name="actions")
+    libelle = models.CharField("action", max_length=300)
+    responsable = models.CharField("responsable", max_length=200)
+    echeance = models.DateField("échéance", null=True, blank=True)
+    faite = models.BooleanField("faite", default=False)
+
+    class Meta:
+        verbose_name = "action de suivi"
+        verbose_name_plural = "actions de suivi"
+        ordering = ["faite", "echeance", "pk"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class TypeEvenement(models.TextChoices):
+    PRESENTATION = "presentation", "Réunion interne de présentation"
+    LANCEMENT = "lancement", "Évènement de lancement"
+    FIN_ANNEE = "fin_annee", "Réunion de fin d’année"
+    CEREMONIE = "ceremonie", "Cérémonie de fin d’année"
+
+
+class Evenement(models.Model):
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="evenements")
+    type = models.CharField("type", max_length=20, choices=TypeEvenement.choices)
+    date = models.DateField("date")
+    heure = models.TimeField("heure", null=True, blank=True)
+    lieu = models.CharField("lieu", max_length=200, blank=True)
+    description = models.TextField("description", blank=True)
+    entreprises_invitees = models.ManyToManyField(
+        Entreprise, verbose_name="entreprises du réseau invitées", blank=True, related_name="evenements"
+    )
+    autres_entreprises_invitees = models.TextField(
+        "autres entreprises invitées",
+        blank=True,
+        help_text="Entreprises qui ne participent pas encore au mentorat : une par ligne.",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta:
+        verbose_name = "évènement"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self):
+        return reverse("seances:evenement", args=[self.pk])

@@ -13,6 +13,7 @@ from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from etablissements.tests.factories import AffectationFactory
 from mentorat.roles import Role
+from seances.tests import factories as seances_f
 from tests.urls_inventaire import motifs
 
 
@@ -104,10 +105,23 @@ OBJETS_DU_LP_A = {
     "binomes:proposition_rejeter": lambda cast: {
         "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
     },
+    "seances:detail": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:modifier": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:declarer_absence": lambda cast: {
+        "pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a, prevue=True).pk
+    },
+    "seances:entretien": lambda cast: {
+        "pk": seances_f.EntretienAbsenceFactory(seance__dispositif=cast.dispositif_a).pk
+    },
+    "seances:reunion": lambda cast: {"pk": seances_f.ReunionSuiviFactory(dispositif=cast.dispositif_a).pk},
+    "seances:evenement": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
+    "seances:calendrier_reinitialiser": lambda cast: {
+        "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
+    },
 }
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).
-SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre"}
+SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre", "seances:calendrier_ics"}
 
 
 def _urls_a_arguments():

@@ -18,6 +18,7 @@ PUBLIQUES = {
     "donnees_personnelles",
     "sante",
     "bilans:repondre",
+    "seances:calendrier_ics",
 }
 
 PROTEGEES = {
@@ -97,6 +98,22 @@ PROTEGEES = {
     "binomes:proposition_accepter",
     "binomes:proposition_changer",
     "binomes:proposition_rejeter",
+    "seances:liste",
+    "seances:nouvelle",
+    "seances:detail",
+    "seances:modifier",
+    "seances:declarer_absence",
+    "seances:entretiens",
+    "seances:entretien",
+    "seances:alertes",
+    "seances:reunions",
+    "seances:reunion_nouvelle",
+    "seances:reunion",
+    "seances:evenements",
+    "seances:evenement_nouveau",
+    "seances:evenement",
+    "seances:calendrier",
+    "seances:calendrier_reinitialiser",
 }
 
 

@@ -30,6 +30,7 @@ from etablissements.models import (
 )
 from mentorat.models import User
 from mentorat.roles import Role
+from seances import demo as seances_demo
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
 
 LYCEES = [
@@ -220,6 +221,7 @@ class Command(BaseCommand):
         self._comptes(lps, partenaire, academie)
         etablissements_demo.charger(stdout=self.stdout)
         binomes_demo.charger(stdout=self.stdout)
+        seances_demo.charger(stdout=self.stdout)
         self._afficher_comptes()
 
     def _seances(self, dispositif, binome, debut, aujourd_hui):

@@ -1,0 +1,244 @@
+"""Periodic alerts: facts computed from the data, stored once per fact and recipient, sent as a daily digest.
+
+Each fact carries a key that changes when the fact does (the date of the last séance,
+the number of absences…), so running the jobs again on the same data adds nothing,
+and a new fact is told once.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
+from etablissements.frise import jalons_en_retard
+from etablissements.models import Affectation, Convention, Jalon, annee_scolaire_courante
+from mentorat.models import User
+from mentorat.roles import Role
+
+from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
+from .services import envoyer_courriel, lien
+
+# The sheet asks for at least one séance a month.
+DELAI_SANS_SEANCE = timedelta(days=30)
+SEUIL_ABSENCES_ELEVE = 2
+PREAVIS_HONORABILITE = timedelta(days=30)
+
+
+@dataclass
+class Fait:
+    type: str
+    cle: str
+    etablissement_id: int
+    message: str
+    lien: str
+    destinataires: set[int] = field(default_factory=set)
+
+
+class Destinataires:
+    """Who hears about an LP's facts, by role; computed in a few queries for all LPs."""
+
+    def __init__(self):
+        self.par_role: dict[tuple[int, str], set[int]] = defaultdict(set)
+        for user_id, role, etablissement_id in Affectation.objects.filter(
+            role__in=[Role.REFERENT, Role.CPE], user__is_active=True
+        ).values_list("user_id", "role", "etablissement_id"):
+            self.par_role[(etablissement_id, role)].add(user_id)
+        coordonnateurs = defaultdict(set)
+        for user_id, partenaire_id in Affectation.objects.filter(
+            role=Role.COORDONNATEUR, user__is_active=True
+        ).values_list("user_id", "partenaire_id"):
+            coordonnateurs[partenaire_id].add(user_id)
+        for etablissement_id, partenaire_id in Convention.objects.values_list(
+            "dispositif__etablissement_id", "partenaire_id"
+        ):
+            self.par_role[(etablissement_id, Role.COORDONNATEUR)] |= coordonnateurs[partenaire_id]
+
+    def __call__(self, etablissement_id, *roles) -> set[int]:
+        return set().union(*(self.par_role[(etablissement_id, role)] for role in roles))
+
+
+def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> list[Fait]:
+    """Active binômes whose last held séance (or start, if none) is more than a month old."""
+    derniere = (
+        Seance.objects.filter(statut=StatutSeance.TENUE, participations__eleve=OuterRef("eleve"))
+        .filter(participations__mentor=OuterRef("mentor"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    binomes = (
+        Binome.objects.filter(statut=StatutBinome.ACTIF)
+        .annotate(derniere_seance=Subquery(derniere))
+        .select_related("mentor", "eleve", "dispositif")
+    )
+    faits = []
+    for binome in binomes:
+        reference = binome.derniere_seance or binome.date_debut
+        if reference is None or jour - reference <= DELAI_SANS_SEANCE:
+            continue
+        etab = binome.dispositif.etablissement_id
+        depuis = "aucune séance tenue depuis son début" if not binome.derniere_seance else "aucune séance tenue depuis"
+        faits.append(
+            Fait(
+                TypeAlerte.BINOME_SANS_SEANCE,
+                f"binome_sans_seance:{binome.pk}:{reference.isoformat()}",
+                etab,
+                f"Binôme {binome.mentor} – {binome.eleve} : {depuis} le {reference:%d/%m/%Y}.",
+                reverse("seances:liste"),
+                qui(etab, Role.REFERENT, Role.COORDONNATEUR),
+            )
+        )
+    return faits
+
+
+def alertes_absences_eleves(jour: date, qui: Destinataires) -> list[Fait]:
+    """Students with at least two unexcused absences this school year."""
+    lignes = (
+        Participation.objects.filter(
+            eleve__isnull=False,
+            presence=Presence.ABSENT_NON_EXCUSE,
+            seance__dispositif__annee=annee_scolaire_courante(jour),
+        )
+        .values("eleve", "eleve__prenom", "eleve__nom", "eleve__etablissement")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=SEUIL_ABSENCES_ELEVE)
+        .order_by("eleve")
+    )
+    return [
+        Fait(
+            TypeAlerte.ABSENCES_ELEVE,
+            f"absences_eleve:{ligne['eleve']}:{ligne['n']}",
+            ligne["eleve__etablissement"],
+            f"{ligne['eleve__prenom']} {ligne['eleve__nom']} : {ligne['n']} absences non excusées cette année.",
+            reverse("seances:entretiens"),
+            qui(ligne["eleve__etablissement"], Role.REFERENT, Role.CPE),
+        )
+        for ligne in lignes
+    ]
+
+
+def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
+    """Mentors who missed séances without notice this school year."""
+    lignes = (
+        Participation.objects.filter(
+            mentor__isnull=False,
+            presence=Presence.ABSENT_NON_EXCUSE,
+            seance__dispositif__annee=annee_scolaire_courante(jour),
+        )
+        .values("mentor", "mentor__prenom", "mentor__nom", "mentor__etablissement")
+        .annotate(n=Count("pk"))
+        .order_by("mentor")
+    )
+    return [
+        Fait(
+            TypeAlerte.ABSENCES_MENTOR,
+            f"absences_mentor:{ligne['mentor']}:{ligne['n']}",
+            ligne["mentor__etablissement"],
+            f"Le mentor {ligne['mentor__prenom']} {ligne['mentor__nom']} "
+            f"a manqué {ligne['n']} séance(s) sans prévenir.",
+            reverse("seances:liste"),
+            qui(ligne["mentor__etablissement"], Role.REFERENT, Role.COORDONNATEUR),
+        )
+        for ligne in lignes
+    ]
+
+
+def alertes_honorabilite(jour: date, qui: Destinataires) -> list[Fait]:
+    """Verified honorabilités that expire within 30 days: renew before the mentor must stop."""
+    mentors = Mentor.objects.filter(
+        honorabilite_statut=StatutHonorabilite.VERIFIEE,
+        honorabilite_expiration__gte=jour,
+        honorabilite_expiration__lte=jour + PREAVIS_HONORABILITE,
+    ).order_by("pk")
+    return [
+        Fait(
+            TypeAlerte.HONORABILITE,
+            f"honorabilite:{mentor.pk}:{mentor.honorabilite_expiration.isoformat()}",
+            mentor.etablissement_id,
+            f"L’honorabilité de {mentor} expire le {mentor.honorabilite_expiration:%d/%m/%Y}.",
+            reverse("seances:liste"),
+            qui(mentor.etablissement_id, Role.REFERENT, Role.COORDONNATEUR),
+        )
+        for mentor in mentors
+    ]
+
+
+def alertes_jalons_en_retard(jour: date, qui: Destinataires) -> list[Fait]:
+    """Milestones of the current dispositifs whose recommended period is over and that are not done."""
+    jalons = Jalon.objects.filter(dispositif__annee=annee_scolaire_courante(jour))
+    return [
+        Fait(
+            TypeAlerte.JALON_EN_RETARD,
+            f"jalon_en_retard:{jalon.pk}",
+            jalon.dispositif.etablissement_id,
+            f"Étape en retard : {jalon} (période recommandée : {jalon.periode.lower()}, "
+            f"jusqu’au {jalon.fin:%d/%m/%Y}).",
+            reverse("etablissements:frise", args=[jalon.dispositif_id]),
+            qui(jalon.dispositif.etablissement_id, Role.REFERENT),
+        )
+        for jalon in jalons_en_retard(jalons, jour)
+    ]
+
+
+CALCULS = [
+    alertes_binomes_sans_seance,
+    alertes_absences_eleves,
+    alertes_absences_mentors,
+    alertes_honorabilite,
+    alertes_jalons_en_retard,
+]
+
+
+def alertes_calculer(*, jour: date | None = None) -> list[Alerte]:
+    """Store every current fact once per recipient; returns the alerts created by this run."""
+    jour = jour or timezone.localdate()
+    qui = Destinataires()
+    nouvelles = []
+    for calcul in CALCULS:
+        for fait in calcul(jour, qui):
+            for user_id in sorted(fait.destinataires):
+                alerte, creee = Alerte.objects.get_or_create(
+                    cle=fait.cle,
+                    destinataire_id=user_id,
+                    defaults={
+                        "type": fait.type,
+                        "etablissement_id": fait.etablissement_id,
+                        "message": fait.message,
+                        "lien": fait.lien,
+                    },
+                )
+                if creee:
+                    nouvelles.append(alerte)
+    return nouvelles
+
+
+def alertes_envoyer_resumes() -> int:
+    """One digest email per recipient of the alerts not emailed yet; returns the emails sent.
+
+    The recipient's pending alerts are locked and marked in the transaction that sends
+    the email: a second run, even concurrent, finds nothing left to send.
+    """
+    envoyes = 0
+    user_ids = Alerte.objects.filter(envoyee_le__isnull=True).values_list("destinataire", flat=True).distinct()
+    for user in User.objects.filter(pk__in=list(user_ids), is_active=True).order_by("pk"):
+        with transaction.atomic():
+            alertes = list(
+                Alerte.objects.select_for_update(skip_locked=True)
+                .filter(destinataire=user, envoyee_le__isnull=True)
+                .order_by("type", "pk")
+            )
+            if not alertes:
+                continue
+            envoyer_courriel(
+                destinataires=[user.email],
+                sujet=f"{len(alertes)} alerte(s) du mentorat",
+                gabarit="alertes",
+                contexte={"user": user, "alertes": alertes, "lien": lien(reverse("seances:alertes"))},
+            )
+            Alerte.objects.filter(pk__in=[a.pk for a in alertes]).update(envoyee_le=timezone.now())
+            envoyes += 1
+    return envoyes

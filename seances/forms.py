@@ -1,0 +1,248 @@
+import django_filters
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+from etablissements.models import Entreprise, Etablissement
+from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, TimeInput
+from mentorat.forms import DsfrFormMixin
+
+from .models import (
+    ActionSuivi,
+    EntretienAbsence,
+    Evenement,
+    Presence,
+    ReunionSuivi,
+    Seance,
+    StatutSeance,
+    TypeSeance,
+)
+
+NON_CONCERNE = ""
+
+
+class SeanceForm(forms.ModelForm):
+    class Meta:
+        model = Seance
+        fields = [
+            "type",
+            "date",
+            "heure",
+            "duree",
+            "lieu",
+            "lieu_precision",
+            "statut",
+            "competences",
+            "compte_rendu",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "heure": TimeInput(),
+            "competences": forms.Textarea(attrs={"rows": 2}),
+            "compte_rendu": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"compte_rendu": "Quelques lignes : ce qui a été travaillé, la suite prévue."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = DsfrFormHelper(self, submit_label=None)
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "La séance",
+                "type",
+                "date",
+                "heure",
+                "duree",
+                "lieu",
+                "lieu_precision",
+                InlineRadios("statut"),
+                "competences",
+                "compte_rendu",
+            )
+        )
+        self.fields["statut"].widget = forms.RadioSelect(choices=StatutSeance.choices)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("type") == TypeSeance.CO_INTERVENTION and not donnees.get("competences"):
+            self.add_error("competences", "Indiquez les compétences du référentiel travaillées en co-intervention.")
+        return donnees
+
+
+class ParticipantForm(forms.Form):
+    """One row of the attendance grid: a student or a mentor of the LP, and their presence."""
+
+    personne = forms.CharField(widget=forms.HiddenInput)
+    presence = forms.ChoiceField(
+        label="Présence",
+        required=False,
+        choices=[(NON_CONCERNE, "Non concerné")] + list(Presence.choices),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, personnes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personnes = personnes or {}
+        cle = self.initial.get("personne") or self.data.get(self.add_prefix("personne"))
+        personne = self.personnes.get(cle)
+        if personne is not None:
+            self.fields["presence"].label = personne.libelle
+
+    def clean_personne(self):
+        cle = self.cleaned_data["personne"]
+        if cle not in self.personnes:
+            raise forms.ValidationError("Participant inconnu pour cet établissement.")
+        return cle
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    def __init__(self, *args, personnes=None, **kwargs):
+        self.personnes = personnes or {}
+        super().__init__(*args, **kwargs)
+        self.helper = DsfrFormHelper(submit_label=None)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Field("personne"), InlineRadios("presence"))
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "personnes": self.personnes}
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=0)
+
+
+class ChoixDispositifForm(forms.Form):
+    """Which LP the coordinator logs a séance for (they may serve several)."""
+
+    dispositif = forms.ModelChoiceField(label="Établissement et année", queryset=None, empty_label=None)
+
+    def __init__(self, *args, dispositifs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dispositif"].queryset = dispositifs
+        self.helper = DsfrFormHelper(self, submit_label="Choisir")
+        self.helper.form_method = "get"
+
+
+class DeclarationAbsenceForm(DsfrFormMixin, forms.Form):
+    submit_label = "Déclarer l’absence"
+
+    participation = forms.ChoiceField(label="Qui sera absent ?")
+    motif = forms.CharField(
+        label="Motif", max_length=255, required=False, help_text="Facultatif : pas de détail médical ni familial."
+    )
+
+    def __init__(self, *args, participations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participations = {str(p.pk): p for p in participations}
+        self.fields["participation"].choices = [("", "Choisissez")] + [
+            (str(p.pk), str(p.eleve or p.mentor) + (" (mentor)" if p.mentor_id else "")) for p in participations
+        ]
+
+    def clean_participation(self):
+        return self.participations[self.cleaned_data["participation"]]
+
+
+class EntretienAbsenceForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = EntretienAbsence
+        fields = ["assigne_a", "echeance", "fait", "fait_le", "issue"]
+        widgets = {"echeance": DateInput(), "fait_le": DateInput()}
+
+    def __init__(self, *args, responsables, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigne_a"].queryset = responsables
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("fait") and not donnees.get("issue"):
+            self.add_error("issue", "Indiquez en quelques mots l’issue de l’entretien.")
+        return donnees
+
+
+class ReunionSuiviForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReunionSuivi
+        fields = ["type", "date", "partenaire", "participants", "points", "decisions"]
+        widgets = {
+            "date": DateInput(),
+            "participants": forms.Textarea(attrs={"rows": 3}),
+            "points": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, partenaires, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaire"].queryset = partenaires
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+
+class ActionSuiviForm(forms.ModelForm):
+    class Meta:
+        model = ActionSuivi
+        fields = ["libelle", "responsable", "echeance", "faite"]
+        widgets = {"echeance": DateInput()}
+
+
+class BaseActionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = DsfrFormHelper(submit_label=None)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+ActionSuiviFormSet = forms.inlineformset_factory(
+    ReunionSuivi, ActionSuivi, form=ActionSuiviForm, formset=BaseActionFormSet, extra=2, can_delete=True
+)
+
+
+class EvenementForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = Evenement
+        fields = [
+            "type",
+            "date",
+            "heure",
+            "lieu",
+            "description",
+            "entreprises_invitees",
+            "autres_entreprises_invitees",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "heure": TimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "entreprises_invitees": forms.CheckboxSelectMultiple,
+            "autres_entreprises_invitees": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, etablissement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entreprises_invitees"].queryset = Entreprise.objects.filter(etablissement=etablissement)
+
+
+class SeanceFiltre(django_filters.FilterSet):
+    etablissement = django_filters.ModelChoiceFilter(
+        label="Établissement", field_name="dispositif__etablissement", queryset=Etablissement.objects.none()
+    )
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutSeance.choices, empty_label="Tous")
+    type = django_filters.ChoiceFilter(label="Type", choices=TypeSeance.choices, empty_label="Tous")
+    depuis = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="Depuis le", widget=DateInput)
+
+    class Meta:
+        model = Seance
+        fields = ["etablissement", "statut", "type", "depuis"]
+
+    def __init__(self, *args, etablissements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["etablissement"].queryset = etablissements
+
+    @property
+    def form(self):
+        form = super().form
+        if not hasattr(form, "helper"):
+            form.helper = DsfrFormHelper(form, submit_label="Filtrer")
+            form.helper.form_method = "get"
+        return form

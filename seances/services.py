@@ -1,0 +1,271 @@
+"""Writes of the seances app: séances with attendance, absences, interviews, notifications, calendar tokens."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from binomes.models import Mentor
+from mentorat.models import User
+from mentorat.roles import Role
+from mentorat.tasks import apres_commit
+
+from .models import (
+    DeclarationAbsence,
+    EntretienAbsence,
+    JetonCalendrier,
+    Notification,
+    Participation,
+    Presence,
+    StatutNotification,
+    StatutSeance,
+    TypeNotification,
+    nouveau_jeton,
+)
+
+logger = logging.getLogger(__name__)
+
+DELAI_ENTRETIEN = timedelta(days=7)
+
+
+def lien(chemin: str) -> str:
+    """Absolute URL for emails, which are built outside any request."""
+    return settings.SITE_URL + chemin
+
+
+def envoyer_courriel(*, destinataires: list[str], sujet: str, gabarit: str, contexte: dict) -> int:
+    """One French email, plain text and HTML, from templates seances/emails/<gabarit>.{txt,html}."""
+    message = EmailMultiAlternatives(
+        subject=settings.EMAIL_SUBJECT_PREFIX + sujet,
+        body=render_to_string(f"seances/emails/{gabarit}.txt", contexte),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=destinataires,
+    )
+    message.attach_alternative(render_to_string(f"seances/emails/{gabarit}.html", contexte), "text/html")
+    return message.send()
+
+
+# --- Séances ----------------------------------------------------------------------------
+
+
+def responsable_entretien(etablissement_id):
+    """Who holds absence interviews by default: a CPE of the LP, else its référent."""
+    for role in (Role.CPE, Role.REFERENT):
+        user = (
+            User.objects.filter(
+                affectations__role=role, affectations__etablissement_id=etablissement_id, is_active=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        if user:
+            return user
+    return None
+
+
+@transaction.atomic
+def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
+    """Save a séance and its expected participants with their attendance, in one transaction.
+
+    `participants` lists (Eleve or Mentor, presence). Participants not listed are removed.
+    A mentor whose honorabilité is not valid on the séance's date cannot be scheduled.
+    Each unexcused student absence at a held séance opens an interview with the student.
+    """
+    refuses = [
+        str(p) for p, _presence in participants if isinstance(p, Mentor) and not p.honorabilite_valide(seance.date)
+    ]
+    if refuses:
+        raise ValidationError(
+            "Honorabilité non vérifiée ou expirée à la date de la séance : "
+            + ", ".join(refuses)
+            + ". Ce mentor ne peut pas intervenir auprès des élèves."
+        )
+    seance.full_clean()
+    seance.save()
+    gardees = []
+    for personne, presence in participants:
+        champ = "mentor" if isinstance(personne, Mentor) else "eleve"
+        participation, _ = Participation.objects.update_or_create(
+            seance=seance, **{champ: personne}, defaults={"presence": presence}
+        )
+        gardees.append(participation.pk)
+    seance.participations.exclude(pk__in=gardees).delete()
+    absents = []
+    if seance.statut == StatutSeance.TENUE:
+        absents = [
+            p for p, presence in participants if not isinstance(p, Mentor) and presence == Presence.ABSENT_NON_EXCUSE
+        ]
+        responsable = responsable_entretien(seance.dispositif.etablissement_id) if absents else None
+        for eleve in absents:
+            EntretienAbsence.objects.get_or_create(
+                seance=seance,
+                eleve=eleve,
+                defaults={"assigne_a": responsable, "echeance": timezone.localdate() + DELAI_ENTRETIEN},
+            )
+    # An attendance corrected afterwards withdraws the interview, unless it was already held.
+    seance.entretiens_absence.filter(fait=False).exclude(eleve__in=absents).delete()
+    return seance
+
+
+@transaction.atomic
+def entretien_enregistrer(*, entretien):
+    if entretien.fait and not entretien.fait_le:
+        entretien.fait_le = timezone.localdate()
+    entretien.save()
+    return entretien
+
+
+# --- Absences declared in advance --------------------------------------------------------
+
+
+def _emails_referents(etablissement_id) -> list[str]:
+    return sorted(
+        User.objects.filter(
+            affectations__role=Role.REFERENT, affectations__etablissement_id=etablissement_id, is_active=True
+        ).values_list("email", flat=True)
+    )
+
+
+@transaction.atomic
+def absence_declarer(*, participation, motif: str, auteur):
+    """Record an absence announced before the séance and queue the emails it triggers.
+
+    A student's absence is told to the séance's mentors; a mentor's absence to the LP's
+    référents (who warn the student). The outbox rows are written in this transaction;
+    the sending task is published after commit, tolerating a dead broker.
+    """
+    seance = participation.seance
+    if seance.statut != StatutSeance.PREVUE:
+        raise ValidationError("Une absence ne peut être déclarée à l’avance que pour une séance prévue.")
+    if hasattr(participation, "declaration_absence"):
+        raise ValidationError("Cette absence est déjà déclarée.")
+    declaration = DeclarationAbsence.objects.create(participation=participation, motif=motif, declaree_par=auteur)
+    participation.presence = Presence.ABSENT_EXCUSE
+    participation.save(update_fields=["presence"])
+    if participation.eleve_id:
+        type_ = TypeNotification.ABSENCE_ELEVE
+        destinataires = sorted(
+            {
+                p.mentor.email
+                for p in seance.participations.filter(mentor__isnull=False).select_related("mentor")
+                if p.mentor.email
+            }
+        )
+    else:
+        type_ = TypeNotification.ABSENCE_MENTOR
+        destinataires = _emails_referents(seance.dispositif.etablissement_id)
+    ids = [
+        Notification.objects.create(
+            type=type_,
+            cle=f"absence:{declaration.pk}",
+            destinataire=email,
+            seance=seance,
+            donnees={"participation": participation.pk, "declaration": declaration.pk},
+        ).pk
+        for email in destinataires
+    ]
+    if ids:
+        from .tasks import envoyer_notifications
+
+        apres_commit(envoyer_notifications, ids)
+    return declaration
+
+
+def _envoyer_notification(notification) -> None:
+    participation = (
+        Participation.objects.select_related("eleve", "mentor", "seance", "declaration_absence")
+        .filter(pk=notification.donnees.get("participation"))
+        .first()
+    )
+    seance = notification.seance
+    personne = participation.eleve or participation.mentor if participation else None
+    contexte = {
+        "seance": seance,
+        "personne": personne,
+        "mentor_absent": notification.type == TypeNotification.ABSENCE_MENTOR,
+        "motif": getattr(getattr(participation, "declaration_absence", None), "motif", ""),
+        "lien": lien(seance.get_absolute_url()),
+    }
+    sujet = f"Absence prévue à la séance du {seance.date:%d/%m/%Y}"
+    envoyer_courriel(destinataires=[notification.destinataire], sujet=sujet, gabarit="absence", contexte=contexte)
+
+
+def notifications_envoyer(*, ids=None) -> int:
+    """Send pending notifications (those of `ids`, or all); returns how many were sent.
+
+    Each row is locked and marked sent in the transaction that sends its email, so two
+    runs at once, or a task run twice, send it once.
+    """
+    en_attente = Notification.objects.filter(statut=StatutNotification.EN_ATTENTE)
+    if ids is not None:
+        en_attente = en_attente.filter(pk__in=ids)
+    envoyees = 0
+    for pk in list(en_attente.values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                notification = (
+                    Notification.objects.select_for_update(skip_locked=True)
+                    .select_related("seance")
+                    .filter(pk=pk, statut=StatutNotification.EN_ATTENTE)
+                    .first()
+                )
+                if notification is None:
+                    continue
+                _envoyer_notification(notification)
+                notification.statut = StatutNotification.ENVOYEE
+                notification.envoyee_le = timezone.now()
+                notification.tentatives += 1
+                notification.save(update_fields=["statut", "envoyee_le", "tentatives"])
+                envoyees += 1
+        except OSError:
+            logger.exception("Échec d’envoi de la notification %s ; nouvel essai au prochain relais.", pk)
+            Notification.objects.filter(pk=pk).update(tentatives=F("tentatives") + 1)
+    return envoyees
+
+
+# --- Réunions de suivi and évènements ---------------------------------------------------------
+
+
+@transaction.atomic
+def reunion_enregistrer(*, reunion, actions):
+    """Save a meeting with its follow-up actions (a validated inline formset) together."""
+    reunion.save()
+    actions.instance = reunion
+    actions.save()
+    return reunion
+
+
+@transaction.atomic
+def evenement_enregistrer(*, evenement, form):
+    """Save an event and its invited companies (the form's many-to-many) together."""
+    evenement.save()
+    form.save_m2m()
+    return evenement
+
+
+# --- Calendar -----------------------------------------------------------------------------
+
+
+def jeton_calendrier(*, mentor) -> JetonCalendrier:
+    jeton, _ = JetonCalendrier.objects.get_or_create(mentor=mentor)
+    return jeton
+
+
+@transaction.atomic
+def jeton_calendrier_reinitialiser(*, mentor) -> JetonCalendrier:
+    """A new secret: the old feed URL answers 404 from now on."""
+    jeton, _ = JetonCalendrier.objects.get_or_create(mentor=mentor)
+    jeton.jeton = nouveau_jeton()
+    jeton.save(update_fields=["jeton"])
+    return jeton
+
+
+def url_calendrier(jeton: JetonCalendrier) -> str:
+    return lien(reverse("seances:calendrier_ics", args=[jeton.jeton]))

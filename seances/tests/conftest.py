@@ -1,0 +1,26 @@
+"""Fixtures of the seances tests: a binôme of LP A whose mentor is the cast's mentor account."""
+
+import pytest
+
+from binomes.tests.factories import BinomeFactory, MentorFactory
+
+
+@pytest.fixture
+def binome_a(cast):
+    mentor = MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True, email="nadia@entreprise.fr")
+    return BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
+
+
+def pages_constantes(client, url, creer_plus, django_assert_max_num_queries, django_assert_num_queries):
+    """The page's query count with one row, then the same count after `creer_plus()` adds rows.
+
+    A first visit warms what the session caches (current LP…), so both counts compare alike.
+    """
+    client.get(url)
+    with django_assert_max_num_queries(15) as une:
+        assert client.get(url).status_code == 200
+    creer_plus()
+    with django_assert_num_queries(len(une.captured_queries)):
+        reponse = client.get(url)
+    assert reponse.status_code == 200
+    return reponse

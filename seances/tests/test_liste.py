@@ -1,0 +1,72 @@
+import pytest
+from django.urls import reverse
+
+from etablissements.tests.factories import ConventionFactory, DispositifFactory
+from seances.models import TypeSeance
+from seances.tests.conftest import pages_constantes
+from seances.tests.factories import SeanceFactory
+
+URL = reverse("seances:liste")
+
+
+@pytest.fixture
+def lp_c(cast):
+    """A second LP served by LP A's association: the coordinator sees both."""
+    dispositif = DispositifFactory(partenaire=cast.partenaire_a)
+    ConventionFactory(dispositif=dispositif)
+    return dispositif
+
+
+def test_le_referent_voit_les_seances_de_son_lp(client, cast):
+    a = SeanceFactory(dispositif=cast.dispositif_a, compte_rendu="Séance A")
+    SeanceFactory(dispositif=cast.dispositif_b)
+    client.force_login(cast.referent_a)
+    reponse = client.get(URL)
+    assert list(reponse.context["page"]) == [a]
+
+
+def test_le_coordonnateur_voit_tous_ses_lp_et_filtre(client, cast, lp_c):
+    a = SeanceFactory(dispositif=cast.dispositif_a)
+    c = SeanceFactory(dispositif=lp_c)
+    SeanceFactory(dispositif=cast.dispositif_b)
+    client.force_login(cast.coordonnateur_a)
+    assert set(client.get(URL).context["page"]) == {a, c}
+    reponse = client.get(URL, {"etablissement": lp_c.etablissement_id})
+    assert list(reponse.context["page"]) == [c]
+    # LP B is not among the choices: filtering on it is a form error, not a leak.
+    reponse = client.get(URL, {"etablissement": cast.lp_b.pk})
+    assert cast.dispositif_b.seances.first() not in reponse.context["page"]
+
+
+def test_filtre_par_type(client, cast):
+    SeanceFactory(dispositif=cast.dispositif_a, type=TypeSeance.ENTRETIEN)
+    atelier = SeanceFactory(dispositif=cast.dispositif_a, type=TypeSeance.ATELIER_CV)
+    client.force_login(cast.referent_a)
+    assert list(client.get(URL, {"type": "atelier_cv"}).context["page"]) == [atelier]
+
+
+def test_le_mentor_ne_voit_que_ses_seances(client, cast, binome_a):
+    mienne = SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a)
+    SeanceFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.mentor_a)
+    reponse = client.get(URL)
+    assert list(reponse.context["page"]) == [mienne]
+    assert reverse("seances:calendrier") in reponse.content.decode()
+
+
+@pytest.mark.parametrize("qui", ["personnel_a", "sans_role", "pilotage"])
+def test_roles_sans_acces(client, cast, qui):
+    client.force_login(getattr(cast, qui))
+    assert client.get(URL).status_code == 403
+
+
+def test_nombre_de_requetes_constant(client, cast, binome_a, django_assert_max_num_queries, django_assert_num_queries):
+    SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a)
+    client.force_login(cast.coordonnateur_a)
+
+    def plus():
+        for _ in range(5):
+            SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a)
+
+    reponse = pages_constantes(client, URL, plus, django_assert_max_num_queries, django_assert_num_queries)
+    assert len(reponse.context["page"]) == 6

@@ -1,0 +1,71 @@
+"""Acceptance 6, in Chromium: the coordinator logs a collective séance, the CPE follows up."""
+
+import pytest
+
+from binomes.tests.factories import EleveFactory
+from seances.models import EntretienAbsence, Presence, Seance, TypeSeance
+from seances.tests.factories import SeanceFactory
+
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+
+
+def connexion(page, email):
+    page.goto("/connexion/")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill("mot-de-passe-de-test")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+
+
+def deconnexion(page):
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/connexion/")
+
+
+def test_seance_collective_entretien_puis_absence_declaree(page, live_server, cast, binome_a, mailoutbox):
+    eleves = [
+        EleveFactory(etablissement=cast.lp_a, prenom=prenom, nom=nom, classe="1MELEC")
+        for prenom, nom in (("Lina", "Moreau"), ("Yanis", "Bouzid"), ("Emma", "Petit"))
+    ]
+    prevue = SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a, prevue=True)
+
+    connexion(page, "coordonnateur.a@exemple.fr")
+    page.get_by_role("link", name="Séances", exact=True).first.click()
+    page.get_by_role("link", name="Saisir une séance").click()
+    page.get_by_label("Type de séance").select_option(label="Séance collective")
+    page.locator("#id_date").fill("2026-11-20")
+    page.get_by_label("Heure").fill("10:00")
+    page.get_by_role("group", name="Statut").get_by_label("Tenue").check(
+        force=True
+    )  # DSFR draws the radio on its label
+    page.get_by_label("Compte rendu").fill("Atelier sur les codes de l’entreprise.")
+    page.get_by_role("group", name=f"{binome_a.mentor} — mentor").get_by_label("Présent", exact=True).check(
+        force=True
+    )  # DSFR draws the radio on its label
+    for eleve, presence in zip(eleves, ("Présent", "Présent", "Absent non excusé"), strict=True):
+        page.get_by_role("group", name=f"{eleve} — 1MELEC").get_by_label(presence, exact=True).check(
+            force=True
+        )  # DSFR draws the radio on its label
+    page.get_by_role("button", name="Enregistrer la séance").click()
+    page.get_by_text("La séance et les présences sont enregistrées.").wait_for()
+
+    seance = Seance.objects.get(type=TypeSeance.COLLECTIVE)
+    assert seance.participations.filter(eleve__isnull=False).count() == 3
+    assert seance.participations.get(eleve=eleves[2]).presence == Presence.ABSENT_NON_EXCUSE
+    assert EntretienAbsence.objects.get().eleve == eleves[2]
+    deconnexion(page)
+
+    connexion(page, "cpe.a@exemple.fr")
+    page.get_by_role("link", name="Absences et entretiens").click()
+    assert page.get_by_role("link", name=str(eleves[2])).is_visible()
+    assert page.get_by_text("À traiter : 1 entretien").is_visible()
+
+    page.goto(prevue.get_absolute_url())
+    page.get_by_role("link", name="Déclarer une absence").click()
+    page.get_by_label("Qui sera absent ?").select_option(label=str(binome_a.eleve))
+    page.get_by_label("Motif").fill("Rendez-vous administratif")
+    page.get_by_role("button", name="Déclarer l’absence").click()
+    page.get_by_text("L’absence est déclarée").wait_for()
+    assert page.get_by_text("Absent prévu").is_visible()
+    assert [m.to for m in mailoutbox] == [["nadia@entreprise.fr"]]
+    assert "Rendez-vous administratif" in mailoutbox[0].body

@@ -1,0 +1,452 @@
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from binomes.models import Eleve, Mentor
+from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
+from etablissements.scoping import get_for_user, perimetre, peut_ecrire
+from mentorat import roles as R
+from mentorat.decorators import login_not_required, role_required
+from mentorat.models import User
+from mentorat.roles import Role
+
+from . import services
+from .forms import (
+    NON_CONCERNE,
+    ActionSuiviFormSet,
+    ChoixDispositifForm,
+    DeclarationAbsenceForm,
+    EntretienAbsenceForm,
+    EvenementForm,
+    ParticipantFormSet,
+    ReunionSuiviForm,
+    SeanceFiltre,
+    SeanceForm,
+)
+from .models import (
+    Alerte,
+    EntretienAbsence,
+    Evenement,
+    JetonCalendrier,
+    Participation,
+    Presence,
+    ReunionSuivi,
+    Seance,
+    StatutSeance,
+)
+
+PAR_PAGE = 25
+LECTURE_SEANCES = R.LECTURE_PROGRAMME | {Role.MENTOR}
+
+
+def _participations():
+    return Prefetch(
+        "participations",
+        queryset=Participation.objects.select_related("eleve", "mentor", "declaration_absence").order_by(
+            "mentor", "eleve__nom", "eleve__prenom"
+        ),
+    )
+
+
+# --- Séances ------------------------------------------------------------------------------
+
+
+@role_required(LECTURE_SEANCES)
+def liste(request):
+    """Séances of every LP the user reaches (a coordinator serves several), filterable by LP."""
+    ids = perimetre(request.user).etablissements(LECTURE_SEANCES)
+    filtre = SeanceFiltre(
+        request.GET or None,
+        queryset=Seance.objects.for_user(request.user).select_related("dispositif__etablissement"),
+        etablissements=Etablissement.objects.filter(pk__in=ids),
+    )
+    page = Paginator(filtre.qs.prefetch_related(_participations()), PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "seances/liste.html",
+        {
+            "filtre": filtre,
+            "page": page,
+            "peut_saisir": bool(perimetre(request.user).etablissements(R.SUIVI_PARTENAIRE)),
+            "est_mentor": Role.MENTOR in request.roles,
+        },
+    )
+
+
+def _personnes(etablissement_id, seance=None):
+    """The people who may attend a séance of this LP, keyed for the form ("m12", "e34")."""
+    personnes = {}
+    for mentor in Mentor.objects.filter(etablissement_id=etablissement_id).order_by("nom", "prenom"):
+        mentor.libelle = f"{mentor} — mentor"
+        personnes[f"m{mentor.pk}"] = mentor
+    eleves = Eleve.objects.filter(etablissement_id=etablissement_id).filter(
+        Q(date_sortie__isnull=True) | Q(participations__seance=seance) if seance else Q(date_sortie__isnull=True)
+    )
+    for eleve in eleves.distinct().order_by("nom", "prenom"):
+        eleve.libelle = f"{eleve} — {eleve.classe}" if eleve.classe else str(eleve)
+        personnes[f"e{eleve.pk}"] = eleve
+    return personnes
+
+
+def _saisie(request, seance, dispositif, choix=None):
+    """The one page where a séance is planned or logged with its attendance."""
+    personnes = _personnes(dispositif.etablissement_id, seance if seance.pk else None)
+    presences = {}
+    if seance.pk:
+        for p in seance.participations.all():
+            presences[f"m{p.mentor_id}" if p.mentor_id else f"e{p.eleve_id}"] = p.presence
+    initial = [{"personne": cle, "presence": presences.get(cle, NON_CONCERNE)} for cle in personnes]
+    donnees = request.POST if request.method == "POST" else None
+    form = SeanceForm(donnees, instance=seance)
+    formset = ParticipantFormSet(donnees, initial=initial, personnes=personnes, prefix="p")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        participants = [
+            (personnes[f.cleaned_data["personne"]], f.cleaned_data["presence"])
+            for f in formset
+            if f.cleaned_data.get("presence")
+        ]
+        if not participants:
+            form.add_error(None, "Choisissez au moins un participant : indiquez sa présence dans la liste.")
+        else:
+            seance = form.save(commit=False)
+            seance.dispositif = dispositif
+            nouvelle = seance.pk is None
+            try:
+                services.seance_enregistrer(seance=seance, participants=participants)
+            except ValidationError as erreur:
+                if nouvelle:
+                    seance.pk = None
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, "La séance et les présences sont enregistrées.")
+                return redirect(seance)
+    return render(
+        request,
+        "seances/saisie.html",
+        {"form": form, "formset": formset, "seance": seance, "dispositif": dispositif, "choix": choix},
+    )
+
+
+@role_required(R.SUIVI_PARTENAIRE)
+def nouvelle(request):
+    dispositifs = (
+        Dispositif.objects.filter(
+            etablissement__in=perimetre(request.user).etablissements(R.SUIVI_PARTENAIRE),
+            annee=annee_scolaire_courante(),
+        )
+        .select_related("etablissement")
+        .order_by("etablissement__nom")
+    )
+    cle = request.GET.get("dispositif")
+    if cle:
+        if not cle.isdigit():
+            raise Http404
+        dispositif = get_object_or_404(dispositifs, pk=cle)
+    else:
+        dispositif = (
+            next((d for d in dispositifs if d.etablissement_id == request.etablissement.pk), None)
+            or dispositifs.first()
+        )
+    if dispositif is None:
+        messages.warning(request, "Aucun dispositif de l’année en cours : la séance ne peut pas être saisie.")
+        return redirect("seances:liste")
+    choix = ChoixDispositifForm(initial={"dispositif": dispositif}, dispositifs=dispositifs)
+    return _saisie(request, Seance(dispositif=dispositif), dispositif, choix if len(dispositifs) > 1 else None)
+
+
+def modifier(request, pk):
+    seance = get_for_user(
+        Seance.objects.select_related("dispositif__etablissement"), request.user, ecriture=True, pk=pk
+    )
+    return _saisie(request, seance, seance.dispositif)
+
+
+def detail(request, pk):
+    seance = get_for_user(
+        Seance.objects.select_related("dispositif__etablissement").prefetch_related(_participations()),
+        request.user,
+        pk=pk,
+    )
+    etab = seance.dispositif.etablissement_id
+    return render(
+        request,
+        "seances/detail.html",
+        {
+            "seance": seance,
+            "peut_modifier": peut_ecrire(request.user, Seance, etab),
+            "peut_declarer": seance.statut == StatutSeance.PREVUE
+            and bool(_participations_declarables(request, seance)),
+        },
+    )
+
+
+def _participations_declarables(request, seance):
+    """Whose absence this user may announce: anyone's for vie scolaire and the partner, else their own."""
+    roles = perimetre(request.user).roles_sur(seance.dispositif.etablissement_id)
+    attendues = [p for p in seance.participations.all() if p.presence == Presence.ATTENDU]
+    if roles & (R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE):
+        return attendues
+    return [p for p in attendues if p.mentor_id and p.mentor.user_id == request.user.pk]
+
+
+def declarer_absence(request, pk):
+    seance = get_for_user(
+        Seance.objects.select_related("dispositif__etablissement").prefetch_related(_participations()),
+        request.user,
+        pk=pk,
+    )
+    if seance.statut != StatutSeance.PREVUE:
+        messages.error(request, "Une absence ne peut être déclarée à l’avance que pour une séance prévue.")
+        return redirect(seance)
+    participations = _participations_declarables(request, seance)
+    if not participations:
+        roles = perimetre(request.user).roles_sur(seance.dispositif.etablissement_id)
+        if not roles & (R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE | {Role.MENTOR}):
+            raise PermissionDenied("Votre rôle ne permet pas de déclarer une absence.")
+        messages.info(request, "Aucun participant attendu dont l’absence reste à déclarer.")
+        return redirect(seance)
+    form = DeclarationAbsenceForm(request.POST or None, participations=participations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_declarer(
+                participation=form.cleaned_data["participation"], motif=form.cleaned_data["motif"], auteur=request.user
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "L’absence est déclarée ; les personnes concernées sont prévenues par courriel.")
+            return redirect(seance)
+    return render(request, "seances/declarer_absence.html", {"seance": seance, "form": form})
+
+
+# --- Entretiens after an unexcused absence ---------------------------------------------------
+
+
+@role_required(R.VIE_SCOLAIRE)
+def entretiens(request):
+    """Interviews still to hold in the current LP (all of them with ?tous=1)."""
+    tous = request.GET.get("tous") == "1"
+    qs = (
+        EntretienAbsence.objects.for_user(request.user)
+        .filter(seance__dispositif__etablissement=request.etablissement)
+        .select_related("eleve", "seance", "assigne_a")
+    )
+    if not tous:
+        qs = qs.filter(fait=False)
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "seances/entretiens.html", {"page": page, "tous": tous})
+
+
+def entretien(request, pk):
+    entretien = get_for_user(
+        EntretienAbsence.objects.select_related("eleve", "seance__dispositif"),
+        request.user,
+        ecriture=request.method == "POST",
+        pk=pk,
+    )
+    responsables = User.objects.filter(
+        affectations__role__in=sorted(R.VIE_SCOLAIRE),
+        affectations__etablissement_id=entretien.seance.dispositif.etablissement_id,
+    ).distinct()
+    form = EntretienAbsenceForm(request.POST or None, instance=entretien, responsables=responsables)
+    if request.method == "POST" and form.is_valid():
+        services.entretien_enregistrer(entretien=form.save(commit=False))
+        messages.success(request, "L’entretien est enregistré.")
+        return redirect("seances:entretiens")
+    return render(request, "seances/entretien.html", {"entretien": entretien, "form": form})
+
+
+# --- Alerts -----------------------------------------------------------------------------------
+
+
+def alertes(request):
+    """The user's own alerts, newest first (the same ones the daily digest emails)."""
+    qs = Alerte.objects.filter(destinataire=request.user).select_related("etablissement")
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(request, "seances/alertes.html", {"page": page})
+
+
+# --- Réunions de suivi and évènements ---------------------------------------------------------
+
+
+def _dispositif_courant(request):
+    dispositif = Dispositif.objects.filter(etablissement=request.etablissement, annee=annee_scolaire_courante()).first()
+    if dispositif is None:
+        raise Http404("Aucun dispositif pour l’année en cours.")
+    return dispositif
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def reunions(request):
+    qs = (
+        ReunionSuivi.objects.for_user(request.user)
+        .filter(dispositif__etablissement=request.etablissement)
+        .select_related("partenaire")
+        .annotate(nb_actions=Count("actions"), nb_actions_ouvertes=Count("actions", filter=Q(actions__faite=False)))
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "seances/reunions.html",
+        {"page": page, "peut_creer": peut_ecrire(request.user, ReunionSuivi, request.etablissement.pk)},
+    )
+
+
+def _reunion_formulaire(request, reunion, dispositif):
+    partenaires = Partenaire.objects.for_user(request.user)
+    donnees = request.POST if request.method == "POST" else None
+    form = ReunionSuiviForm(donnees, instance=reunion, partenaires=partenaires)
+    formset = ActionSuiviFormSet(donnees, instance=reunion, prefix="actions")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        reunion = form.save(commit=False)
+        reunion.dispositif = dispositif
+        services.reunion_enregistrer(reunion=reunion, actions=formset)
+        messages.success(request, "La réunion est enregistrée.")
+        return redirect(reunion)
+    return render(request, "seances/reunion_form.html", {"form": form, "formset": formset, "reunion": reunion})
+
+
+@role_required(R.SUIVI_PARTENAIRE)
+def reunion_nouvelle(request):
+    dispositif = _dispositif_courant(request)
+    return _reunion_formulaire(request, ReunionSuivi(dispositif=dispositif), dispositif)
+
+
+def reunion(request, pk):
+    """A meeting: its record for readers, its form for those who write it."""
+    reunion = get_for_user(
+        ReunionSuivi.objects.select_related("dispositif", "partenaire").prefetch_related("actions"),
+        request.user,
+        ecriture=request.method == "POST",
+        pk=pk,
+    )
+    if request.method == "POST" or (
+        request.GET.get("modifier") and peut_ecrire(request.user, ReunionSuivi, reunion.dispositif.etablissement_id)
+    ):
+        return _reunion_formulaire(request, reunion, reunion.dispositif)
+    return render(
+        request,
+        "seances/reunion.html",
+        {
+            "reunion": reunion,
+            "peut_modifier": peut_ecrire(request.user, ReunionSuivi, reunion.dispositif.etablissement_id),
+        },
+    )
+
+
+@role_required(R.LECTURE_PROGRAMME)
+def evenements(request):
+    qs = (
+        Evenement.objects.for_user(request.user)
+        .filter(dispositif__etablissement=request.etablissement)
+        .annotate(nb_entreprises=Count("entreprises_invitees"))
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "seances/evenements.html",
+        {"page": page, "peut_creer": peut_ecrire(request.user, Evenement, request.etablissement.pk)},
+    )
+
+
+def _evenement_formulaire(request, evenement, dispositif):
+    form = EvenementForm(request.POST or None, instance=evenement, etablissement=dispositif.etablissement_id)
+    if request.method == "POST" and form.is_valid():
+        evenement = form.save(commit=False)
+        evenement.dispositif = dispositif
+        services.evenement_enregistrer(evenement=evenement, form=form)
+        messages.success(request, "L’évènement est enregistré.")
+        return redirect("seances:evenements")
+    return render(request, "seances/evenement_form.html", {"form": form, "evenement": evenement})
+
+
+@role_required(R.SUIVI_PARTENAIRE)
+def evenement_nouveau(request):
+    dispositif = _dispositif_courant(request)
+    return _evenement_formulaire(request, Evenement(dispositif=dispositif), dispositif)
+
+
+def evenement(request, pk):
+    evenement = get_for_user(
+        Evenement.objects.select_related("dispositif").prefetch_related("entreprises_invitees"),
+        request.user,
+        ecriture=request.method == "POST",
+        pk=pk,
+    )
+    peut_modifier = peut_ecrire(request.user, Evenement, evenement.dispositif.etablissement_id)
+    if request.method == "POST" or (request.GET.get("modifier") and peut_modifier):
+        return _evenement_formulaire(request, evenement, evenement.dispositif)
+    return render(request, "seances/evenement.html", {"evenement": evenement, "peut_modifier": peut_modifier})
+
+
+# --- Calendar -------------------------------------------------------------------------------
+
+
+@role_required({Role.MENTOR})
+def calendrier(request):
+    """The mentor's calendar subscription address(es), one per LP where they mentor."""
+    jetons = [
+        (mentor, services.url_calendrier(services.jeton_calendrier(mentor=mentor)))
+        for mentor in Mentor.objects.filter(user=request.user).select_related("etablissement")
+    ]
+    return render(request, "seances/calendrier.html", {"jetons": jetons})
+
+
+def calendrier_reinitialiser(request, pk):
+    # Only the mentor's own record: nobody resets someone else's subscription (404 first,
+    # the same answer for others' records and missing ones).
+    mentor = get_object_or_404(Mentor.objects.filter(user=request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.jeton_calendrier_reinitialiser(mentor=mentor)
+    messages.success(request, "Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
+    return redirect("seances:calendrier")
+
+
+@login_not_required
+def calendrier_ics(request, jeton):
+    """The iCalendar feed; the unguessable token in the URL is its only credential."""
+    jeton = get_object_or_404(JetonCalendrier.objects.select_related("mentor"), jeton=jeton)
+    seances = (
+        Seance.objects.filter(participations__mentor=jeton.mentor)
+        .select_related("dispositif__etablissement")
+        .order_by("date", "heure")
+    )
+    return HttpResponse(_ical(seances).to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def _ical(seances) -> icalendar.Calendar:
+    fuseau = ZoneInfo(settings.TIME_ZONE)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Mentorat LP//Séances//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Mentorat LP — mes séances")
+    hote = settings.SITE_URL.split("://", 1)[-1]
+    for seance in seances:
+        evenement = icalendar.Event()
+        evenement.add("uid", f"seance-{seance.pk}@{hote}")
+        evenement.add("dtstamp", datetime.now(tz=fuseau))
+        # No student name in the feed: a calendar leaks more easily than the application.
+        evenement.add("summary", f"Mentorat : {seance.get_type_display()}")
+        if seance.heure:
+            debut = datetime.combine(seance.date, seance.heure, tzinfo=fuseau)
+            evenement.add("dtstart", debut)
+            evenement.add("dtend", debut + timedelta(minutes=seance.duree))
+        else:
+            evenement.add("dtstart", seance.date)
+        lieu = f"{seance.dispositif.etablissement} — {seance.get_lieu_display()}"
+        evenement.add("location", f"{lieu}, {seance.lieu_precision}" if seance.lieu_precision else lieu)
+        evenement.add("status", {"annulee": "CANCELLED", "tenue": "CONFIRMED"}.get(seance.statut, "TENTATIVE"))
+        evenement.add("url", services.lien(seance.get_absolute_url()))
+        cal.add_component(evenement)
+    return cal
