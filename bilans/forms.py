@@ -1,9 +1,10 @@
 from django import forms
 
-from mentorat.crispy_dsfr import DsfrFormHelper
+from mentorat.crispy_dsfr import DateInput, DsfrFormHelper
 from mentorat.forms import DsfrFormMixin
 
 from .enquetes import NOTES
+from .models import BilanQualitatif, Situation
 
 
 class InvitationsForm(DsfrFormMixin, forms.Form):
@@ -40,3 +41,38 @@ class ReponseForm(forms.Form):
 
     def notes(self):
         return {nom.removeprefix("q_"): valeur for nom, valeur in self.cleaned_data.items() if nom.startswith("q_")}
+
+
+class ResultatForm(forms.Form):
+    """One student's row in the per-class entry table."""
+
+    eleve = forms.IntegerField(widget=forms.HiddenInput)
+    presente = forms.BooleanField(label="Présenté", required=False)
+    admis = forms.BooleanField(label="Admis", required=False)
+    situation = forms.ChoiceField(label="Situation", choices=Situation.choices, required=False)
+    situation_le = forms.DateField(label="Constatée le", required=False, widget=DateInput)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("admis") and not donnees.get("presente"):
+            self.add_error("admis", "Un élève admis a forcément été présenté à l’examen.")
+        if donnees.get("situation") and not donnees.get("situation_le"):
+            self.add_error("situation_le", "Indiquez la date à laquelle la situation a été constatée.")
+        return donnees
+
+
+ResultatFormSet = forms.formset_factory(ResultatForm, extra=0)
+
+
+class BilanQualitatifForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = BilanQualitatif
+        fields = ["relations_partenaires", "difficultes", "ameliorations"]
+        widgets = {nom: forms.Textarea(attrs={"rows": 5}) for nom in fields}
+        help_texts = {
+            "relations_partenaires": (
+                "Avec l’association, les entreprises, les familles : ce qui a bien marché, ce qui a coincé."
+            ),
+            "difficultes": "Salles, horaires, transports, communication, absences…",
+            "ameliorations": "Ce que l’équipe décide de changer l’an prochain (démarche Qualéduc).",
+        }

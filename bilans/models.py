@@ -93,3 +93,98 @@ class Note(models.Model):
 
     def __str__(self):
         return f"{self.question} : {self.valeur}"
+
+
+class Situation(models.TextChoices):
+    INCONNUE = "", "Non renseignée"
+    EMPLOI = "emploi", "En emploi"
+    FORMATION = "formation", "En formation (poursuite d’études, apprentissage)"
+    RECHERCHE = "recherche", "En recherche d’emploi"
+    AUTRE = "autre", "Autre situation"
+
+
+class ResultatEleve(models.Model):
+    """Exam result and insertion of a mentored student, entered per student for the review."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="resultats")
+    eleve = models.ForeignKey("binomes.Eleve", verbose_name="élève", on_delete=models.CASCADE, related_name="resultats")
+    presente = models.BooleanField("présenté à l’examen", default=False)
+    admis = models.BooleanField("admis", default=False)
+    situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
+    situation_le = models.DateField("situation constatée le", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = frozenset({Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE})
+    ROLES_ECRITURE = frozenset({Role.REFERENT})
+
+    class Meta:
+        verbose_name = "résultat d’un élève"
+        verbose_name_plural = "résultats des élèves"
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "eleve"], name="resultat_unique_par_eleve"),
+            # Only a student who sat the exam can pass it.
+            models.CheckConstraint(condition=models.Q(admis=False) | models.Q(presente=True), name="admis_si_presente"),
+        ]
+
+    def __str__(self):
+        return f"Résultats de {self.eleve}"
+
+
+class BilanQualitatif(models.Model):
+    """The qualitative part of the year's review (Qualéduc spirit: diagnose, act, measure, improve)."""
+
+    dispositif = models.OneToOneField(Dispositif, on_delete=models.CASCADE, related_name="bilan_qualitatif")
+    relations_partenaires = models.TextField("qualité des relations partenariales", blank=True)
+    difficultes = models.TextField("difficultés organisationnelles", blank=True)
+    ameliorations = models.TextField("améliorations décidées pour l’année prochaine", blank=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = frozenset({Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR})
+    ROLES_ECRITURE = frozenset({Role.REFERENT})
+
+    class Meta:
+        verbose_name = "bilan qualitatif"
+        verbose_name_plural = "bilans qualitatifs"
+
+    def __str__(self):
+        return f"Bilan qualitatif {self.dispositif}"
+
+
+class StatutRapport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    PRET = "pret", "Prêt"
+    ECHEC = "echec", "Échec"
+
+
+def _chemin_rapport(instance, nom):
+    return f"rapports/{instance.dispositif.etablissement.uai}/{instance.dispositif.annee}/{nom}"
+
+
+class RapportAnnuel(models.Model):
+    """The year-end PDF report of a dispositif, built in the background; a new build replaces the old."""
+
+    dispositif = models.OneToOneField(Dispositif, on_delete=models.CASCADE, related_name="rapport_annuel")
+    statut = models.CharField("état", max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE)
+    fichier = models.FileField("fichier PDF", upload_to=_chemin_rapport, blank=True)
+    demande_le = models.DateTimeField("demandé le", default=timezone.now)
+    genere_le = models.DateTimeField("généré le", null=True, blank=True)
+    erreur = models.CharField("erreur", max_length=255, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    # The report holds aggregates and no student name: the académie reads it and asks for it too.
+    ROLES_LECTURE = frozenset(
+        {Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR, Role.PILOTAGE}
+    )
+    ROLES_ECRITURE = frozenset({Role.REFERENT, Role.CHEF, Role.PILOTAGE})
+
+    class Meta:
+        verbose_name = "rapport annuel"
+        verbose_name_plural = "rapports annuels"
+
+    def __str__(self):
+        return f"Rapport annuel {self.dispositif}"

@@ -30,6 +30,8 @@ MENU = [
     Entree("Absences et entretiens", "seances:entretiens", R.VIE_SCOLAIRE, "/absences/"),
     Entree("Suivi", "seances:reunions", R.LECTURE_PROGRAMME, "/suivi/"),
     Entree("Alertes", "seances:alertes", R.LECTURE_PROGRAMME, "/alertes/"),
+    Entree("Bilan", "bilans:bilan", R.LECTURE_PROGRAMME - {Role.COORDONNATEUR}, "/bilans/"),
+    Entree("Académie", "bilans:academie", frozenset({Role.PILOTAGE}), "/bilans/academie/"),
 ]
 
 

@@ -26,6 +26,9 @@ def _enquete(cast):
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
 OBJETS_DU_LP_A = {
     "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
+    "bilans:rapport": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:rapport_generer": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:rapport_telecharger": lambda cast: {"pk": cast.dispositif_a.pk},
     "bilans:inviter": lambda cast: {"pk": _enquete(cast).pk},
     "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
     "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from bilans import demo as bilans_demo
 from binomes import demo as binomes_demo
 from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, Recommandation, StatutBinome
 from binomes.models import StatutHonorabilite as SH
@@ -222,6 +223,7 @@ class Command(BaseCommand):
         etablissements_demo.charger(stdout=self.stdout)
         binomes_demo.charger(stdout=self.stdout)
         seances_demo.charger(stdout=self.stdout)
+        bilans_demo.charger(stdout=self.stdout)
         self._afficher_comptes()
 
     def _seances(self, dispositif, binome, debut, aujourd_hui):

@@ -1,0 +1,185 @@
+"""Dashboards: what each role sees, no student name for the académie, query counts independent of the LPs."""
+
+import pytest
+from django.urls import reverse
+
+from binomes.models import Eleve
+from binomes.tests.factories import BinomeFactory
+from etablissements.models import Etablissement
+from etablissements.tests.factories import (
+    AffectationFactory,
+    ConventionFactory,
+    DispositifFactory,
+    EtablissementFactory,
+)
+from mentorat.roles import Role
+from seances.tests.factories import SeanceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _lp_avec_activite(academie=None, partenaire=None):
+    lp = EtablissementFactory(**({"academie": academie} if academie else {}))
+    dispositif = DispositifFactory(etablissement=lp, **({"partenaire": partenaire} if partenaire else {}))
+    ConventionFactory(dispositif=dispositif)
+    binome = BinomeFactory(dispositif=dispositif)
+    SeanceFactory(dispositif=dispositif, binome=binome)
+    return lp
+
+
+def test_chef_voit_indicateurs_frise_et_rapport(client, cast):
+    BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.chef_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    for attendu in ("Indicateurs de l’année", "Taux d’absentéisme", "Frise chronologique", "Rapport de fin d’année"):
+        assert attendu in contenu
+    assert "<svg" in contenu and 'role="img"' in contenu
+
+
+def test_comparaison_avec_l_annee_precedente(client, cast):
+    DispositifFactory(etablissement=cast.lp_a, annee=cast.dispositif_a.annee - 1)
+    client.force_login(cast.referent_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert f"{cast.dispositif_a.annee - 1}-{cast.dispositif_a.annee}" in contenu
+
+
+def test_sans_dispositif_de_l_annee(client, cast):
+    cast.dispositif_a.delete()
+    client.force_login(cast.chef_a)
+    assert "Pas encore de dispositif pour cette année" in client.get(reverse("accueil")).content.decode()
+
+
+def test_coordonnateur_voit_ses_lp_cote_a_cote(client, cast):
+    autre = _lp_avec_activite(partenaire=cast.partenaire_a)
+    client.force_login(cast.coordonnateur_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert "Les établissements que vous accompagnez" in contenu
+    assert cast.lp_a.nom in contenu and autre.nom in contenu
+    assert cast.lp_b.nom not in contenu
+
+
+def test_academie_sans_aucun_nom_d_eleve(client, cast):
+    for _ in range(3):
+        _lp_avec_activite(academie=cast.lp_a.academie)
+    BinomeFactory(dispositif=cast.dispositif_a)
+    for eleve in Eleve.objects.all():  # names no user of the page could also bear
+        eleve.nom, eleve.prenom = f"Nomeleve{eleve.pk}", f"Prenomeleve{eleve.pk}"
+        eleve.save()
+    client.force_login(cast.pilotage)
+    contenu = client.get(reverse("bilans:academie")).content.decode()
+    assert Eleve.objects.count() >= 4
+    for eleve in Eleve.objects.all():
+        assert eleve.nom not in contenu and eleve.prenom not in contenu, eleve.nom
+        assert eleve.ine not in contenu
+    for lp in Etablissement.objects.filter(academie=cast.lp_a.academie):
+        assert lp.nom in contenu
+    assert "Total" in contenu
+
+
+def test_academie_triable(client, cast):
+    client.force_login(cast.pilotage)
+    reponse = client.get(reverse("bilans:academie"), {"tri": "mentors"})
+    assert reponse.status_code == 200
+    valeurs = [ligne["indicateurs"]["mentors"].valeur for ligne in reponse.context["lignes"] if ligne["indicateurs"]]
+    assert valeurs == sorted(valeurs, reverse=True)
+
+
+def test_academie_reservee_au_pilotage(client, cast):
+    for user in (cast.chef_a, cast.referent_a, cast.sans_role):
+        client.force_login(user)
+        assert client.get(reverse("bilans:academie")).status_code == 404
+
+
+@pytest.mark.parametrize("nombre", [1, 50])
+def test_tableau_academique_requetes_constantes(client, cast, nombre, django_assert_max_num_queries):
+    for _ in range(nombre):
+        _lp_avec_activite(academie=cast.lp_a.academie)
+    client.force_login(cast.pilotage)
+    client.get(reverse("bilans:academie"))
+    with django_assert_max_num_queries(15) as requetes:
+        client.get(reverse("bilans:academie"))
+    # Same count for 1 and 50 LPs: pinned.
+    assert len(requetes.captured_queries) == 10
+
+
+@pytest.mark.parametrize("nombre", [1, 50])
+def test_tableau_coordonnateur_requetes_constantes(client, cast, nombre, django_assert_max_num_queries):
+    for _ in range(nombre):
+        _lp_avec_activite(partenaire=cast.partenaire_a)
+    client.force_login(cast.coordonnateur_a)
+    client.get(reverse("accueil"))
+    with django_assert_max_num_queries(15) as requetes:
+        client.get(reverse("accueil"))
+    assert len(requetes.captured_queries) == 11
+
+
+@pytest.mark.parametrize("binomes", [1, 20])
+def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max_num_queries):
+    for _ in range(binomes):
+        BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.chef_a)
+    client.get(reverse("accueil"))
+    with django_assert_max_num_queries(15) as requetes:
+        client.get(reverse("accueil"))
+    assert len(requetes.captured_queries) == 15
+
+
+def test_export_csv_et_xlsx(client, cast):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.pilotage)
+    csv = client.get(reverse("bilans:export"), {"format": "csv"})
+    texte = csv.content.decode("utf-8-sig")
+    lignes = texte.strip().splitlines()
+    assert lignes[0].startswith("Établissement;UAI;Académie;Année scolaire;Filles mentorées")
+    assert len(lignes) == 3  # header + LP A + LP B (same académie)
+    xlsx = client.get(reverse("bilans:export"), {"format": "xlsx"})
+    feuille = load_workbook(BytesIO(xlsx.content)).active
+    assert feuille.max_row == 3
+    assert feuille.cell(1, 1).value == "Établissement"
+
+
+def test_export_d_un_referent_limite_a_son_lp(client, cast):
+    client.force_login(cast.referent_b)
+    texte = client.get(reverse("bilans:export")).content.decode("utf-8-sig")
+    assert cast.lp_b.nom in texte and cast.lp_a.nom not in texte
+
+
+def test_sans_role_aucun_tableau(client, cast):
+    client.force_login(cast.sans_role)
+    assert "Aucun rôle pour le moment" in client.get(reverse("accueil")).content.decode()
+    assert client.get(reverse("bilans:export")).status_code == 404
+
+
+def test_role_pilotage_voit_le_lien_academique(client, cast):
+    AffectationFactory(user=cast.chef_a, role=Role.PILOTAGE, etablissement=None, academie=cast.lp_a.academie)
+    client.force_login(cast.chef_a)
+    assert reverse("bilans:academie") in client.get(reverse("accueil")).content.decode()
+
+
+def test_entretiens_ouverts_et_alertes_sur_le_tableau_de_bord(client, cast):
+    import datetime
+
+    from seances.models import Alerte, EntretienAbsence
+
+    binome = BinomeFactory(dispositif=cast.dispositif_a)
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binome)
+    EntretienAbsence.objects.create(seance=seance, eleve=binome.eleve, echeance=datetime.date(2026, 12, 1))
+    EntretienAbsence.objects.create(
+        seance=SeanceFactory(dispositif=cast.dispositif_a),
+        eleve=binome.eleve,
+        echeance=datetime.date(2026, 12, 1),
+        fait=True,
+    )
+    Alerte.objects.create(
+        type="absences_eleve", cle="x1", destinataire=cast.cpe_a, etablissement=cast.lp_a, message="Léa : 2 absences"
+    )
+    client.force_login(cast.cpe_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert "1 entretien avec des élèves absents sans excuse" in contenu
+    assert "Léa : 2 absences" in contenu
+    client.force_login(cast.chef_a)
+    assert "Léa : 2 absences" not in client.get(reverse("accueil")).content.decode()
