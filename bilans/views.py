@@ -1,15 +1,26 @@
-from django.db.models import Count, Q
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from binomes.models import Binome
+from binomes.models import (
+    Binome,
+    Eleve,
+    Mentor,
+    Proposition,
+    StatutEleve,
+    StatutHonorabilite,
+    StatutProposition,
+)
 from etablissements.frise import frise
 from etablissements.models import Dispositif, Etablissement, annee_scolaire_courante
 from etablissements.scoping import perimetre
 from mentorat import roles as R
 from mentorat.roles import Role
-from seances.models import Alerte, Seance
+from seances.models import Alerte, EntretienAbsence, Seance
 
 from . import graphiques
 from .indicateurs import ORDRE, POURCENTAGES, Indicateur, indicateurs_par_dispositif
@@ -18,18 +29,41 @@ from .models import RapportAnnuel, StatutRapport
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
 
 
-def _dispositifs(etablissement_ids, annee):
-    """{(etablissement_id, annee): dispositif} for the year and the one before, in one query."""
-    return {
-        (d.etablissement_id, d.annee): d
-        for d in Dispositif.objects.filter(etablissement__in=etablissement_ids, annee__in=[annee, annee - 1])
-        .select_related("rapport_annuel")
-        .annotate(
-            entretiens_ouverts=Count(
-                "seances__entretiens_absence", filter=Q(seances__entretiens_absence__fait=False), distinct=True
-            )
+def _compte(queryset, cle):
+    """A correlated COUNT as an annotation: no extra query for the page."""
+    return Coalesce(Subquery(queryset.order_by().values(cle).annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def _dispositifs(etablissement_ids, annee, *, a_faire=False):
+    """{(etablissement_id, annee): dispositif} for the year and the one before, in one query.
+
+    With `a_faire`, each dispositif also counts the LP's pending work (the référent's list).
+    """
+    qs = Dispositif.objects.filter(etablissement__in=etablissement_ids, annee__in=[annee, annee - 1]).select_related(
+        "rapport_annuel"
+    )
+    if a_faire:
+        bientot = timezone.localdate() + timedelta(days=30)
+        qs = qs.annotate(
+            entretiens_ouverts=_compte(
+                EntretienAbsence.objects.filter(seance__dispositif=OuterRef("pk"), fait=False), "seance__dispositif"
+            ),
+            eleves_a_confirmer=_compte(
+                Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),
+                "etablissement",
+            ),
+            mentors_honorabilite=_compte(
+                Mentor.objects.filter(etablissement=OuterRef("etablissement")).exclude(
+                    honorabilite_statut=StatutHonorabilite.VERIFIEE, honorabilite_expiration__gt=bientot
+                ),
+                "etablissement",
+            ),
+            propositions_en_attente=_compte(
+                Proposition.objects.filter(reunion__dispositif=OuterRef("pk"), statut=StatutProposition.PROPOSEE),
+                "reunion__dispositif",
+            ),
         )
-    }
+    return {(d.etablissement_id, d.annee): d for d in qs}
 
 
 def _graphique_tendance(courant, precedent, annee):
@@ -58,7 +92,7 @@ def _graphique_tendance(courant, precedent, annee):
 
 def _tableau_de_bord_lp(request, annee):
     etablissement = request.etablissement
-    dispositifs = _dispositifs([etablissement.pk], annee)
+    dispositifs = _dispositifs([etablissement.pk], annee, a_faire=True)
     dispositif = dispositifs.get((etablissement.pk, annee))
     if dispositif is None:
         return {"sans_dispositif": True}
@@ -85,6 +119,21 @@ def _tableau_de_bord_lp(request, annee):
         "jalons_en_retard": [e for e in etats if e.en_retard],
         "rapport": getattr(dispositif, "rapport_annuel", None),
         "entretiens_ouverts": dispositif.entretiens_ouverts,
+        "a_faire": [
+            (n, texte, url)
+            for n, texte, url in (
+                (dispositif.eleves_a_confirmer, "élève(s) proposé(s) à confirmer", "binomes:eleves"),
+                (
+                    dispositif.mentors_honorabilite,
+                    "mentor(s) sans honorabilité valide au-delà de 30 jours",
+                    "binomes:mentors",
+                ),
+                (dispositif.propositions_en_attente, "proposition(s) d’appariement à décider", "binomes:reunions"),
+            )
+            if n
+        ]
+        if Role.REFERENT in request.roles
+        else [],
         "voir_entretiens": bool(request.roles & R.VIE_SCOLAIRE),
         "alertes": list(
             Alerte.objects.filter(destinataire=request.user, etablissement=etablissement).order_by("-creee_le")[:5]

@@ -1,5 +1,8 @@
 """Dashboards: what each role sees, no student name for the académie, query counts independent of the LPs."""
 
+import datetime
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -161,8 +164,6 @@ def test_role_pilotage_voit_le_lien_academique(client, cast):
 
 
 def test_entretiens_ouverts_et_alertes_sur_le_tableau_de_bord(client, cast):
-    import datetime
-
     from seances.models import Alerte, EntretienAbsence
 
     binome = BinomeFactory(dispositif=cast.dispositif_a)
@@ -183,3 +184,34 @@ def test_entretiens_ouverts_et_alertes_sur_le_tableau_de_bord(client, cast):
     assert "Léa : 2 absences" in contenu
     client.force_login(cast.chef_a)
     assert "Léa : 2 absences" not in client.get(reverse("accueil")).content.decode()
+
+
+def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
+    from binomes.tests.factories import EleveFactory, MentorFactory
+
+    EleveFactory(etablissement=cast.lp_a, statut="propose")
+    EleveFactory(etablissement=cast.lp_a, statut="propose")
+    MentorFactory(etablissement=cast.lp_a)  # honorabilité not verified
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2099, 1, 1))
+    client.force_login(cast.referent_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert "À faire" in contenu
+    assert "2 élève(s) proposé(s) à confirmer" in contenu
+    assert "1 mentor(s) sans honorabilité valide au-delà de 30 jours" in contenu
+    client.force_login(cast.chef_a)
+    assert "élève(s) proposé(s) à confirmer" not in client.get(reverse("accueil")).content.decode()
+
+
+def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client):
+    from django.core.management import call_command
+
+    from mentorat.models import User
+
+    call_command("charger_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(email="academie@demo.mentorat.fr"))
+    for url in (reverse("bilans:academie"), reverse("accueil"), reverse("bilans:academie") + "?tri=filles"):
+        contenu = client.get(url).content.decode()
+        assert Eleve.objects.count() > 5
+        for eleve in Eleve.objects.all():
+            assert f"{eleve.prenom} {eleve.nom}" not in contenu, eleve
+            assert f">{eleve.nom}<" not in contenu and eleve.ine not in contenu, eleve
