@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from etablissements.models import Dispositif, Entreprise, Etablissement, Formation
-from etablissements.scoping import ScopedQuerySet, perimetre
+from etablissements.scoping import ScopedQuerySet
 from mentorat import roles as R
 from mentorat.roles import Role
 from mentorat.validators import valider_ine
@@ -32,15 +32,6 @@ class Recommandation(models.TextChoices):
 
 
 class MentorQuerySet(ScopedQuerySet):
-    def for_user(self, user, roles=None):
-        qs = super().for_user(user, roles)
-        if roles is None:
-            # A mentor with an account sees their own record.
-            qs = qs | self.filter(
-                user=user, **{f"{self.model.CHEMIN_ETABLISSEMENT}__in": perimetre(user).etablissements({Role.MENTOR})}
-            )
-        return qs
-
     def avec_occupation(self):
         return self.annotate(
             nb_binomes_vivants=models.Count("binomes", filter=Q(binomes__statut__in=STATUTS_VIVANTS), distinct=True)
@@ -103,6 +94,8 @@ class Mentor(models.Model):
 
     objects = MentorQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
+    # A mentor with an account sees their own record.
+    ACCES_PERSONNEL = {Role.MENTOR: "user"}
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.SUIVI_PARTENAIRE
 
@@ -187,18 +180,6 @@ class Consentement(models.TextChoices):
     NON = "non", "Non"
 
 
-class EleveQuerySet(ScopedQuerySet):
-    def for_user(self, user, roles=None):
-        qs = super().for_user(user, roles)
-        if roles is None:
-            # Other staff see the students they proposed, and nobody else.
-            qs = qs | self.filter(
-                propose_par=user,
-                **{f"{self.model.CHEMIN_ETABLISSEMENT}__in": perimetre(user).etablissements({Role.PERSONNEL})},
-            )
-        return qs
-
-
 class Eleve(models.Model):
     """A student of the LP. Only objective, necessary data: no health or family details."""
 
@@ -255,8 +236,10 @@ class Eleve(models.Model):
     )
     date_sortie = models.DateField("sorti de l’établissement le", null=True, blank=True)
 
-    objects = EleveQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
+    # Other staff see the students they proposed, and nobody else.
+    ACCES_PERSONNEL = {Role.PERSONNEL: "propose_par"}
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME
 
@@ -293,18 +276,6 @@ class StatutBinome(models.TextChoices):
 STATUTS_VIVANTS = (StatutBinome.PROPOSE, StatutBinome.ACTIF, StatutBinome.SUSPENDU)
 
 
-class BinomeQuerySet(ScopedQuerySet):
-    def for_user(self, user, roles=None):
-        qs = super().for_user(user, roles)
-        if roles is None:
-            # A mentor sees their own binômes, and nothing else of the LP.
-            qs = qs | self.filter(
-                mentor__user=user,
-                **{f"{self.model.CHEMIN_ETABLISSEMENT}__in": perimetre(user).etablissements({Role.MENTOR})},
-            )
-        return qs
-
-
 class Binome(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="binomes")
     mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="binomes")
@@ -324,8 +295,10 @@ class Binome(models.Model):
         related_name="+",
     )
 
-    objects = BinomeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    # A mentor sees their own binômes, and nothing else of the LP.
+    ACCES_PERSONNEL = {Role.MENTOR: "mentor__user"}
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME
 

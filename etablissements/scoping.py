@@ -71,12 +71,23 @@ def perimetre(user) -> Perimetre:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet of a model that declares CHEMIN_ETABLISSEMENT, ROLES_LECTURE and ROLES_ECRITURE."""
+    """QuerySet of a model that declares CHEMIN_ETABLISSEMENT, ROLES_LECTURE and ROLES_ECRITURE.
+
+    A model may also declare ACCES_PERSONNEL = {role: lookup}: a user holding only `role`
+    on the LP reads the rows where `lookup` is themself (a mentor their own binômes, a
+    teacher the students they proposed), and nothing else of the LP.
+    """
 
     def for_user(self, user, roles=None):
-        roles = self.model.ROLES_LECTURE if roles is None else roles
-        ids = perimetre(user).etablissements(roles)
-        return self.filter(**{f"{self.model.CHEMIN_ETABLISSEMENT}__in": ids})
+        chemin = f"{self.model.CHEMIN_ETABLISSEMENT}__in"
+        p = perimetre(user)
+        qs = self.filter(**{chemin: p.etablissements(self.model.ROLES_LECTURE if roles is None else roles)})
+        if roles is None:
+            for role, lookup in getattr(self.model, "ACCES_PERSONNEL", {}).items():
+                # A subquery on the pk: a lookup across a to-many relation adds no duplicate row.
+                siens = self.model._default_manager.filter(**{lookup: user, chemin: p.etablissements({role})})
+                qs = qs | self.filter(pk__in=siens.values("pk"))
+        return qs
 
     def with_etablissement_id(self):
         return self.annotate(_etablissement_scope=F(self.model.CHEMIN_ETABLISSEMENT))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from binomes.models import Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
-from etablissements.scoping import ScopedQuerySet, perimetre
+from etablissements.scoping import ScopedQuerySet
 from mentorat import roles as R
 from mentorat.roles import Role
 
@@ -37,18 +37,6 @@ class StatutSeance(models.TextChoices):
     ANNULEE = "annulee", "Annulée"
 
 
-class SeanceQuerySet(ScopedQuerySet):
-    def for_user(self, user, roles=None):
-        qs = super().for_user(user, roles)
-        if roles is None:
-            qs = qs | self.filter(
-                participations__mentor__user=user,
-                **{f"{self.model.CHEMIN_ETABLISSEMENT}__in": perimetre(user).etablissements({Role.MENTOR})},
-            )
-            qs = qs.distinct()
-        return qs
-
-
 class Seance(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="seances")
     date = models.DateField("date")
@@ -67,8 +55,10 @@ class Seance(models.Model):
         help_text="Pour une co-intervention : les compétences du diplôme abordées.",
     )
 
-    objects = SeanceQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    # A mentor sees the séances they take part in.
+    ACCES_PERSONNEL = {Role.MENTOR: "participations__mentor__user"}
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.SUIVI_PARTENAIRE
 
