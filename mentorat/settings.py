@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "binomes",
     "seances",
     "bilans",
+    "rgpd",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Daily alert digest, in the morning (CELERY_TIMEZONE is Europe/Paris).
     "alertes-quotidiennes": {"task": "seances.tasks.alertes_quotidiennes", "schedule": crontab(hour=7, minute=0)},
     "purger-journal-des-acces": {"task": "mentorat.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
+    # RGPD retention: anonymise students and mentors whose delay has passed (rgpd/retention.py).
+    "retention-rgpd": {"task": "rgpd.tasks.appliquer_retention", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- Security --------------------------------------------------------------------------
@@ -248,5 +251,11 @@ LOGGING = {
 
 # Access-log entries are kept 12 months (RGPD accountability), then purged by a beat job.
 JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)
+
+# RGPD retention (rgpd/retention.py): a student is anonymised this many days after leaving the
+# school (date_sortie) or after 31 August ending the last school year in which they had a binôme;
+# a mentor this many days after their last binôme ended. Default: one school year.
+RETENTION_ELEVES_JOURS = env.int("RETENTION_ELEVES_JOURS", default=365)
+RETENTION_MENTORS_JOURS = env.int("RETENTION_MENTORS_JOURS", default=365)
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="mentorat-demo-2026")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("binomes/", include("binomes.urls")),
     path("bilans/", include("bilans.urls")),
     path("", include("seances.urls")),
+    path("rgpd/", include("rgpd.urls")),
     path("sante/", vue_sante, name="sante"),
     path("journal-des-acces/", views.journal, name="journal"),
     path("admin/", admin.site.urls),

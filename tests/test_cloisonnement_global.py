@@ -121,6 +121,8 @@ OBJETS_DU_LP_A = {
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },
+    "rgpd:export_eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "rgpd:export_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
 }
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).

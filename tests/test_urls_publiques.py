@@ -19,6 +19,7 @@ PUBLIQUES = {
     "sante",
     "bilans:repondre",
     "seances:calendrier_ics",
+    "rgpd:information",
 }
 
 PROTEGEES = {
@@ -123,6 +124,9 @@ PROTEGEES = {
     "seances:evenement",
     "seances:calendrier",
     "seances:calendrier_reinitialiser",
+    "rgpd:registre",
+    "rgpd:export_eleve",
+    "rgpd:export_mentor",
 }
 
 

@@ -1,0 +1,158 @@
+"""Right of access (RGPD art. 15): everything the application holds on one person, readable.
+
+The export is a JSON document with French keys: every field of the person's record with
+its label, then every related record. Each list is read in one query, so the export costs
+the same number of queries however many records a person has.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from bilans.models import ResultatEleve
+from binomes.models import Binome, Eleve, Mentor, Proposition
+from seances.models import EntretienAbsence, JetonCalendrier, Notification, Participation
+
+NOTE_ENQUETES = (
+    "Les réponses aux enquêtes de satisfaction sont anonymes : aucune n’est reliée à une personne, "
+    "elles ne peuvent donc pas figurer dans cet export."
+)
+
+
+def _lisible(valeur):
+    if isinstance(valeur, datetime):
+        return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(valeur) else str(valeur)
+    if isinstance(valeur, date):
+        return valeur.strftime("%d/%m/%Y")
+    if isinstance(valeur, Decimal):
+        return str(valeur)
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    return valeur
+
+
+def champs(obj, *, exclure=(), remplacer=None) -> dict:
+    """Every concrete field of `obj` under its French label, with display values.
+
+    A relation is shown by its text when it was fetched with the object (select_related),
+    by its number otherwise: the export never runs one query per row.
+    """
+    remplacer = remplacer or {}
+    donnees = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in exclure:
+            continue
+        libelle = "numéro" if f.primary_key else str(f.verbose_name)
+        if f.name in remplacer:
+            valeur = remplacer[f.name](obj)
+        elif f.choices:
+            valeur = getattr(obj, f"get_{f.name}_display")() if getattr(obj, f.attname) not in ("", None) else ""
+        elif f.is_relation:
+            if f.is_cached(obj):
+                lie = getattr(obj, f.name)
+                valeur = str(lie) if lie is not None else None
+            else:
+                valeur = getattr(obj, f.attname)
+        else:
+            valeur = getattr(obj, f.attname)
+        donnees[libelle] = _lisible(valeur)
+    return donnees
+
+
+def _dispositif(obj):
+    return obj.dispositif.annee_scolaire
+
+
+def _en_tete(personne, genre: str) -> dict:
+    return {
+        "document": f"Données personnelles détenues sur un {genre} (droit d’accès, article 15 du RGPD)",
+        "établissement": f"{personne.etablissement.nom} ({personne.etablissement.uai})",
+        "responsable de traitement": "Le chef d’établissement",
+        "exporté le": _lisible(timezone.now()),
+    }
+
+
+def _participations(qs) -> list[dict]:
+    lignes = []
+    for p in qs.select_related("seance", "declaration_absence").order_by("seance__date", "pk"):
+        ligne = {
+            "séance": f"{p.seance.get_type_display()} du {p.seance.date:%d/%m/%Y}",
+            "statut de la séance": p.seance.get_statut_display(),
+            "présence": p.get_presence_display(),
+        }
+        declaration = getattr(p, "declaration_absence", None)
+        if declaration is not None:
+            ligne["absence annoncée"] = {
+                "motif": declaration.motif,
+                "déclarée le": _lisible(declaration.declaree_le),
+            }
+        lignes.append(ligne)
+    return lignes
+
+
+def _notifications(qs) -> list[dict]:
+    return [
+        champs(n, exclure=("seance", "donnees", "cle"), remplacer={})
+        | {"séance": f"{n.seance.get_type_display()} du {n.seance.date:%d/%m/%Y}"}
+        for n in qs.select_related("seance").order_by("creee_le", "pk")
+    ]
+
+
+def donnees_eleve(eleve: Eleve) -> dict:
+    participations = Participation.objects.filter(eleve=eleve)
+    return _en_tete(eleve, "élève") | {
+        "fiche de l’élève": champs(eleve, exclure=("etablissement",)),
+        "binômes": [
+            champs(b, exclure=("eleve",), remplacer={"dispositif": _dispositif})
+            for b in Binome.objects.filter(eleve=eleve).select_related("mentor", "dispositif", "fin_saisie_par")
+        ],
+        "présences aux séances": _participations(participations),
+        "entretiens après une absence": [
+            champs(e, exclure=("eleve",), remplacer={"seance": lambda e: f"séance du {e.seance.date:%d/%m/%Y}"})
+            for e in EntretienAbsence.objects.filter(eleve=eleve).select_related("seance", "assigne_a")
+        ],
+        "résultats et insertion": [
+            champs(r, exclure=("eleve",), remplacer={"dispositif": _dispositif})
+            for r in ResultatEleve.objects.filter(eleve=eleve).select_related("dispositif")
+        ],
+        "propositions d’appariement": [
+            champs(p, exclure=("eleve", "binome"), remplacer={"reunion": lambda p: str(p.reunion)})
+            for p in Proposition.objects.filter(eleve=eleve).select_related("mentor", "reunion")
+        ],
+        "notifications envoyées à son sujet": _notifications(
+            Notification.objects.filter(donnees__participation__in=list(participations.values_list("pk", flat=True)))
+        ),
+        "enquêtes de satisfaction": NOTE_ENQUETES,
+    }
+
+
+def donnees_mentor(mentor: Mentor) -> dict:
+    def eleve(obj):
+        return f"élève n° {obj.eleve_id}"
+
+    compte = mentor.user
+    return _en_tete(mentor, "mentor") | {
+        "fiche du mentor": champs(mentor, exclure=("etablissement",)),
+        "compte de connexion": (
+            {"adresse électronique": compte.email, "actif": _lisible(compte.is_active)} if compte else None
+        ),
+        "agenda personnel (lien iCalendar)": _lisible(JetonCalendrier.objects.filter(mentor=mentor).exists()),
+        "binômes": [
+            champs(b, exclure=("mentor",), remplacer={"dispositif": _dispositif, "eleve": eleve})
+            for b in Binome.objects.filter(mentor=mentor).select_related("dispositif", "fin_saisie_par")
+        ],
+        "présences aux séances": _participations(Participation.objects.filter(mentor=mentor)),
+        "propositions d’appariement": [
+            champs(p, exclure=("mentor", "binome"), remplacer={"reunion": lambda p: str(p.reunion), "eleve": eleve})
+            for p in Proposition.objects.filter(mentor=mentor).select_related("reunion")
+        ],
+        "notifications envoyées": _notifications(
+            Notification.objects.filter(
+                destinataire__iexact=mentor.email, seance__dispositif__etablissement_id=mentor.etablissement_id
+            )
+            if mentor.email
+            else Notification.objects.none()
+        ),
+        "enquêtes de satisfaction": NOTE_ENQUETES,
+    }
