@@ -102,6 +102,15 @@ class Participation(models.Model):
                 fields=["seance", "mentor"], condition=Q(mentor__isnull=False), name="participation_mentor_unique"
             ),
         ]
+        indexes = [
+            # Attendance rates count students' rows per séance (indicators, dashboards, report):
+            # an index-only scan, instead of a scan of every participation of the académie.
+            models.Index(
+                fields=["seance", "presence", "id"],
+                condition=Q(eleve__isnull=False),
+                name="participation_eleve_presence",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.eleve or self.mentor} — {self.get_presence_display()}"

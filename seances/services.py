@@ -88,29 +88,50 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
             + ". Ce mentor ne peut pas intervenir auprès des élèves."
         )
     seance.full_clean()
+    nouvelle = seance._state.adding
     seance.save()
-    gardees = []
+    # A constant number of queries whatever the number of participants (a collective séance
+    # lists a whole class): read the existing rows once, then insert, update and delete in bulk.
+    existantes = {} if nouvelle else {(p.mentor_id, p.eleve_id): p for p in seance.participations.all()}
+    a_creer, a_modifier = [], []
     for personne, presence in participants:
-        champ = "mentor" if isinstance(personne, Mentor) else "eleve"
-        participation, _ = Participation.objects.update_or_create(
-            seance=seance, **{champ: personne}, defaults={"presence": presence}
-        )
-        gardees.append(participation.pk)
-    seance.participations.exclude(pk__in=gardees).delete()
+        mentor = personne if isinstance(personne, Mentor) else None
+        eleve = None if mentor else personne
+        participation = existantes.pop((mentor and mentor.pk, eleve and eleve.pk), None)
+        if participation is None:
+            a_creer.append(Participation(seance=seance, mentor=mentor, eleve=eleve, presence=presence))
+        elif participation.presence != presence:
+            participation.presence = presence
+            a_modifier.append(participation)
+    Participation.objects.bulk_create(a_creer)
+    if a_modifier:
+        Participation.objects.bulk_update(a_modifier, ["presence"])
+    if existantes:
+        Participation.objects.filter(pk__in=[p.pk for p in existantes.values()]).delete()
     absents = []
     if seance.statut == StatutSeance.TENUE:
         absents = [
             p for p, presence in participants if not isinstance(p, Mentor) and presence == Presence.ABSENT_NON_EXCUSE
         ]
         responsable = responsable_entretien(seance.dispositif.etablissement_id) if absents else None
-        for eleve in absents:
-            EntretienAbsence.objects.get_or_create(
-                seance=seance,
-                eleve=eleve,
-                defaults={"assigne_a": responsable, "echeance": timezone.localdate() + DELAI_ENTRETIEN},
-            )
-    # An attendance corrected afterwards withdraws the interview, unless it was already held.
-    seance.entretiens_absence.filter(fait=False).exclude(eleve__in=absents).delete()
+        deja = set()
+        if absents and not nouvelle:
+            deja = set(seance.entretiens_absence.filter(eleve__in=absents).values_list("eleve_id", flat=True))
+        EntretienAbsence.objects.bulk_create(
+            [
+                EntretienAbsence(
+                    seance=seance,
+                    eleve=eleve,
+                    assigne_a=responsable,
+                    echeance=timezone.localdate() + DELAI_ENTRETIEN,
+                )
+                for eleve in absents
+                if eleve.pk not in deja
+            ]
+        )
+    if not nouvelle:
+        # An attendance corrected afterwards withdraws the interview, unless it was already held.
+        seance.entretiens_absence.filter(fait=False).exclude(eleve__in=absents).delete()
     return seance
 
 
