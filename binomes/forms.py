@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from etablissements.models import Entreprise, Formation
 from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
-from mentorat.forms import DsfrFormMixin
+from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from . import services, siecle
 from .models import (
@@ -245,10 +245,10 @@ class ReunionForm(DsfrFormMixin, forms.Form):
 
 
 class CalculForm(forms.Form):
-    eleves = forms.ModelMultipleChoiceField(
+    eleves = ChoixModelesMultiples(
         label="Élèves du groupe", queryset=Eleve.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    mentors = forms.ModelMultipleChoiceField(
+    mentors = ChoixModelesMultiples(
         label="Mentors du groupe",
         queryset=Mentor.objects.none(),
         widget=forms.CheckboxSelectMultiple,

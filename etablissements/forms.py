@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
-from mentorat.forms import DsfrFormMixin
+from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
 from mentorat.models import User
 from mentorat.roles import Role
 from mentorat.validators import valider_siret
@@ -108,6 +108,7 @@ class DiagnosticForm(DsfrFormMixin, forms.ModelForm):
             "public_cible",
             "formations_ciblees",
         ]
+        field_classes = {"formations_ciblees": ChoixModelesMultiples}
         widgets = {
             "date_reflexion": DateInput(),
             "formations_ciblees": forms.CheckboxSelectMultiple,

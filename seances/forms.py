@@ -5,7 +5,7 @@ from django import forms
 
 from etablissements.models import Entreprise, Etablissement
 from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, TimeInput
-from mentorat.forms import DsfrFormMixin
+from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from .models import (
     ActionSuivi,
@@ -210,6 +210,7 @@ class EvenementForm(DsfrFormMixin, forms.ModelForm):
             "entreprises_invitees",
             "autres_entreprises_invitees",
         ]
+        field_classes = {"entreprises_invitees": ChoixModelesMultiples}
         widgets = {
             "date": DateInput(),
             "heure": TimeInput(),

@@ -1,0 +1,570 @@
+"""Bad input everywhere: every form of the project, fuzzed with hypothesis, never gives a 500.
+
+`CIBLES` lists, for each URL that takes a form, who may write there and which page renders
+the form. The fields to fill are read from the forms the page renders (its template
+context), so a field added to a form is fuzzed without touching this module. Two
+inventories keep the list complete:
+
+- every form and formset class defined in the project's apps must be rendered by a target
+  (or appear in `SANS_PAGE` with the reason), so a new form fails until it is added here;
+- every URL whose GET renders a form to a user allowed to write must be a target.
+
+For each target, hypothesis posts text (unicode, very long, NUL bytes, HTML), numbers as
+strings (huge, negative, NaN, empty), invalid dates, files where the form takes one,
+choices outside the list, missing fields and lying formset management data. The response
+is never 5xx; when it is not a redirect (the form was refused), no row of the project's
+models has changed (nothing half-written). Each example runs in a savepoint rolled back
+afterwards, so examples do not see each other's writes.
+"""
+
+import contextlib
+import datetime
+import importlib
+import inspect
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from binomes.tests import factories as binomes_f
+from binomes.tests import fichiers as fichiers_siecle
+from etablissements.tests import factories as etab_f
+from seances.tests import factories as seances_f
+from tests.test_cloisonnement_global import OBJETS_DU_LP_A
+from tests.urls_inventaire import motifs
+
+APPS = ("mentorat", "etablissements", "binomes", "seances", "bilans", "rgpd")
+# 15 examples per form keep the module near a minute; raise it for a deeper search.
+EXEMPLES = int(os.environ.get("FORMULAIRES_EXEMPLES", "15"))
+# Models written on purpose whatever the form's fate (the access log records every view).
+HORS_INSTANTANE = {"mentorat.JournalAcces"}
+ABSENT = object()
+
+
+@dataclass
+class Cible:
+    """A URL receiving a form: who posts, how to build its kwargs, which page renders the form."""
+
+    qui: str | None  # attribute of the cast; None = anonymous
+    kwargs: Callable | None = None  # function(monde) -> kwargs of the URL
+    page: str | None = None  # URL name of the page rendering the form, if another one
+    methode: str = "post"
+    # A success answered 200 instead of a redirect (the snapshot check is then skipped).
+    succes_200: str | None = None
+    parametres: dict = field(default_factory=dict)  # query string of the GET that renders the form
+
+
+@dataclass
+class Monde:
+    cast: object
+    binome: object
+    seance_prevue: object
+    reunion: object
+    enquete: object
+
+    def __getattr__(self, nom):
+        return getattr(self.cast, nom)
+
+
+def _objet(nom):
+    return lambda monde: OBJETS_DU_LP_A[nom](monde.cast)
+
+
+def _jeton_mot_de_passe(monde):
+    user = monde.cast.referent_a
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+
+
+def _jeton_enquete(monde):
+    from bilans import services
+
+    (invitation,) = services.invitations_creer(enquete=monde.enquete, nombre=1)
+    return {"jeton": invitation.jeton}
+
+
+CIBLES = {
+    "login": Cible(None),
+    "password_reset": Cible(None),
+    "password_reset_confirm": Cible(None, _jeton_mot_de_passe),
+    "etablissements:modifier": Cible("referent_a", _objet("etablissements:modifier")),
+    "etablissements:formations": Cible("referent_a", _objet("etablissements:formations")),
+    "etablissements:dispositifs": Cible("referent_a", methode="get"),
+    "etablissements:dispositif_creer": Cible("referent_a"),
+    "etablissements:diagnostic_modifier": Cible("referent_a", _objet("etablissements:diagnostic_modifier")),
+    "etablissements:partenaire_ajouter": Cible("referent_a", _objet("etablissements:partenaire_ajouter")),
+    "etablissements:membre_ajouter": Cible("referent_a", _objet("etablissements:membre_ajouter")),
+    "etablissements:ligne_budget_ajouter": Cible("referent_a", _objet("etablissements:ligne_budget_ajouter")),
+    "etablissements:convention_modifier": Cible("referent_a", _objet("etablissements:convention_modifier")),
+    "etablissements:cadrage_modifier": Cible("referent_a", _objet("etablissements:cadrage_modifier")),
+    "etablissements:membre_modifier": Cible("referent_a", _objet("etablissements:membre_modifier")),
+    "etablissements:ligne_budget_modifier": Cible("referent_a", _objet("etablissements:ligne_budget_modifier")),
+    "etablissements:jalon_modifier": Cible("referent_a", _objet("etablissements:jalon_modifier")),
+    "etablissements:partenaires": Cible("referent_a", methode="get"),
+    "etablissements:partenaire_modifier": Cible("referent_a", _objet("etablissements:partenaire_modifier")),
+    "etablissements:entreprises": Cible("referent_a", methode="get"),
+    "etablissements:entreprise_ajouter": Cible("referent_a"),
+    "etablissements:entreprise_modifier": Cible("referent_a", _objet("etablissements:entreprise_modifier")),
+    "binomes:eleves": Cible("referent_a", methode="get"),
+    "binomes:eleve_nouveau": Cible("referent_a"),
+    "binomes:import_siecle": Cible("referent_a"),
+    "binomes:eleve_modifier": Cible("referent_a", _objet("binomes:eleve_modifier")),
+    "binomes:mentors": Cible("referent_a", methode="get"),
+    "binomes:mentor_nouveau": Cible("coordonnateur_a"),
+    "binomes:mentor_modifier": Cible("referent_a", _objet("binomes:mentor_modifier")),
+    "binomes:mentor_honorabilite": Cible("referent_a", _objet("binomes:mentor_honorabilite")),
+    "binomes:honorabilite_saisir": Cible("pilotage", _objet("binomes:honorabilite_saisir")),
+    "binomes:binomes": Cible("referent_a", methode="get"),
+    "binomes:binome_nouveau": Cible("referent_a"),
+    "binomes:binome_modifier": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:binome_terminer": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:binome_rompre": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:reunion_nouvelle": Cible("referent_a"),
+    "binomes:reunion_calculer": Cible("referent_a", lambda m: {"pk": m.reunion.pk}, page="binomes:reunion"),
+    "binomes:proposition_changer": Cible("referent_a", _objet("binomes:proposition_changer")),
+    "bilans:resultats": Cible("referent_a"),
+    "bilans:qualitatif": Cible("referent_a"),
+    "bilans:inviter": Cible("referent_a", lambda m: {"pk": m.enquete.pk}, page="bilans:enquete"),
+    "bilans:repondre": Cible(None, _jeton_enquete, succes_200="Merci pour vos réponses"),
+    "seances:liste": Cible("referent_a", methode="get"),
+    "seances:nouvelle": Cible("coordonnateur_a"),
+    "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),
+    "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),
+    "seances:entretien": Cible("cpe_a", _objet("seances:entretien")),
+    "seances:reunion_nouvelle": Cible("coordonnateur_a"),
+    "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
+    "seances:evenement_nouveau": Cible("coordonnateur_a"),
+    "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),
+    "journal": Cible("chef_a", methode="get"),
+}
+
+# Form classes no target renders, with the reason.
+SANS_PAGE = {
+    # The base class of the filter sets' forms: django-filter builds one subclass per list.
+    "binomes.filters.FiltreForm": "classe de base des formulaires de filtre",
+}
+
+
+@pytest.fixture
+def monde(cast):
+    """The cast plus what the forms offer to choose: a binôme, a planned séance, a meeting, a survey."""
+    from bilans.models import Enquete
+
+    mentor = binomes_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
+    binome = binomes_f.BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
+    etab_f.EntrepriseFactory(etablissement=cast.lp_a)
+    # A second LP served by the coordinator: the séance page asks which one (ChoixDispositifForm).
+    lp_c = etab_f.EtablissementFactory(nom="Lycée professionnel Gamma")
+    etab_f.ConventionFactory(dispositif=etab_f.DispositifFactory(etablissement=lp_c, partenaire=cast.partenaire_a))
+    return Monde(
+        cast=cast,
+        binome=binome,
+        seance_prevue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome, prevue=True),
+        reunion=binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a),
+        enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
+    )
+
+
+# --- What the pages render ---------------------------------------------------------------------
+
+
+def _nom(classe):
+    return f"{classe.__module__}.{classe.__qualname__}"
+
+
+def _du_projet(classe):
+    return classe.__module__.split(".")[0] in APPS and ".tests" not in classe.__module__
+
+
+def _formulaires_rendus(reponse):
+    """Form and formset instances of the response's template context, filter forms included."""
+    vus = {}
+    contextes = reponse.context or []
+    if not isinstance(contextes, list):  # one template rendered: a Context, not a ContextList
+        contextes = [contextes]
+    for contexte in contextes:
+        for valeur in contexte.flatten().values():
+            objet = getattr(valeur, "form", None) if hasattr(valeur, "qs") else valeur
+            if isinstance(objet, forms.BaseFormSet):
+                vus[id(objet)] = objet
+                for sous in objet.forms:
+                    vus[id(sous)] = sous
+            elif isinstance(objet, forms.BaseForm):
+                vus[id(objet)] = objet
+    return list(vus.values())
+
+
+def _formulaires_du_projet():
+    """Every form class and formset class defined in the project's apps, by dotted name."""
+    for app in APPS:
+        for module in ("forms", "filters", "views"):
+            with contextlib.suppress(ModuleNotFoundError):
+                importlib.import_module(f"{app}.{module}")
+    classes = {}
+    a_voir = [forms.BaseForm, forms.BaseFormSet]
+    while a_voir:
+        classe = a_voir.pop()
+        for sous in classe.__subclasses__():
+            a_voir.append(sous)
+            if _du_projet(sous):
+                classes[_nom(sous)] = sous
+    # Formsets made by formset_factory live in django.forms.formsets: find them by module attribute.
+    for nom_module, module in list(sys.modules.items()):
+        if nom_module.split(".")[0] not in APPS or ".tests" in nom_module:
+            continue
+        for nom, valeur in vars(module).items():
+            if inspect.isclass(valeur) and issubclass(valeur, forms.BaseFormSet) and not _du_projet(valeur):
+                classes[f"{nom_module}.{nom}"] = valeur
+    return classes
+
+
+def _url(nom, cible, monde):
+    return reverse(nom, kwargs=cible.kwargs(monde) if cible.kwargs else {})
+
+
+def _connecter(client, monde, cible):
+    client.logout()
+    if cible.qui:
+        client.force_login(getattr(monde, cible.qui))
+
+
+def _page(client, monde, nom, cible, url):
+    """GET the page rendering the target's form; returns (response, URL to post to)."""
+    if cible.page:
+        page = reverse(cible.page, kwargs=cible.kwargs(monde) if cible.kwargs else {})
+        reponse = client.get(page, cible.parametres)
+    else:
+        reponse = client.get(url, cible.parametres, follow=True)
+        if reponse.redirect_chain:
+            url = reponse.redirect_chain[-1][0]  # password reset: the token moves to the session
+    assert reponse.status_code == 200, (nom, reponse.status_code)
+    return reponse, url
+
+
+# --- Inventories -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_chaque_formulaire_du_projet_est_fuzze(client, monde):
+    du_projet = _formulaires_du_projet()
+    rendues = set()
+    for nom, cible in CIBLES.items():
+        _connecter(client, monde, cible)
+        reponse, _url_post = _page(client, monde, nom, cible, _url(nom, cible, monde))
+        formulaires = _formulaires_rendus(reponse)
+        assert formulaires, f"{nom} ne rend aucun formulaire"
+        for formulaire in formulaires:
+            classes = set(type(formulaire).__mro__)
+            rendues |= {nom_classe for nom_classe, classe in du_projet.items() if classe in classes}
+    manquants = set(du_projet) - rendues - set(SANS_PAGE)
+    assert not manquants, f"Formulaires non couverts par le fuzzing (ajoutez-les à CIBLES) : {sorted(manquants)}"
+
+
+ECRIVAINS = ("referent_a", "chef_a", "coordonnateur_a", "cpe_a", "ddfpt_a", "mentor_a", "pilotage")
+
+
+@pytest.mark.django_db
+def test_chaque_page_a_formulaire_est_une_cible(client, monde):
+    """Every URL whose GET renders a form to one of the cast is fuzzed."""
+    oubliees = set()
+    pages = {cible.page for cible in CIBLES.values()}
+    for nom, route, _vue in motifs():
+        if not nom or nom.startswith("admin:") or nom in CIBLES or nom in pages:
+            continue
+        if "<" in route and nom not in OBJETS_DU_LP_A:
+            continue  # token URLs are targets above or have no form (calendar feed)
+        url = reverse(nom, kwargs=OBJETS_DU_LP_A[nom](monde.cast) if "<" in route else {})
+        for qui in ECRIVAINS:
+            client.force_login(getattr(monde, qui))
+            reponse = client.get(url)
+            if reponse.status_code == 200 and _formulaires_rendus(reponse):
+                oubliees.add(nom)
+                break
+    assert not oubliees, f"Pages à formulaire absentes de CIBLES : {sorted(oubliees)}"
+
+
+# --- Strategies --------------------------------------------------------------------------------
+
+MECHANTS = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "<script>alert(1)</script>",
+    "<b>gras</b> & « guillemets »",
+    "x" * 5000,
+    "é" * 600,
+    "🙂" * 200,
+    "\u202e\u200b",
+    "'; DROP TABLE x;--",
+    "%s %d {0} {{x}}",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e400",
+    "99999999999999999999999999999",
+    "-99999999999",
+    "-1",
+    "0",
+    "1.5",
+    "1,5",
+    "2026-02-30",
+    "0000-00-00",
+    "31/12/2026",
+    "2026-13-01",
+    "9999-12-31",
+    "0001-01-01",
+    "10000-01-01",
+    "25:61",
+    "12:00",
+    "on",
+    "true",
+]
+TEXTES = st.one_of(
+    st.sampled_from(MECHANTS),
+    st.text(max_size=40),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(lambda d: d.strftime("%d/%m/%Y")),
+    st.dates().map(datetime.date.isoformat),
+)
+CONTENUS = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from(
+        [
+            b"",
+            b"PK\x03\x04garbage",
+            b"<?xml version='1.0'?><BEE_ELEVES><DONNEES><ELEVES><ELEVE ELEVE_ID='1'/></ELEVES></DONNEES></BEE_ELEVES>",
+            b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;</x>",
+            "Nom;Prénom;Date de naissance;INE;Division\nÉlève;Zoé;31/02/2008;;3A\n".encode("latin-1"),
+            b"\xff\xfe\x00\x00",
+            b"nom,prenom\n\x00,\x00\n",
+        ]
+    ),
+)
+# SIECLE-shaped files whose student rows are bad input: the parser is reached, not just the form.
+LIGNES_ELEVES = st.lists(st.tuples(*[st.one_of(st.sampled_from(MECHANTS[:20]), st.text(max_size=12))] * 8), max_size=3)
+
+
+def _fichiers(uai):
+    """Uploads: names and bytes of all kinds, and SIECLE exports of the current LP holding bad rows."""
+    contenus = st.one_of(
+        CONTENUS,
+        LIGNES_ELEVES.map(lambda eleves: fichiers_siecle.csv(eleves=eleves, encodage="utf-8")),
+        LIGNES_ELEVES.map(lambda eleves: fichiers_siecle.xml(uai, eleves=eleves, encodage="UTF-8")),
+        LIGNES_ELEVES.map(
+            lambda eleves: fichiers_siecle.zipper("ElevesSansAdresses.xml", fichiers_siecle.xml(uai, eleves=eleves))
+        ),
+    )
+    return st.builds(
+        lambda nom, contenu: SimpleUploadedFile(nom, contenu),
+        st.sampled_from(["eleves.xml", "eleves.zip", "eleves.csv", "x", "élèves.CSV", "a" * 300 + ".xml", ".zip"]),
+        contenus,
+    )
+
+
+def _choix(champ):
+    valeurs = []
+    for valeur, _libelle in getattr(champ, "choices", []) or []:
+        if isinstance(_libelle, (list, tuple)):  # option groups
+            valeurs.extend(str(v) for v, _l in _libelle)
+        else:
+            valeurs.append(str(getattr(valeur, "value", valeur)))
+    return valeurs
+
+
+def _strategie_champ(champ, initial, uai):
+    """Values for one field: its initial value, its choices, and everything a user should not send."""
+    if isinstance(champ, forms.FileField):
+        return st.one_of(st.just(ABSENT), _fichiers(uai), TEXTES)
+    options = [st.just(ABSENT), TEXTES]
+    if initial not in (None, ""):
+        options.append(st.just(initial))
+    choix = _choix(champ)
+    if choix:
+        options.append(st.sampled_from(choix))
+    if isinstance(champ, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return st.lists(st.one_of(*options[1:]), max_size=4) | st.just(ABSENT)
+    if isinstance(champ, forms.BooleanField):
+        options.append(st.sampled_from(["on", "", "false", "0"]))
+    return st.one_of(*options)
+
+
+def _valeur_initiale(formulaire, nom):
+    try:
+        valeur = formulaire[nom].value()
+    except Exception:  # noqa: BLE001 (a widget that cannot render its value: just not offered)
+        return None
+    if isinstance(valeur, list | tuple):
+        return None
+    return None if valeur is None else str(valeur)
+
+
+def _plausible(champ, initial):
+    """A value the field is likely to accept, so that corrupting a few fields reaches the save paths."""
+    if initial not in (None, ""):
+        return initial
+    choix = [c for c in _choix(champ) if c]
+    if isinstance(champ, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return choix[:1] or ABSENT
+    if choix:
+        return choix[0]
+    if isinstance(champ, forms.FileField):
+        return ABSENT
+    if isinstance(champ, forms.BooleanField):
+        return "on"
+    if isinstance(champ, forms.DateTimeField):
+        return "2026-12-01 14:00"
+    if isinstance(champ, forms.DateField):
+        return "2026-12-01"
+    if isinstance(champ, forms.TimeField):
+        return "14:00"
+    if isinstance(champ, forms.EmailField):
+        return "camille.martin@exemple.fr"
+    if isinstance(champ, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        return str(max(1, champ.min_value or 1))
+    return "Texte valide"
+
+
+def _strategie_formulaires(formulaires, uai):
+    """A strategy of POST data for all the forms (and formset management forms) of a page.
+
+    Half the examples corrupt up to three fields of a plausible submission (to reach what
+    runs after validation), the other half fill every field with bad input.
+    """
+    champs, plausibles = {}, {}
+    for formulaire in formulaires:
+        if isinstance(formulaire, forms.BaseFormSet):
+            # One form more than the page shows: what a lying TOTAL_FORMS would bring in.
+            vide = formulaire.empty_form
+            for nom, champ in vide.fields.items():
+                cle = vide.add_prefix(nom).replace("__prefix__", str(len(formulaire.forms)))
+                champs[cle], plausibles[cle] = _strategie_champ(champ, None, uai), ABSENT
+            for nom in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+                reel = str(formulaire.management_form[nom].value() or 0)
+                plausibles[formulaire.add_prefix(nom)] = reel
+                champs[formulaire.add_prefix(nom)] = st.one_of(
+                    st.sampled_from(["-1", "0", "1", "3", "1000", "99999999999999999999", "x", ""]),
+                    st.just(str(int(reel) + 1)),
+                    st.just(ABSENT),
+                )
+            continue
+        for nom, champ in formulaire.fields.items():
+            initial = _valeur_initiale(formulaire, nom)
+            cle = formulaire.add_prefix(nom)
+            champs[cle], plausibles[cle] = _strategie_champ(champ, initial, uai), _plausible(champ, initial)
+    noms = sorted(champs)
+
+    @st.composite
+    def donnees(draw):
+        if noms and draw(st.booleans()):
+            abimes = draw(st.sets(st.sampled_from(noms), min_size=1, max_size=3))
+        else:
+            abimes = set(noms)
+        valeurs = {nom: draw(champs[nom]) if nom in abimes else plausibles[nom] for nom in noms}
+        return {k: v for k, v in valeurs.items() if v is not ABSENT}
+
+    return donnees()
+
+
+# --- The fuzzing -------------------------------------------------------------------------------
+
+
+def _instantane():
+    """Every row of the project's models, so a refused form can be shown to have written nothing."""
+    etat = {}
+    for modele in apps.get_models():
+        if modele._meta.app_label not in APPS or modele._meta.label in HORS_INSTANTANE:
+            continue
+        etat[modele._meta.label] = list(modele._default_manager.order_by("pk").values_list())
+    return etat
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom", sorted(CIBLES))
+def test_aucune_saisie_ne_donne_500(client, monde, nom):
+    cible = CIBLES[nom]
+    _connecter(client, monde, cible)
+    url = _url(nom, cible, monde)
+    reponse, url = _page(client, monde, nom, cible, url)
+    formulaires = [f for f in _formulaires_rendus(reponse) if cible.methode == "get" or not _est_filtre(f)]
+    strategie = _strategie_formulaires(formulaires, monde.lp_a.uai)
+
+    @settings(
+        max_examples=EXEMPLES,
+        deadline=None,
+        database=None,  # nothing written in the repository; a failure prints its reproduction blob
+        print_blob=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(donnees=strategie)
+    def essai(donnees):
+        with transaction.atomic():
+            avant = _instantane()
+            if cible.methode == "get":
+                donnees = {k: v for k, v in donnees.items() if not hasattr(v, "read")}
+                reponse = client.get(url, donnees)
+            else:
+                reponse = client.post(url, donnees)
+            assert reponse.status_code < 500, (nom, reponse.status_code)
+            ecrit = reponse.status_code in (301, 302) or (
+                cible.succes_200 and cible.succes_200 in reponse.content.decode()
+            )
+            if cible.methode == "post" and not ecrit:
+                assert _instantane() == avant, f"{nom} : formulaire refusé mais la base a changé"
+            transaction.set_rollback(True)
+
+    essai()
+
+
+def _est_filtre(formulaire):
+    """A GET form (list filters, the LP chooser of the séance page) is not posted."""
+    helper = getattr(formulaire, "helper", None)
+    return getattr(helper, "form_method", "post").lower() == "get"
+
+
+# --- Regressions: the bugs the fuzzing found -------------------------------------------------
+
+TROP_GRAND = "99999999999999999999999999999"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "nom,qui,champ",
+    [
+        ("binomes:reunion_calculer", "referent_a", "eleves"),
+        ("etablissements:diagnostic_modifier", "referent_a", "formations_ciblees"),
+        ("seances:evenement_nouveau", "coordonnateur_a", "entreprises_invitees"),
+    ],
+)
+def test_identifiant_hors_des_entiers_de_la_base_refuse_sans_500(client, monde, nom, qui, champ):
+    """A multiple choice of objects given an id beyond 64 bits: SQLite raised OverflowError (a 500)."""
+    cible = CIBLES[nom]
+    client.force_login(getattr(monde, qui))
+    avant = _instantane()
+    reponse = client.post(_url(nom, cible, monde), {champ: [TROP_GRAND]})
+    assert reponse.status_code in (200, 302)
+    assert _instantane() == avant
+
+
+@pytest.mark.django_db
+def test_adresse_trop_longue_a_la_connexion_refusee_sans_500(client):
+    """An address beyond 255 characters reached axes, whose varchar(255) broke on PostgreSQL (a 500)."""
+    from axes.models import AccessAttempt
+
+    reponse = client.post(reverse("login"), {"username": "x" * 5000 + "@exemple.fr", "password": "secret"})
+    assert reponse.status_code == 200
+    assert reponse.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
