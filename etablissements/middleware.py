@@ -1,3 +1,9 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from mentorat.middleware import CLE_APPAREIL_OTP
 from mentorat.roles import Role
 
 from .scoping import perimetre
@@ -33,3 +39,29 @@ class EtablissementCourantMiddleware:
             if request.etablissement is not None:
                 request.roles = frozenset(perimetre(request.user).roles_sur(request.etablissement.pk))
         return self.get_response(request)
+
+
+class DoubleAuthentificationMiddleware:
+    """Second factor: ask the TOTP code of users who enrolled a device; send users whose
+    roles require one (DOUBLE_AUTHENTIFICATION_ROLES) to enrolment first.
+
+    Public views, and views marked `sans_double_authentification`, stay reachable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or getattr(view_func, "login_required", True) is False:
+            return None
+        if getattr(view_func, "double_authentification_libre", False):
+            return None
+        if request.session.get(CLE_APPAREIL_OTP):
+            if not request.user.is_verified():
+                return redirect(f"{reverse('code_otp')}?{urlencode({'next': request.get_full_path()})}")
+        elif perimetre(request.user).tous_roles & set(settings.DOUBLE_AUTHENTIFICATION_ROLES):
+            return redirect("securite")
+        return None

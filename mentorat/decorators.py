@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 
-__all__ = ["login_not_required", "role_required"]
+__all__ = ["login_not_required", "role_required", "sans_double_authentification"]
 
 
 def role_required(roles):
@@ -24,3 +24,9 @@ def role_required(roles):
         return wrapper
 
     return decorator
+
+
+def sans_double_authentification(view):
+    """Mark a view reachable before the second factor is given (the code page, enrolment, logout)."""
+    view.double_authentification_libre = True
+    return view

@@ -68,3 +68,21 @@ class MotDePasseOublieForm(DsfrFormMixin, auth_forms.PasswordResetForm):
 
 class NouveauMotDePasseForm(DsfrFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Changer le mot de passe"
+
+
+class CodeOTPForm(DsfrFormMixin, forms.Form):
+    submit_label = "Valider"
+
+    code = forms.CharField(
+        label="Code à 6 chiffres",
+        min_length=6,
+        max_length=6,
+        help_text="Le code affiché par votre application d’authentification.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError("Le code ne contient que des chiffres.")
+        return code

@@ -59,7 +59,17 @@ class SessionDureeMaxMiddleware:
         session[cls.ACTIVITE] = maintenant
 
 
+# Session key: the user who signed in has a confirmed second factor, to be asked for.
+CLE_APPAREIL_OTP = "otp_appareil_confirme"
+
+
 def horodater_la_connexion(sender, request, user, **kwargs):
-    """Stamp the session when the user signs in (connected to `user_logged_in`)."""
+    """At sign-in (`user_logged_in`): stamp the session, and note whether a TOTP code is due.
+
+    Read once here, so that pages need no query to know it.
+    """
     if request is not None and hasattr(request, "session"):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         SessionDureeMaxMiddleware.horodater(request.session)
+        request.session[CLE_APPAREIL_OTP] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "health_check",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Project apps, from the lowest layer to the highest (see README).
     "mentorat",
     "etablissements",
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "mentorat.middleware.NoStoreForAuthenticatedMiddleware",
     "mentorat.middleware.SessionDureeMaxMiddleware",
     "etablissements.middleware.EtablissementCourantMiddleware",
+    "etablissements.middleware.DoubleAuthentificationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -226,6 +230,25 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# Two-factor authentication (TOTP, django-otp): optional for everyone; required for the
+# roles listed here (e.g. "chef,referent,pilotage"), whose holders must enrol a device
+# before anything else. Wrong codes slow the next tries down (django-otp throttling).
+DOUBLE_AUTHENTIFICATION_ROLES = env.list("DOUBLE_AUTHENTIFICATION_ROLES", default=[])
+_roles_inconnus = set(DOUBLE_AUTHENTIFICATION_ROLES) - {
+    "referent",
+    "chef",
+    "ddfpt",
+    "rbde",
+    "cpe",
+    "personnel",
+    "coordonnateur",
+    "mentor",
+    "pilotage",
+}
+if _roles_inconnus:
+    raise ImproperlyConfigured(f"DOUBLE_AUTHENTIFICATION_ROLES : rôle(s) inconnu(s) {sorted(_roles_inconnus)}.")
+OTP_TOTP_ISSUER = "Mentorat LP"
 
 # Brute-force protection: lock on (username, IP) after AXES_FAILURE_LIMIT failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

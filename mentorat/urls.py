@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from bilans import views as bilans_views
 
-from . import views
+from . import views, views_securite
 from .sante import vue_sante
 
 handler500 = "mentorat.views.erreur_serveur"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("mot-de-passe/envoye/", views.mot_de_passe_envoye, name="password_reset_done"),
     path("mot-de-passe/nouveau/<uidb64>/<token>/", views.mot_de_passe_nouveau, name="password_reset_confirm"),
     path("mot-de-passe/change/", views.mot_de_passe_change, name="password_reset_complete"),
+    path("connexion/code/", views_securite.code_otp, name="code_otp"),
+    path("compte/securite/", views_securite.securite, name="securite"),
     path("accessibilite/", views.accessibilite, name="accessibilite"),
     path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),

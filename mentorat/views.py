@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from .crispy_dsfr import DateInput, DsfrFormHelper
-from .decorators import role_required
+from .decorators import role_required, sans_double_authentification
 from .forms import ConnexionForm, MotDePasseOublieForm, NouveauMotDePasseForm
 from .models import ActionJournal, JournalAcces
 from .roles import Role
@@ -32,7 +32,7 @@ def donnees_personnelles(request):
 
 
 connexion = auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True)
-deconnexion = auth_views.LogoutView.as_view()
+deconnexion = sans_double_authentification(auth_views.LogoutView.as_view())
 mot_de_passe_oublie = auth_views.PasswordResetView.as_view(
     form_class=MotDePasseOublieForm,
     email_template_name="registration/email_reinitialisation.txt",

@@ -147,6 +147,7 @@ CIBLES = {
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),
     "journal": Cible("chef_a", methode="get"),
+    "securite": Cible("referent_a"),
 }
 
 # Form classes no target renders, with the reason.

@@ -25,6 +25,8 @@ PUBLIQUES = {
 PROTEGEES = {
     "accueil",
     "journal",
+    "code_otp",
+    "securite",
     "bilans:enquetes",
     "bilans:bilan",
     "bilans:resultats",
