@@ -212,3 +212,14 @@ def test_versions_numerotees_par_dispositif(cast):
     v2 = services.cadrage_nouvelle_version(dispositif=cast.dispositif_a, auteur=cast.referent_a)
     autre = services.cadrage_nouvelle_version(dispositif=cast.dispositif_b, auteur=cast.referent_b)
     assert (v1.numero, v2.numero, autre.numero) == (1, 2, 1)
+
+
+def test_le_telechargement_du_pdf_est_journalise(client, cast):
+    from mentorat.models import JournalAcces
+
+    v = VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True, validee_par=cast.chef_a)
+    client.force_login(cast.chef_a)
+    _pdf(client, v)
+    entree = JournalAcces.objects.get()
+    assert (entree.user, entree.action, entree.etablissement_id) == (cast.chef_a, "telechargement", cast.lp_a.pk)
+    assert "Document de cadrage" in entree.objet

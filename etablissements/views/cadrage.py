@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from mentorat import roles as R
+from mentorat.journal import ActionJournal, journaliser
 from mentorat.pdf import rendre_pdf
 
 from .. import services
@@ -130,6 +131,12 @@ def cadrage_pdf(request, pk):
         "etablissements/pdf/cadrage.html",
         {"version": v, "dispositif": d, "etablissement": d.etablissement, "comites": list(v.comites.all())},
         titre=titre,
+    )
+    journaliser(
+        request,
+        action=ActionJournal.TELECHARGEMENT,
+        etablissement_id=d.etablissement_id,
+        objet=f"Document de cadrage {d.annee_scolaire}, version {v.numero}",
     )
     reponse = HttpResponse(contenu, content_type="application/pdf")
     nom = slugify(f"cadrage-{d.etablissement.uai}-{d.annee_scolaire}-v{v.numero}")
