@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from binomes.models import Eleve
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
 from etablissements.scoping import peut_ecrire
 from mentorat.decorators import role_required
 
@@ -14,21 +13,10 @@ from .indicateurs import STATUTS_COMMENCES, indicateurs
 from .models import BilanQualitatif, ResultatEleve
 
 
-def _dispositif_courant(request):
-    dispositif = (
-        Dispositif.objects.filter(etablissement=request.etablissement, annee=annee_scolaire_courante())
-        .select_related("etablissement")
-        .first()
-    )
-    if dispositif is None:
-        raise Http404("Aucun dispositif pour l’année en cours.")
-    return dispositif
-
-
 @role_required(ResultatEleve.ROLES_LECTURE)
 def bilan(request):
     """The review hub of the current year: indicators with definitions, and the review's pages."""
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     return render(
         request,
         "bilans/bilan.html",
@@ -43,7 +31,7 @@ def bilan(request):
 @role_required(ResultatEleve.ROLES_LECTURE)
 def resultats(request):
     """Exam results and insertion, entered per student, one class at a time."""
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     mentores = Eleve.objects.filter(binomes__dispositif=dispositif, binomes__statut__in=STATUTS_COMMENCES).distinct()
     classes = sorted(set(mentores.values_list("classe", flat=True)))
     classe = request.GET.get("classe") or (classes[0] if classes else None)
@@ -97,7 +85,7 @@ def resultats(request):
 
 @role_required(BilanQualitatif.ROLES_LECTURE)
 def qualitatif(request):
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     objet = BilanQualitatif.objects.filter(dispositif=dispositif).first() or BilanQualitatif(dispositif=dispositif)
     ecriture = peut_ecrire(request.user, BilanQualitatif, dispositif.etablissement_id)
     if request.method == "POST" and not ecriture:

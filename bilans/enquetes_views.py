@@ -2,11 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user, peut_ecrire
 from mentorat.decorators import role_required
 
@@ -16,17 +15,10 @@ from .forms import InvitationsForm, ReponseForm
 from .models import Enquete, Invitation
 
 
-def _dispositif_courant(request):
-    dispositif = Dispositif.objects.filter(etablissement=request.etablissement, annee=annee_scolaire_courante()).first()
-    if dispositif is None:
-        raise Http404("Aucun dispositif pour l’année en cours.")
-    return dispositif
-
-
 @role_required(Enquete.ROLES_LECTURE)
 def enquetes(request):
     """The five surveys of the current dispositif, with their counts."""
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     if peut_ecrire(request.user, Enquete, request.etablissement.pk):
         # The référent's first visit opens the five surveys of the year.
         ouvertes = set(dispositif.enquetes.values_list("population", flat=True))

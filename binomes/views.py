@@ -71,11 +71,6 @@ def _csv(request, nom_fichier, entetes, lignes):
     return reponse
 
 
-def dispositif_courant(etablissement):
-    """The LP's most recent dispositif, where new binômes and meetings go."""
-    return Dispositif.objects.filter(etablissement=etablissement).order_by("-annee").first()
-
-
 # --- Élèves ------------------------------------------------------------------------------------
 
 
@@ -409,7 +404,7 @@ def _alerte_duree(request, debut, fin):
 
 @role_required(R.GESTION_PROGRAMME)
 def binome_nouveau(request):
-    dispositif = dispositif_courant(request.etablissement)
+    dispositif = Dispositif.objects.courant(request.etablissement)
     if dispositif is None:
         return render(request, "binomes/sans_dispositif.html")
     form = BinomeForm(request.POST or None, dispositif=dispositif)

@@ -7,7 +7,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from etablissements.models import annee_scolaire_courante
+from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import get_for_user, peut_ecrire
 from mentorat import roles as R
 from mentorat.decorators import role_required
@@ -15,7 +15,7 @@ from mentorat.decorators import role_required
 from . import services, siecle
 from .forms import CalculForm, ChangerForm, ImportForm, ReunionForm
 from .models import ImportSiecle, Proposition, ReunionAppariement, StatutProposition
-from .views import _page, dispositif_courant
+from .views import _page
 
 # --- Import SIECLE -----------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def reunions(request):
 
 @role_required(R.GESTION_PROGRAMME)
 def reunion_nouvelle(request):
-    dispositif = dispositif_courant(request.etablissement)
+    dispositif = Dispositif.objects.courant(request.etablissement)
     if dispositif is None:
         return render(request, "binomes/sans_dispositif.html")
     form = ReunionForm(request.POST or None)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 
 from mentorat import roles as R
@@ -194,6 +195,18 @@ def annee_scolaire_courante(jour: date | None = None) -> int:
     return jour.year if jour.month >= 9 else jour.year - 1
 
 
+class DispositifQuerySet(ScopedQuerySet):
+    def courant(self, etablissement):
+        """The LP's dispositif of the current school year (where new binômes, meetings and surveys go), or None."""
+        return self.filter(etablissement=etablissement, annee=annee_scolaire_courante()).first()
+
+    def courant_ou_404(self, etablissement):
+        dispositif = self.courant(etablissement)
+        if dispositif is None:
+            raise Http404("Aucun dispositif pour l’année en cours.")
+        return dispositif
+
+
 class Dispositif(models.Model):
     """One LP's mentoring programme for one school year."""
 
@@ -210,7 +223,7 @@ class Dispositif(models.Model):
         blank=True,
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = DispositifQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
     ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME

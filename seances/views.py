@@ -277,13 +277,6 @@ def alertes(request):
 # --- Réunions de suivi and évènements ---------------------------------------------------------
 
 
-def _dispositif_courant(request):
-    dispositif = Dispositif.objects.filter(etablissement=request.etablissement, annee=annee_scolaire_courante()).first()
-    if dispositif is None:
-        raise Http404("Aucun dispositif pour l’année en cours.")
-    return dispositif
-
-
 @role_required(R.LECTURE_PROGRAMME)
 def reunions(request):
     qs = (
@@ -317,7 +310,7 @@ def _reunion_formulaire(request, reunion, dispositif):
 
 @role_required(R.SUIVI_PARTENAIRE)
 def reunion_nouvelle(request):
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     return _reunion_formulaire(request, ReunionSuivi(dispositif=dispositif), dispositif)
 
 
@@ -372,7 +365,7 @@ def _evenement_formulaire(request, evenement, dispositif):
 
 @role_required(R.SUIVI_PARTENAIRE)
 def evenement_nouveau(request):
-    dispositif = _dispositif_courant(request)
+    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     return _evenement_formulaire(request, Evenement(dispositif=dispositif), dispositif)
 
 
