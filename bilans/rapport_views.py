@@ -1,4 +1,3 @@
-import csv
 import io
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import perimetre, peut_ecrire
+from mentorat.exports import reponse_csv
 from mentorat.journal import ActionJournal, journaliser
 from mentorat.roles import Role
 
@@ -127,11 +127,4 @@ def export(request):
         )
         reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
         return reponse
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, delimiter=";")
-    ecrivain.writerow(entetes)
-    ecrivain.writerows(lignes)
-    # BOM: Excel in French opens UTF-8 correctly only with it.
-    reponse = HttpResponse("\ufeff" + tampon.getvalue(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
-    return reponse
+    return reponse_csv(f"{nom}.csv", entetes, lignes)

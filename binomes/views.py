@@ -1,12 +1,11 @@
 """Pages for students, mentors, honorabilité and binômes (import and pairing: views_appariement)."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -14,6 +13,7 @@ from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
 from mentorat import roles as R
 from mentorat.decorators import role_required
+from mentorat.exports import reponse_csv
 from mentorat.journal import ActionJournal, journaliser
 from mentorat.roles import Role
 
@@ -62,13 +62,7 @@ def _csv(request, nom_fichier, entetes, lignes):
         etablissement_id=request.etablissement.pk,
         objet=f"Export {nom_fichier}",
     )
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
-    reponse.write("\ufeff")
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(entetes)
-    ecrivain.writerows(lignes)
-    return reponse
+    return reponse_csv(nom_fichier, entetes, lignes)
 
 
 # --- Élèves ------------------------------------------------------------------------------------
