@@ -127,9 +127,11 @@ class Command(BaseCommand):
             raise CommandError(f"« {ACADEMIE} » existe déjà : relancez avec --purger pour la régénérer.")
         Generateur(**{**o, "stdout": self.stdout}).generer()
         if connection.vendor == "postgresql":
-            # Fresh statistics, so the planner sees the real sizes from the first query.
+            # Fresh statistics, so the planner sees the real sizes from the first query, and the
+            # visibility map set as autovacuum would leave it on a live database: without it, an
+            # index-only scan still visits every heap page (LP dashboard 86 ms instead of ~20 ms).
             with connection.cursor() as curseur:
-                curseur.execute("ANALYZE")
+                curseur.execute("VACUUM ANALYZE")
         self.stdout.write(f"Terminé en {time.monotonic() - debut:.0f} s.")
 
 
