@@ -25,6 +25,17 @@ EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    """Each test starts with an empty cache: cached figures (bilans.indicateurs) of one test's
+    dispositif must not show up in another test whose rows got the same primary keys."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class Distribution:
     """Two LPs of one académie, each with its dispositif and its partner, and one user per role."""

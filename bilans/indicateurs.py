@@ -1,18 +1,28 @@
 """The review's indicators (fiche 3, « Bilan qualité et indicateurs »), computed in the database.
 
 `indicateurs_par_dispositif(ids)` computes every indicator of many dispositifs with a
-fixed number of grouped queries (one per source table), whatever their number: the
-académie dashboard and the exports use it as well as one LP's page.
+fixed number of grouped queries (one per source table), whatever their number: one LP's
+page, its year-end report and the exports use it, always exact.
+`indicateurs_recents(ids)` serves the same figures from the cache, computed at most
+`DUREE_CACHE` seconds ago and refreshed by a beat job: the dashboards that put many LPs
+side by side (académie, coordinator) use it and say when the figures were computed, so
+that their cost does not grow with the number of LPs.
 Each indicator carries its written definition, shown next to its value.
 """
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
-from etablissements.models import LigneBudget, TypeLigneBudget
+from etablissements.models import Dispositif, Etablissement, LigneBudget, TypeLigneBudget
 from seances.models import Participation, Presence, StatutSeance
 
 from .models import ResultatEleve, Situation
@@ -114,7 +124,12 @@ def _taux(numerateur, denominateur):
 
 
 def indicateurs_par_dispositif(ids) -> dict[int, Indicateurs]:
-    """Every indicator of the dispositifs `ids`, in five grouped queries."""
+    """Every indicator of the dispositifs `ids`, in four grouped queries."""
+    return {pk: _assembler(pk, chiffres) for pk, chiffres in _chiffres(ids).items()}
+
+
+def _chiffres(ids) -> dict[int, dict]:
+    """The raw counts and sums behind the indicators, per dispositif (picklable: for the cache)."""
     ids = list(ids)
     resultats = {pk: {} for pk in ids}
 
@@ -167,7 +182,7 @@ def indicateurs_par_dispositif(ids) -> dict[int, Indicateurs]:
     ):
         resultats[ligne.pop("dispositif")].update(ligne)
 
-    return {pk: _assembler(pk, chiffres) for pk, chiffres in resultats.items()}
+    return resultats
 
 
 def _assembler(pk, c) -> Indicateurs:
@@ -192,5 +207,124 @@ def _assembler(pk, c) -> Indicateurs:
     return i
 
 
+def total(tous) -> dict[str, Indicateur]:
+    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators."""
+    tous = list(tous)
+    total = {}
+    for code in ORDRE:
+        if code in POURCENTAGES:
+            numerateur = sum(i[code].numerateur or 0 for i in tous)
+            denominateur = sum(i[code].denominateur or 0 for i in tous)
+            valeur = round(100 * numerateur / denominateur, 1) if denominateur else None
+            total[code] = Indicateur(code, valeur, numerateur, denominateur)
+        else:
+            total[code] = Indicateur(code, sum((i[code].valeur or 0) for i in tous))
+    return total
+
+
 def indicateurs(dispositif) -> Indicateurs:
     return indicateurs_par_dispositif([dispositif.pk])[dispositif.pk]
+
+
+# --- Recent figures, from the cache --------------------------------------------------------------
+
+# Two levels, each entry dated with the computation of its figures:
+# - one entry per dispositif. The beat job `bilans.tasks.rafraichir_indicateurs` recomputes every
+#   current dispositif every RAFRAICHISSEMENT minutes; an entry lives a little longer, so that a
+#   page between two runs never has to compute. A dispositif missing from the cache (new, or no
+#   beat in development) is computed on the spot, with all the missing ones in four grouped queries;
+# - one entry per table of LPs (an académie, a coordinator's LPs): names, UAI and the figures of
+#   every row, read in one round trip, so that a dashboard of 500 LPs costs what one of 10 does.
+#   Its key carries a version that the beat job changes after each run: the next view rebuilds
+#   the table from the fresh per-dispositif entries (two small queries, no computation).
+RAFRAICHISSEMENT = 10
+DUREE_CACHE = (RAFRAICHISSEMENT + 5) * 60
+CLE_VERSION_TABLEAUX = "bilans:tableaux:version"
+
+
+def _cle(pk) -> str:
+    return f"bilans:indicateurs:v1:{pk}"
+
+
+def rafraichir(ids) -> dict[str, tuple[datetime, dict]]:
+    """Compute the indicators of `ids` now and keep them in the cache; returns the cache entries."""
+    maintenant = timezone.now()
+    entrees = {_cle(pk): (maintenant, chiffres) for pk, chiffres in _chiffres(ids).items()}
+    cache.set_many(entrees, DUREE_CACHE)
+    return entrees
+
+
+def tableaux_perimes():
+    """The tables of LPs cached so far are to be rebuilt from the per-dispositif entries."""
+    cache.set(CLE_VERSION_TABLEAUX, uuid.uuid4().hex, None)
+
+
+@dataclass
+class LigneLP:
+    """One row of a table of LPs: the LP (no personal data) and its recent indicators, if it has a dispositif."""
+
+    pk: int
+    nom: str
+    uai: str
+    dispositif_id: int | None
+    chiffres: dict | None
+    rapport: str = ""  # the year-end report's state, where the page shows it
+
+    def __str__(self):
+        return self.nom
+
+    @cached_property
+    def indicateurs(self) -> Indicateurs | None:
+        return None if self.dispositif_id is None else _assembler(self.dispositif_id, self.chiffres)
+
+    @property
+    def cellules(self) -> list[str]:
+        """The values as displayed, in ORDRE (one template lookup per row instead of one per cell)."""
+        return [indicateur.affichage for indicateur in self.indicateurs] if self.indicateurs else []
+
+
+def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, Indicateur], datetime | None]:
+    """The LPs `etablissement_ids` by name, each with the recent indicators of its dispositif of `annee`,
+    their total, and when the oldest figures were computed. Warm: two cache reads and no query."""
+    ids = sorted(set(etablissement_ids))
+    empreinte = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
+    cle = f"bilans:tableau:v2:{cache.get(CLE_VERSION_TABLEAUX, '0')}:{annee}:{empreinte}"
+    entree = cache.get(cle)
+    if entree is not None:
+        return entree
+    dispositifs = dict(
+        Dispositif.objects.filter(etablissement__in=ids, annee=annee).values_list("etablissement_id", "pk")
+    )
+    entrees = cache.get_many([_cle(pk) for pk in dispositifs.values()])
+    manquants = [pk for pk in dispositifs.values() if _cle(pk) not in entrees]
+    if manquants:
+        entrees.update(rafraichir(manquants))
+    lignes = []
+    for pk, nom, uai in Etablissement.objects.filter(pk__in=ids).order_by("nom").values_list("pk", "nom", "uai"):
+        dispositif_id = dispositifs.get(pk)
+        chiffres = entrees[_cle(dispositif_id)][1] if dispositif_id else None
+        lignes.append(LigneLP(pk, nom, uai, dispositif_id, chiffres))
+    calcule_le = min((date for date, _ in entrees.values()), default=None)
+    resultat = (lignes, total(ligne.indicateurs for ligne in lignes if ligne.indicateurs), calcule_le)
+    # The table lives no longer than its oldest figures would. (Rows are stored without their
+    # assembled indicators: a page assembles only the rows it shows or sorts.)
+    for ligne in lignes:
+        ligne.__dict__.pop("indicateurs", None)
+    if calcule_le is not None:
+        duree = max(1, int(DUREE_CACHE - (timezone.now() - calcule_le).total_seconds()))
+        cache.set(cle, resultat, duree)
+    return resultat
+
+
+def indicateurs_recents(ids) -> tuple[dict[int, Indicateurs], datetime | None]:
+    """The indicators of `ids` as computed at most DUREE_CACHE seconds ago, and when the oldest was.
+
+    One cache round trip for all of them; the missing ones are computed together and cached.
+    """
+    ids = list(ids)
+    entrees = cache.get_many([_cle(pk) for pk in ids])
+    manquants = [pk for pk in ids if _cle(pk) not in entrees]
+    if manquants:
+        entrees.update(rafraichir(manquants))
+    valeurs = {pk: _assembler(pk, entrees[_cle(pk)][1]) for pk in ids}
+    return valeurs, min((entrees[_cle(pk)][0] for pk in ids), default=None)

@@ -24,3 +24,17 @@ def construire_rapport(rapport_id: int) -> str:
         )
         return "echec"
     return "pret"
+
+
+@shared_task
+def rafraichir_indicateurs() -> int:
+    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs)."""
+    from etablissements.models import Dispositif, annee_scolaire_courante
+
+    from .indicateurs import rafraichir, tableaux_perimes
+
+    ids = list(Dispositif.objects.filter(annee=annee_scolaire_courante()).values_list("pk", flat=True))
+    for debut in range(0, len(ids), 500):
+        rafraichir(ids[debut : debut + 500])
+    tableaux_perimes()
+    return len(ids)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -16,17 +17,19 @@ from binomes.models import (
     StatutProposition,
 )
 from etablissements.frise import frise
-from etablissements.models import Dispositif, Etablissement, annee_scolaire_courante
+from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import perimetre
 from mentorat import roles as R
 from mentorat.roles import Role
 from seances.models import Alerte, EntretienAbsence, Seance
 
 from . import graphiques
-from .indicateurs import ORDRE, POURCENTAGES, Indicateur, indicateurs_par_dispositif
+from .indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
 from .models import RapportAnnuel, StatutRapport
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
+# LPs per page of the académie dashboard.
+PAR_PAGE = 25
 
 
 def _compte(queryset, cle):
@@ -142,52 +145,30 @@ def _tableau_de_bord_lp(request, annee):
 
 
 def _tableau_par_lp(etablissement_ids, annee, tri=None):
-    """One row per LP with its indicators of the year, and the total row (aggregates only)."""
-    etablissements = list(Etablissement.objects.filter(pk__in=etablissement_ids).order_by("nom"))
-    dispositifs = _dispositifs(etablissement_ids, annee)
-    valeurs = indicateurs_par_dispositif([d.pk for (e, a), d in dispositifs.items() if a == annee])
-    lignes = []
-    for etablissement in etablissements:
-        dispositif = dispositifs.get((etablissement.pk, annee))
-        lignes.append(
-            {"etablissement": etablissement, "indicateurs": valeurs.get(dispositif.pk) if dispositif else None}
-        )
+    """One row per LP with its recent indicators of the year, the total row (aggregates only),
+    and when the figures were computed (they come from the cache: see bilans.indicateurs)."""
+    lignes, total, calcule_le = tableau_recent(etablissement_ids, annee)
     if tri in ORDRE:
         # Rows without the indicator ("—") go last, whatever the direction.
         def cle(ligne):
-            valeur = ligne["indicateurs"][tri].valeur if ligne["indicateurs"] else None
-            return (valeur is None, -(valeur or 0), ligne["etablissement"].nom)
+            valeur = ligne.indicateurs[tri].valeur if ligne.indicateurs else None
+            return (valeur is None, -(valeur or 0), ligne.nom)
 
         lignes.sort(key=cle)
-    return lignes, _total(valeurs.values())
-
-
-def _total(tous):
-    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators."""
-    tous = list(tous)
-    total = {}
-    for code in ORDRE:
-        if code in POURCENTAGES:
-            numerateur = sum(i[code].numerateur or 0 for i in tous)
-            denominateur = sum(i[code].denominateur or 0 for i in tous)
-            valeur = round(100 * numerateur / denominateur, 1) if denominateur else None
-            total[code] = Indicateur(code, valeur, numerateur, denominateur)
-        else:
-            total[code] = Indicateur(code, sum((i[code].valeur or 0) for i in tous))
-    return total
+    return lignes, total, calcule_le
 
 
 def accueil(request):
     """The home dashboard; what it shows depends on the user's roles."""
     p = perimetre(request.user)
     annee = annee_scolaire_courante()
-    contexte = {"annee_scolaire": f"{annee}-{annee + 1}", "codes": ORDRE}
+    contexte = {"annee_scolaire": f"{annee}-{annee + 1}", "codes": ORDRE, "rafraichissement": RAFRAICHISSEMENT}
     lp = request.roles & (R.TABLEAU_DE_BORD - {Role.COORDONNATEUR})
     if lp:
         contexte["lp"] = _tableau_de_bord_lp(request, annee)
     if Role.COORDONNATEUR in request.roles or (p.partenaires and not lp):
         ids = p.etablissements({Role.COORDONNATEUR})
-        contexte["coordination"], contexte["coordination_total"] = _tableau_par_lp(ids, annee)
+        contexte["coordination"], contexte["coordination_total"], contexte["calcule_le"] = _tableau_par_lp(ids, annee)
     if p.academies:
         contexte["academie"] = True
     if Role.MENTOR in request.roles:
@@ -203,30 +184,41 @@ def accueil(request):
 
 
 def academie(request):
-    """Every LP of the user's académie(s): aggregates only, no names of people; sortable; with the total."""
+    """Every LP of the user's académie(s): aggregates only, no names of people; sortable; with the total.
+
+    The rows come from the cache (recomputed every few minutes) and are shown PAR_PAGE at a time, so the
+    page costs the same for 10 or 500 LPs; the total and the sort cover every LP.
+    """
     p = perimetre(request.user)
     if not p.academies:
         raise Http404
     annee = annee_scolaire_courante()
     tri = request.GET.get("tri")
-    lignes, total = _tableau_par_lp(p.etablissements({Role.PILOTAGE}), annee, tri)
-    rapports = {
-        etablissement_id: StatutRapport(statut).label
-        for etablissement_id, statut in RapportAnnuel.objects.filter(
-            dispositif__etablissement__in=[ligne["etablissement"].pk for ligne in lignes], dispositif__annee=annee
-        ).values_list("dispositif__etablissement", "statut")
-    }
+    lignes, total, calcule_le = _tableau_par_lp(p.etablissements({Role.PILOTAGE}), annee, tri)
+    page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
+    etats = dict(
+        RapportAnnuel.objects.filter(
+            dispositif__in=[ligne.dispositif_id for ligne in page if ligne.dispositif_id]
+        ).values_list("dispositif", "statut")
+    )
+    for ligne in page:
+        if ligne.dispositif_id in etats:
+            ligne.rapport = StatutRapport(etats[ligne.dispositif_id]).label
     return render(
         request,
         "bilans/academie.html",
         {
             "annee_scolaire": f"{annee}-{annee + 1}",
-            "lignes": lignes,
+            "page": page,
+            "lignes": page.object_list,
+            "nombre": len(lignes),
             "total": total,
+            "calcule_le": calcule_le,
+            "rafraichissement": RAFRAICHISSEMENT,
             "codes": ORDRE,
             "tri": tri,
             "libelles": {code: Indicateur(code, None).libelle for code in ORDRE},
             "definitions": [Indicateur(code, None) for code in ORDRE],
-            "rapports": rapports,
+            "avec_rapports": True,
         },
     )

@@ -192,6 +192,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purger-journal-des-acces": {"task": "mentorat.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
     # RGPD retention: anonymise students and mentors whose delay has passed (rgpd/retention.py).
     "retention-rgpd": {"task": "rgpd.tasks.appliquer_retention", "schedule": crontab(hour=3, minute=45)},
+    # Indicators of the dashboards that show many LPs (académie, coordinator), kept in the cache
+    # (bilans/indicateurs.py: RAFRAICHISSEMENT minutes; the pages show when they were computed).
+    "rafraichir-indicateurs": {"task": "bilans.tasks.rafraichir_indicateurs", "schedule": crontab(minute="*/10")},
 }
 
 # --- Security --------------------------------------------------------------------------
