@@ -1,10 +1,10 @@
 import django_filters
 from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Layout
 from django import forms
 
 from etablissements.models import Entreprise, Etablissement
-from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, TimeInput
+from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
 from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from .models import (
@@ -84,10 +84,11 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, personnes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.personnes = personnes or {}
-        cle = self.initial.get("personne") or self.data.get(self.add_prefix("personne"))
+        # The row's label names the person: the posted one once bound (the rows the user saw),
+        # the initial one before.
+        cle = self.data.get(self.add_prefix("personne")) if self.is_bound else self.initial.get("personne")
         personne = self.personnes.get(cle)
-        if personne is not None:
-            self.fields["presence"].label = personne.libelle
+        self.fields["presence"].label = personne.libelle if personne is not None else "Participant non reconnu"
 
     def clean_personne(self):
         cle = self.cleaned_data["personne"]
@@ -97,13 +98,20 @@ class ParticipantForm(forms.Form):
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):
+    """The attendance grid, drawn as one DSFR table: a row per person, a column per presence."""
+
     def __init__(self, *args, personnes=None, **kwargs):
         self.personnes = personnes or {}
         super().__init__(*args, **kwargs)
-        self.helper = DsfrFormHelper(submit_label=None)
+        self.helper = GrilleChoix(
+            self,
+            champ="presence",
+            legende="Présence de chaque participant",
+            entete="Participant",
+            vide="Aucun élève ni mentor enregistré dans ce lycée.",
+        )
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("personne"), InlineRadios("presence"))
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "personnes": self.personnes}

@@ -9,8 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 
-from binomes.models import Eleve, Mentor
+from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
 from mentorat import roles as R
@@ -96,15 +97,43 @@ def _personnes(etablissement_id, seance=None):
     return personnes
 
 
+def _binomes_actifs(dispositif):
+    """Keys ("m12", "e34") of the mentors and students of the dispositif's active binômes.
+
+    Suspended binômes are left out: their mentoring is paused, no séance is planned for them.
+    Their people stay one click away (?tous=1), and stay listed in a séance they attend.
+    """
+    cles = set()
+    for mentor_id, eleve_id in Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).values_list(
+        "mentor_id", "eleve_id"
+    ):
+        cles.update((f"m{mentor_id}", f"e{eleve_id}"))
+    return cles
+
+
 def _saisie(request, seance, dispositif, choix=None):
-    """The one page where a séance is planned or logged with its attendance."""
+    """The one page where a séance is planned or logged with its attendance.
+
+    The grid lists by default the people the séance concerns: those of the dispositif's active
+    binômes, plus whoever already takes part in it (a student who has left included); ?tous=1
+    lists the whole LP, for a collective séance open to students outside the binômes. Either way
+    rows come in the order of `_personnes` (mentors, then students, by name), so that switching
+    lists keeps everyone's relative place. Validation accepts anyone of the LP, whichever list
+    the coordinator posted from.
+    """
     personnes = _personnes(dispositif.etablissement_id, seance if seance.pk else None)
     presences = {}
     if seance.pk:
         for p in seance.participations.all():
             presences[f"m{p.mentor_id}" if p.mentor_id else f"e{p.eleve_id}"] = p.presence
-    initial = [{"personne": cle, "presence": presences.get(cle, NON_CONCERNE)} for cle in personnes]
-    donnees = request.POST if request.method == "POST" else None
+    binomes = _binomes_actifs(dispositif)
+    tous = request.GET.get("tous") == "1" or not binomes
+    cles = [cle for cle in personnes if tous or cle in binomes or cle in presences]
+    if request.method == "POST":
+        # A bound grid shows the rows that were posted: the initial rows play no part.
+        donnees, initial = request.POST, None
+    else:
+        donnees, initial = None, [{"personne": cle, "presence": presences.get(cle, NON_CONCERNE)} for cle in cles]
     form = SeanceForm(donnees, instance=seance)
     formset = ParticipantFormSet(donnees, initial=initial, personnes=personnes, prefix="p")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -128,10 +157,24 @@ def _saisie(request, seance, dispositif, choix=None):
             else:
                 messages.success(request, "La séance et les présences sont enregistrées.")
                 return redirect(seance)
+    # The links switching lists keep the LP of a new séance (the edit page's URL names it).
+    parametres = {} if seance.pk else {"dispositif": dispositif.pk}
     return render(
         request,
         "seances/saisie.html",
-        {"form": form, "formset": formset, "seance": seance, "dispositif": dispositif, "choix": choix},
+        {
+            "form": form,
+            "formset": formset,
+            "seance": seance,
+            "dispositif": dispositif,
+            "choix": choix,
+            "liste": {
+                "tous": tous,
+                "sans_binome": not binomes,
+                "lien_tous": "?" + urlencode({**parametres, "tous": "1"}),
+                "lien_binomes": "?" + urlencode(parametres) if parametres else request.path,
+            },
+        },
     )
 
 

@@ -832,3 +832,147 @@ def test_formset_sans_mise_en_page_liens_vers_les_champs():
     for source in ("{% crispy formset %}", "<form>{{ formset|crispy }}</form>"):
         alert = render_tag(source, formset=formset).find("div", "fr-alert fr-alert--error")
         assert [link.attrs["href"] for link in alert.find_all("a")] == ["#id_form-0-nom"], source
+
+
+# --- A formset as a grid of radios (GrilleChoix) ---------------------------------------------
+
+
+class ReponseForm(forms.Form):
+    cle = forms.CharField(widget=forms.HiddenInput)
+    avis = forms.ChoiceField(label="Avis", required=False, choices=[("", "Sans avis"), ("oui", "Oui"), ("non", "Non")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cle = self.data.get(self.add_prefix("cle")) if self.is_bound else self.initial.get("cle")
+        self.fields["avis"].label = f"Question {cle}"
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("cle") == "q3" and donnees.get("avis") == "non":
+            raise forms.ValidationError("La question 3 appelle un « oui ».")
+        return donnees
+
+
+class GrilleFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = crispy_dsfr.GrilleChoix(self, champ="avis", legende="Vos avis", entete="Question")
+
+    def clean(self):
+        if sum(form.cleaned_data.get("avis") == "oui" for form in self.forms) > 2:
+            raise forms.ValidationError("Deux « oui » au plus.")
+
+
+ReponseFormSet = forms.formset_factory(ReponseForm, formset=GrilleFormSet, extra=0)
+
+
+def donnees_grille(*avis):
+    data = {"form-TOTAL_FORMS": str(len(avis)), "form-INITIAL_FORMS": str(len(avis))}
+    for index, valeur in enumerate(avis):
+        data[f"form-{index}-cle"] = f"q{index + 1}"
+        if valeur is not None:
+            data[f"form-{index}-avis"] = valeur
+    return data
+
+
+def test_grille_de_choix_un_tableau_une_ligne_par_formulaire():
+    formset = ReponseFormSet(initial=[{"cle": "q1", "avis": "oui"}, {"cle": "q2"}])
+    root = render_tag("{% crispy formset formset.helper %}", formset=formset)
+    form = root.find("form", method="post")
+    for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+        assert form.find("input", type="hidden", name=f"form-{name}")
+    table = form.find("div", "fr-table").find("table")
+    assert table.find("caption").text() == "Vos avis"
+    assert [th.text() for th in table.find("thead").find_all("th", scope="col")] == [
+        "Question",
+        "Sans avis",
+        "Oui",
+        "Non",
+    ]
+    lignes = table.find("tbody").find_all("tr")
+    assert [ligne.find("th", scope="row").text() for ligne in lignes] == ["Question q1", "Question q2"]
+    for index, ligne in enumerate(lignes):
+        cle = ligne.find("th").find("input", type="hidden")
+        assert (cle.attrs["name"], cle.attrs["value"], cle.id) == (
+            f"form-{index}-cle",
+            f"q{index + 1}",
+            f"id_form-{index}-cle",
+        )
+        radios = ligne.find_all("input", type="radio")
+        # One name per row: the arrow keys move along the row, Tab to the next one.
+        assert {radio.attrs["name"] for radio in radios} == {f"form-{index}-avis"}
+        assert [radio.attrs["value"] for radio in radios] == ["", "oui", "non"]
+        for radio, choix in zip(radios, ("Sans avis", "Oui", "Non"), strict=True):
+            label = ligne.find("label", **{"for": radio.id})
+            assert label.classes == {"fr-sr-only"} and label.text() == f"{choix} — Question q{index + 1}"
+            assert radio.parent.tag == "td"
+    # Initial values checked; no value at all checks the "" choice, as Django's RadioSelect does.
+    assert [r.attrs["value"] for r in lignes[0].find_all("input", type="radio") if "checked" in r.attrs] == ["oui"]
+    assert [r.attrs["value"] for r in lignes[1].find_all("input", type="radio") if "checked" in r.attrs] == [""]
+    assert_no_error_markup(root)
+
+
+def test_grille_de_choix_sans_gabarit_par_ligne():
+    """No layout and no template per field or per option: as many templates for 50 rows as for 1."""
+    from django.test.signals import template_rendered
+
+    def gabarits(nombre):
+        formset = ReponseFormSet(initial=[{"cle": f"q{i}"} for i in range(nombre)])
+        assert formset.helper.layout is None, "a layout would render every form field by field"
+        rendus = []
+
+        def noter(sender, template, **kwargs):
+            rendus.append(template.name)
+
+        template_rendered.connect(noter)
+        try:
+            root = render_tag("{% crispy formset formset.helper %}", formset=formset)
+        finally:
+            template_rendered.disconnect(noter)
+        assert len(root.find_all("input", type="radio")) == 3 * nombre
+        return sorted(name or "" for name in rendus)
+
+    une = gabarits(1)
+    assert "crispy_dsfr/grille_choix.html" in une
+    assert gabarits(50) == une
+
+
+def test_grille_de_choix_erreurs_a_cote_de_la_ligne_et_en_tete():
+    formset = ReponseFormSet(data=donnees_grille("oui", "peut-etre", "non", "oui", None))
+    assert not formset.is_valid()
+    root = render_tag("{% crispy formset formset.helper %}", formset=formset)
+    lignes = root.find("tbody").find_all("tr")
+    # The posted values stay checked (an invalid one checks nothing; a missing one, the "" choice).
+    coches = [
+        [r.attrs["value"] for r in ligne.find_all("input", type="radio") if "checked" in r.attrs] for ligne in lignes
+    ]
+    assert coches == [["oui"], [], ["non"], ["oui"], [""]]
+    assert not lignes[0].find_all("p", "fr-error-text")
+    erreur = lignes[1].find("th").find("p", "fr-error-text")
+    assert "Sélectionnez un choix valide" in erreur.text()
+    assert all(r.attrs["aria-describedby"] == erreur.id for r in lignes[1].find_all("input", type="radio"))
+    assert lignes[2].find("p", "fr-error-text").text() == "La question 3 appelle un « oui »."
+    assert not [r for r in lignes[0].find_all("input") if "aria-describedby" in r.attrs]
+    alerte = root.find("div", "fr-alert fr-alert--error")
+    liens = {lien.attrs["href"]: lien.text() for lien in alerte.find_all("a")}
+    assert liens == {
+        "#id_form-1-avis_0": f"Question q2 : {erreur.text()}",
+        "#id_form-2-avis_0": "Question q3 : La question 3 appelle un « oui ».",
+    }
+    formset = ReponseFormSet(data=donnees_grille("oui", "oui", "oui"))
+    assert not formset.is_valid()
+    alerte = render_tag("{% crispy formset formset.helper %}", formset=formset).find("div", "fr-alert fr-alert--error")
+    assert [item.text() for item in alerte.find_all("li")] == ["Deux « oui » au plus."]
+
+
+def test_grille_de_choix_vide_et_valeurs_echappees():
+    root = render_tag("{% crispy formset formset.helper %}", formset=ReponseFormSet(initial=[]))
+    assert not root.find_all("table")
+    assert "Aucune ligne à afficher." in root.text()
+    formset = ReponseFormSet(initial=[{"cle": "<b>x</b>"}])
+    formset.helper.form_tag = False
+    html = Template("{% load crispy_forms_tags %}{% crispy formset formset.helper %}").render(
+        Context({"formset": formset})
+    )
+    assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<form" not in html

@@ -32,6 +32,11 @@ def test_seance_collective_entretien_puis_absence_declaree(page, live_server, ca
     connexion(page, "coordonnateur.a@exemple.fr")
     page.get_by_role("link", name="Séances", exact=True).first.click()
     page.get_by_role("link", name="Saisir une séance").click()
+    # The grid lists the dispositif's binômes; a collective séance reaches the rest of the LP.
+    page.get_by_label(f"Présent — {binome_a.eleve} — 1MELEC", exact=True).wait_for()
+    assert not page.get_by_label(f"Présent — {eleves[0]} — 1MELEC", exact=True).count()
+    page.get_by_role("link", name="Afficher tous les élèves et mentors du LP").click()
+    page.get_by_role("link", name="N’afficher que les binômes du dispositif").wait_for()
     page.get_by_label("Type de séance").select_option(label="Séance collective")
     page.locator("#id_date").fill("2026-11-20")
     page.get_by_label("Heure").fill("10:00")
@@ -39,13 +44,14 @@ def test_seance_collective_entretien_puis_absence_declaree(page, live_server, ca
         force=True
     )  # DSFR draws the radio on its label
     page.get_by_label("Compte rendu").fill("Atelier sur les codes de l’entreprise.")
-    page.get_by_role("group", name=f"{binome_a.mentor} — mentor").get_by_label("Présent", exact=True).check(
-        force=True
-    )  # DSFR draws the radio on its label
-    for eleve, presence in zip(eleves, ("Présent", "Présent", "Absent non excusé"), strict=True):
-        page.get_by_role("group", name=f"{eleve} — 1MELEC").get_by_label(presence, exact=True).check(
-            force=True
-        )  # DSFR draws the radio on its label
+    # One native radio per cell, named "<presence> — <row>"; a row is one radio group.
+    page.get_by_label(f"Présent — {binome_a.mentor} — mentor", exact=True).check()
+    page.get_by_label(f"Présent — {eleves[0]} — 1MELEC", exact=True).check()
+    attendu = page.get_by_label(f"Attendu — {eleves[1]} — 1MELEC", exact=True)
+    attendu.check()
+    attendu.press("ArrowRight")  # the arrow keys move along the row
+    assert page.get_by_label(f"Présent — {eleves[1]} — 1MELEC", exact=True).is_checked()
+    page.get_by_label(f"Absent non excusé — {eleves[2]} — 1MELEC", exact=True).check()
     page.get_by_role("button", name="Enregistrer la séance").click()
     page.get_by_text("La séance et les présences sont enregistrées.").wait_for()
 

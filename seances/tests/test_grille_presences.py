@@ -1,0 +1,221 @@
+"""The attendance grid of the séance page: which rows it lists, how it validates, how it renders."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from binomes.models import Eleve, Mentor, StatutBinome
+from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
+from etablissements.tests.factories import DispositifFactory
+from mentorat.tests.test_crispy_dsfr import dom
+from seances.models import Participation, Presence, Seance
+from seances.tests.conftest import pages_constantes
+from seances.tests.factories import SeanceFactory
+from seances.tests.test_saisie import donnees
+
+URL = reverse("seances:nouvelle")
+TOUS = "Afficher tous les élèves et mentors du LP"
+BINOMES = "N’afficher que les binômes du dispositif"
+
+
+def lignes(reponse):
+    """Keys of the grid's rows, in order ("m12", "e34")."""
+    return [form["personne"].value() for form in reponse.context["formset"]]
+
+
+def liens(root):
+    return {lien.text(): lien.attrs["href"] for lien in root.find_all("a", "fr-link")}
+
+
+@pytest.fixture
+def lp(cast, binome_a):
+    """LP A: an active binôme of the dispositif, and people the séance does not concern by default."""
+
+    class LP:
+        binome = binome_a
+        sans_binome = EleveFactory(etablissement=cast.lp_a, nom="Sans-Binôme")
+        mentor_libre = MentorFactory(etablissement=cast.lp_a, verifie=True, nom="Libre")
+        suspendu = BinomeFactory(dispositif=cast.dispositif_a, statut=StatutBinome.SUSPENDU)
+        termine = BinomeFactory(dispositif=cast.dispositif_a, statut=StatutBinome.TERMINE)
+        # Another dispositif of the same LP (another year) and a binôme of LP B.
+        autre_dispositif = BinomeFactory(dispositif=DispositifFactory(etablissement=cast.lp_a, annee=2019))
+        lp_b = BinomeFactory(dispositif=cast.dispositif_b)
+
+    return LP
+
+
+def test_par_defaut_les_binomes_actifs_du_dispositif(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.get(URL, {"dispositif": cast.dispositif_a.pk})
+    # Mentors then students, each by name.
+    assert lignes(reponse) == [f"m{lp.binome.mentor.pk}", f"e{lp.binome.eleve.pk}"]
+    root = dom(reponse.content.decode())
+    assert liens(root)[TOUS] == f"?dispositif={cast.dispositif_a.pk}&tous=1"
+    assert BINOMES not in liens(root)
+    assert "Sont listés les élèves et mentors des binômes actifs du dispositif." in root.text()
+
+
+def test_tous_les_eleves_et_mentors_du_lp_sur_demande(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.get(URL, {"dispositif": cast.dispositif_a.pk, "tous": "1"})
+    cles = lignes(reponse)
+    attendus = {f"m{lp.binome.mentor.pk}", f"e{lp.binome.eleve.pk}", f"e{lp.sans_binome.pk}", f"m{lp.mentor_libre.pk}"}
+    for binome in (lp.suspendu, lp.termine, lp.autre_dispositif):
+        attendus |= {f"m{binome.mentor.pk}", f"e{binome.eleve.pk}"}
+    assert set(cles) == attendus and len(cles) == len(attendus)
+    # Mentors first, then students, each in the database's name order (its collation).
+    mentors = [f"m{pk}" for pk in Mentor.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
+    eleves = [f"e{pk}" for pk in Eleve.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
+    assert cles == mentors + eleves
+    root = dom(reponse.content.decode())
+    assert liens(root)[BINOMES] == f"?dispositif={cast.dispositif_a.pk}"
+    assert TOUS not in liens(root)
+
+
+def test_sans_binome_actif_tout_le_lp_est_liste(client, cast):
+    eleve = EleveFactory(etablissement=cast.lp_a)
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True)
+    BinomeFactory(dispositif=cast.dispositif_a, statut=StatutBinome.PROPOSE)
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.get(URL)
+    assert {f"e{eleve.pk}", f"m{mentor.pk}"} <= set(lignes(reponse))
+    root = dom(reponse.content.decode())
+    assert "Aucun binôme actif dans ce dispositif : tous les élèves et mentors du lycée sont listés." in root.text()
+    assert TOUS not in liens(root) and BINOMES not in liens(root)
+
+
+def test_la_seance_modifiee_garde_ses_participants(client, cast, lp):
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=lp.binome)
+    parti = EleveFactory(etablissement=cast.lp_a, date_sortie=datetime.date(2026, 12, 1))
+    Participation.objects.create(seance=seance, eleve=parti, presence=Presence.PRESENT)
+    Participation.objects.create(seance=seance, eleve=lp.termine.eleve, presence=Presence.ABSENT_EXCUSE)
+    url = reverse("seances:modifier", args=[seance.pk])
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.get(url)
+    assert set(lignes(reponse)) == {
+        f"m{lp.binome.mentor.pk}",
+        f"e{lp.binome.eleve.pk}",
+        f"e{parti.pk}",
+        f"e{lp.termine.eleve.pk}",
+    }
+    presences = {form["personne"].value(): form["presence"].value() for form in reponse.context["formset"]}
+    assert presences[f"e{parti.pk}"] == Presence.PRESENT
+    assert presences[f"e{lp.termine.eleve.pk}"] == Presence.ABSENT_EXCUSE
+    root = dom(reponse.content.decode())
+    assert liens(root)[TOUS] == "?tous=1"
+    assert "et les participants de la séance" in root.text()
+    # The whole LP, with the student who left since they attend this séance.
+    reponse = client.get(url, {"tous": "1"})
+    assert {f"e{parti.pk}", f"e{lp.sans_binome.pk}"} <= set(lignes(reponse))
+    assert liens(dom(reponse.content.decode()))[BINOMES] == url
+
+
+def test_un_eleve_du_lp_hors_des_lignes_par_defaut_est_accepte(client, cast, lp):
+    """A row posted from the ?tous=1 list is valid wherever the form is posted: it is someone of the LP."""
+    client.force_login(cast.coordonnateur_a)
+    for url in (URL, URL + "?tous=1"):
+        Seance.objects.all().delete()
+        rangs = [(f"e{lp.sans_binome.pk}", "present"), (f"m{lp.mentor_libre.pk}", "present")]
+        reponse = client.post(url, donnees(rangs))
+        assert reponse.status_code == 302, url
+        seance = Seance.objects.get()
+        assert {(p.eleve_id, p.mentor_id) for p in seance.participations.all()} == {
+            (lp.sans_binome.pk, None),
+            (None, lp.mentor_libre.pk),
+        }
+
+
+def test_une_personne_d_un_autre_lp_est_refusee(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    for cle in (f"e{lp.lp_b.eleve.pk}", f"m{lp.lp_b.mentor.pk}"):
+        reponse = client.post(URL, donnees([(f"e{lp.binome.eleve.pk}", "present"), (cle, "present")]))
+        assert reponse.status_code == 200
+        root = dom(reponse.content.decode())
+        ligne = root.find("tbody").find_all("tr")[1]
+        erreur = ligne.find("th").find("p", "fr-error-text")
+        assert erreur.text() == "Participant inconnu pour cet établissement."
+        assert ligne.find("th").text().startswith("Participant non reconnu")
+        assert all(radio.attrs["aria-describedby"] == erreur.id for radio in ligne.find_all("input", type="radio"))
+        resume = [lien.text() for lien in root.find("div", "fr-alert fr-alert--error").find_all("a")]
+        assert "Participant non reconnu : Participant inconnu pour cet établissement." in resume
+    assert not Seance.objects.exists()
+
+
+def test_les_cases_cochees_survivent_a_une_erreur(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    mentor, eleve, libre = f"m{lp.binome.mentor.pk}", f"e{lp.binome.eleve.pk}", f"e{lp.sans_binome.pk}"
+    reponse = client.post(
+        URL, donnees([(mentor, "present"), (eleve, "absent_non_excuse"), (libre, "")], date="pas une date")
+    )
+    assert reponse.status_code == 200 and not Seance.objects.exists()
+    lignes_html = dom(reponse.content.decode()).find("tbody").find_all("tr")
+    coches = {
+        ligne.find("input", type="hidden").attrs["value"]: [
+            radio.attrs["value"] for radio in ligne.find_all("input", type="radio") if "checked" in radio.attrs
+        ]
+        for ligne in lignes_html
+    }
+    # The posted rows come back (the student outside the binômes included), with their values.
+    assert coches == {mentor: ["present"], eleve: ["absent_non_excuse"], libre: [""]}
+
+
+def test_chaque_case_a_un_nom_accessible(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    root = dom(client.get(URL).content.decode())
+    table = root.find("div", "fr-table").find("table")
+    assert [th.text() for th in table.find("thead").find_all("th")] == [
+        "Participant",
+        "Non concerné",
+        "Attendu",
+        "Présent",
+        "Absent excusé",
+        "Absent non excusé",
+    ]
+    eleve = lp.binome.eleve
+    ligne = next(tr for tr in table.find("tbody").find_all("tr") if tr.find("th").text() == f"{eleve} — 1MELEC")
+    radios = ligne.find_all("input", type="radio")
+    assert len({radio.attrs["name"] for radio in radios}) == 1, "one radio group per row (arrow keys)"
+    textes = [ligne.find("label", **{"for": radio.id}).text() for radio in radios]
+    assert textes[2] == f"Présent — {eleve} — 1MELEC"
+    assert all(ligne.find("label", **{"for": radio.id}).classes == {"fr-sr-only"} for radio in radios)
+    mentor = next(tr for tr in table.find("tbody").find_all("tr") if tr.find("th").text().endswith("— mentor"))
+    assert mentor.find("label", "fr-sr-only").text() == f"Non concerné — {lp.binome.mentor} — mentor"
+
+
+@pytest.mark.parametrize("parametres", [{}, {"tous": "1"}])
+def test_requetes_constantes_avec_2_ou_40_binomes(
+    client, cast, binome_a, parametres, django_assert_max_num_queries, django_assert_num_queries
+):
+    BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.coordonnateur_a)
+
+    def plus():
+        BinomeFactory.create_batch(38, dispositif=cast.dispositif_a)
+        EleveFactory.create_batch(5, etablissement=cast.lp_a)
+
+    url = URL + "?" + urlencode({"dispositif": cast.dispositif_a.pk, **parametres})
+    reponse = pages_constantes(client, url, plus, django_assert_max_num_queries, django_assert_num_queries)
+    assert len(lignes(reponse)) == (2 * 40 if not parametres else 2 * 40 + 5)
+
+
+def test_requetes_constantes_de_la_page_de_modification(
+    client, cast, binome_a, django_assert_max_num_queries, django_assert_num_queries
+):
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a)
+    BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.coordonnateur_a)
+
+    def plus():
+        for binome in BinomeFactory.create_batch(38, dispositif=cast.dispositif_a):
+            Participation.objects.create(seance=seance, eleve=binome.eleve)
+
+    reponse = pages_constantes(
+        client,
+        reverse("seances:modifier", args=[seance.pk]),
+        plus,
+        django_assert_max_num_queries,
+        django_assert_num_queries,
+    )
+    assert len(lignes(reponse)) == 2 * 40
