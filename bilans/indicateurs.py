@@ -3,9 +3,9 @@
 `indicateurs_par_dispositif(ids)` computes every indicator of many dispositifs with a
 fixed number of grouped queries (one per source table), whatever their number: one LP's
 page, its year-end report and the exports use it, always exact.
-`indicateurs_recents(ids)` serves the same figures from the cache, computed at most
-`DUREE_CACHE` seconds ago and refreshed by a beat job: the dashboards that put many LPs
-side by side (académie, coordinator) use it and say when the figures were computed, so
+`tableau_recent(etablissement_ids, annee)` serves the same figures from the cache, computed
+at most `DUREE_CACHE` seconds ago and refreshed by a beat job: the dashboards that put many
+LPs side by side (académie, coordinator) use it and say when the figures were computed, so
 that their cost does not grow with the number of LPs.
 Each indicator carries its written definition, shown next to its value.
 """
@@ -295,6 +295,7 @@ def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, I
     dispositifs = dict(
         Dispositif.objects.filter(etablissement__in=ids, annee=annee).values_list("etablissement_id", "pk")
     )
+    # One cache round trip for every dispositif; the missing ones computed together, and cached.
     entrees = cache.get_many([_cle(pk) for pk in dispositifs.values()])
     manquants = [pk for pk in dispositifs.values() if _cle(pk) not in entrees]
     if manquants:
@@ -305,26 +306,11 @@ def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, I
         chiffres = entrees[_cle(dispositif_id)][1] if dispositif_id else None
         lignes.append(LigneLP(pk, nom, uai, dispositif_id, chiffres))
     calcule_le = min((date for date, _ in entrees.values()), default=None)
-    resultat = (lignes, total(ligne.indicateurs for ligne in lignes if ligne.indicateurs), calcule_le)
-    # The table lives no longer than its oldest figures would. (Rows are stored without their
-    # assembled indicators: a page assembles only the rows it shows or sorts.)
-    for ligne in lignes:
-        ligne.__dict__.pop("indicateurs", None)
+    # The rows are cached with their raw figures only: a page assembles the rows it shows or sorts.
+    somme = total(_assembler(ligne.dispositif_id, ligne.chiffres) for ligne in lignes if ligne.dispositif_id)
+    resultat = (lignes, somme, calcule_le)
+    # The table lives no longer than its oldest figures would.
     if calcule_le is not None:
         duree = max(1, int(DUREE_CACHE - (timezone.now() - calcule_le).total_seconds()))
         cache.set(cle, resultat, duree)
     return resultat
-
-
-def indicateurs_recents(ids) -> tuple[dict[int, Indicateurs], datetime | None]:
-    """The indicators of `ids` as computed at most DUREE_CACHE seconds ago, and when the oldest was.
-
-    One cache round trip for all of them; the missing ones are computed together and cached.
-    """
-    ids = list(ids)
-    entrees = cache.get_many([_cle(pk) for pk in ids])
-    manquants = [pk for pk in ids if _cle(pk) not in entrees]
-    if manquants:
-        entrees.update(rafraichir(manquants))
-    valeurs = {pk: _assembler(pk, entrees[_cle(pk)][1]) for pk in ids}
-    return valeurs, min((entrees[_cle(pk)][0] for pk in ids), default=None)

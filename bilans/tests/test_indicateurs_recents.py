@@ -9,7 +9,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from bilans.indicateurs import DUREE_CACHE, indicateurs_par_dispositif, indicateurs_recents
+from bilans.indicateurs import DUREE_CACHE, indicateurs_par_dispositif, tableau_recent
 from bilans.tasks import rafraichir_indicateurs
 from bilans.views import PAR_PAGE
 from binomes.tests.factories import BinomeFactory
@@ -29,13 +29,16 @@ def _mentors_du_lp_a(reponse, cast):
 def test_les_valeurs_recentes_sont_les_valeurs_exactes(cast):
     BinomeFactory(dispositif=cast.dispositif_a)
     BinomeFactory(dispositif=cast.dispositif_b)
+    BinomeFactory(dispositif=cast.dispositif_b)
     ids = [cast.dispositif_a.pk, cast.dispositif_b.pk]
     exactes = indicateurs_par_dispositif(ids)
     for _ in range(2):  # computed, then read back from the cache
-        recentes, calcule_le = indicateurs_recents(ids)
+        lignes, somme, calcule_le = tableau_recent([cast.lp_a.pk, cast.lp_b.pk], cast.dispositif_a.annee)
         assert calcule_le is not None
-        for pk in ids:
-            assert list(recentes[pk]) == list(exactes[pk])
+        assert {ligne.dispositif_id: list(ligne.indicateurs) for ligne in lignes} == {
+            pk: list(exactes[pk]) for pk in ids
+        }
+        assert somme["mentors"].valeur == 3
 
 
 def test_academie_montre_des_chiffres_dates_puis_rafraichis_par_la_tache(client, cast):
