@@ -30,6 +30,7 @@ from .models import (
     TypeMentorat,
     VersionCadrage,
 )
+from .services import CHAMPS_CADRAGE, CHAMPS_CONVENTION
 
 
 def _cases(label, choices, **kwargs):
@@ -182,19 +183,7 @@ class PartenaireChoixForm(DsfrFormMixin, forms.Form):
 class ConventionForm(DsfrFormMixin, forms.ModelForm):
     class Meta:
         model = Convention
-        fields = [
-            "statut",
-            "date_debut",
-            "date_fin",
-            *[champ for champ, _libelle, _aide in POINTS_DE_VIGILANCE],
-            "cout_estime",
-            "couts",
-            "prise_en_charge",
-            "signataire_etablissement",
-            "date_signature_etablissement",
-            "signataire_partenaire",
-            "date_signature_partenaire",
-        ]
+        fields = CHAMPS_CONVENTION
         widgets = {
             **{
                 champ: DateInput()
@@ -231,16 +220,7 @@ class VersionCadrageForm(DsfrFormMixin, forms.ModelForm):
 
     class Meta:
         model = VersionCadrage
-        fields = [
-            "objectifs",
-            "public_cible",
-            "duree_mois",
-            "duree_precisions",
-            "indicateurs",
-            "autres_indicateurs",
-            "activites",
-            "activites_precisions",
-        ]
+        fields = CHAMPS_CADRAGE
         widgets = {
             "objectifs": forms.Textarea(attrs={"rows": 4}),
             "public_cible": forms.Textarea(attrs={"rows": 3}),

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import (
+    POINTS_DE_VIGILANCE,
     ActionHistorique,
     Comite,
     Convention,
@@ -25,20 +26,13 @@ from .models import (
     VersionCadrage,
 )
 
+# The fields staff type in a convention and a cadrage version: their forms show exactly these,
+# and the history (`Modification`) records each change among them.
 CHAMPS_CONVENTION = [
     "statut",
     "date_debut",
     "date_fin",
-    "duree_engagement",
-    "recrutement_mentors",
-    "verification_honorabilite",
-    "cadre_intervention",
-    "frequence_interventions",
-    "communication",
-    "suivi",
-    "assurance",
-    "remboursement_frais",
-    "valeurs_republique",
+    *[champ for champ, _libelle, _aide in POINTS_DE_VIGILANCE],
     "cout_estime",
     "couts",
     "prise_en_charge",

@@ -80,7 +80,7 @@ def convention_modifier(request, pk):
     c = _convention(request, pk, ecriture=True)
     form = ConventionForm(request.POST or None, instance=Convention.objects.get(pk=c.pk))
     if request.method == "POST" and form.is_valid():
-        valeurs = {champ: form.cleaned_data[champ] for champ in CHAMPS_CONVENTION if champ in form.cleaned_data}
+        valeurs = {champ: form.cleaned_data[champ] for champ in CHAMPS_CONVENTION}
         services.convention_modifier(convention=c, valeurs=valeurs, auteur=request.user)
         messages.success(request, "La convention est enregistrée.")
         return redirect(c)
