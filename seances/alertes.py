@@ -27,6 +27,8 @@ from .services import envoyer_courriel, lien
 DELAI_SANS_SEANCE = timedelta(days=30)
 SEUIL_ABSENCES_ELEVE = 2
 PREAVIS_HONORABILITE = timedelta(days=30)
+# Alerts checked and written per batch.
+LOT = 1000
 
 
 @dataclass
@@ -194,25 +196,35 @@ CALCULS = [
 
 
 def alertes_calculer(*, jour: date | None = None) -> list[Alerte]:
-    """Store every current fact once per recipient; returns the alerts created by this run."""
+    """Store every current fact once per recipient; returns the alerts created by this run.
+
+    A bounded number of queries whatever the number of facts: the facts' keys already stored are
+    read in batches, the new alerts written with one `bulk_create` per batch. The unique
+    constraint (fact, recipient) stays the guard against a concurrent run (`ignore_conflicts`);
+    the alerts returned are not read back (no primary key on PostgreSQL).
+    """
     jour = jour or timezone.localdate()
     qui = Destinataires()
+    candidates = [
+        Alerte(
+            cle=fait.cle,
+            destinataire_id=user_id,
+            type=fait.type,
+            etablissement_id=fait.etablissement_id,
+            message=fait.message,
+            lien=fait.lien,
+        )
+        for calcul in CALCULS
+        for fait in calcul(jour, qui)
+        for user_id in sorted(fait.destinataires)
+    ]
     nouvelles = []
-    for calcul in CALCULS:
-        for fait in calcul(jour, qui):
-            for user_id in sorted(fait.destinataires):
-                alerte, creee = Alerte.objects.get_or_create(
-                    cle=fait.cle,
-                    destinataire_id=user_id,
-                    defaults={
-                        "type": fait.type,
-                        "etablissement_id": fait.etablissement_id,
-                        "message": fait.message,
-                        "lien": fait.lien,
-                    },
-                )
-                if creee:
-                    nouvelles.append(alerte)
+    for debut in range(0, len(candidates), LOT):
+        lot = candidates[debut : debut + LOT]
+        connues = set(Alerte.objects.filter(cle__in={a.cle for a in lot}).values_list("cle", "destinataire_id"))
+        lot = [a for a in lot if (a.cle, a.destinataire_id) not in connues]
+        Alerte.objects.bulk_create(lot, ignore_conflicts=True)
+        nouvelles.extend(lot)
     return nouvelles
 
 

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from binomes.models import StatutBinome
@@ -170,3 +172,22 @@ def test_page_des_alertes_requetes_constantes(client, cast, django_assert_max_nu
         django_assert_max_num_queries,
         django_assert_num_queries,
     )
+
+
+@pytest.mark.parametrize("nombre", [1, 12])
+def test_calcul_des_alertes_en_requetes_constantes(cast, gele, nombre):
+    for _ in range(nombre):
+        eleve = EleveFactory(etablissement=cast.lp_a)
+        absent(cast, eleve=eleve, jours=10)
+        absent(cast, eleve=eleve, jours=3)
+        binome_avec_seance(cast, 40)
+    with CaptureQueriesContext(connection) as requetes:
+        nouvelles = alertes_calculer()
+    assert len(nouvelles) == Alerte.objects.count()
+    # Two facts per student (absences, binôme without séance) told to two people each.
+    assert len(cles(TypeAlerte.ABSENCES_ELEVE)) + len(cles(TypeAlerte.BINOME_SANS_SEANCE)) == 4 * nombre
+    assert len(requetes.captured_queries) == 15
+    # Run again: nothing new, still the same bounded number of queries.
+    with CaptureQueriesContext(connection) as requetes:
+        assert alertes_calculer() == []
+    assert len(requetes.captured_queries) == 14
