@@ -11,9 +11,8 @@ from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.tests.factories import DispositifFactory
 from mentorat.tests.test_crispy_dsfr import dom
 from seances.models import Participation, Presence, Seance
-from seances.tests.conftest import pages_constantes
+from seances.tests.conftest import donnees, pages_constantes
 from seances.tests.factories import SeanceFactory
-from seances.tests.test_saisie import donnees
 
 URL = reverse("seances:nouvelle")
 TOUS = "Afficher tous les élèves et mentors du LP"

@@ -9,34 +9,10 @@ from binomes.models import StatutHonorabilite
 from binomes.tests.factories import EleveFactory, MentorFactory
 from etablissements.tests.factories import ConventionFactory, DispositifFactory
 from seances.models import EntretienAbsence, Participation, Presence, Seance, StatutSeance
-from seances.tests.conftest import pages_constantes
+from seances.tests.conftest import donnees, pages_constantes
 from seances.tests.factories import SeanceFactory
 
 URL = reverse("seances:nouvelle")
-
-
-def donnees(personnes, **seance):
-    """POST data: the séance's fields and one attendance row per (key, presence)."""
-    data = {
-        "type": "collective",
-        "date": "2026-11-20",
-        "heure": "10:00",
-        "duree": "90",
-        "lieu": "etablissement",
-        "lieu_precision": "Salle B12",
-        "statut": "tenue",
-        "competences": "",
-        "compte_rendu": "Atelier sur les codes de l’entreprise.",
-        "p-TOTAL_FORMS": str(len(personnes)),
-        "p-INITIAL_FORMS": str(len(personnes)),
-        "p-MIN_NUM_FORMS": "0",
-        "p-MAX_NUM_FORMS": "1000",
-    }
-    for i, (cle, presence) in enumerate(personnes):
-        data[f"p-{i}-personne"] = cle
-        data[f"p-{i}-presence"] = presence
-    data.update(seance)
-    return data
 
 
 @pytest.fixture
