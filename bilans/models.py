@@ -171,6 +171,8 @@ class RapportAnnuel(models.Model):
     statut = models.CharField("état", max_length=20, choices=StatutRapport.choices, default=StatutRapport.EN_ATTENTE)
     fichier = models.FileField("fichier PDF", upload_to=_chemin_rapport, blank=True)
     demande_le = models.DateTimeField("demandé le", default=timezone.now)
+    # Builds sent again by the beat job since the user asked (rapports.rapports_relancer).
+    tentatives = models.PositiveSmallIntegerField("tentatives", default=0)
     genere_le = models.DateTimeField("généré le", null=True, blank=True)
     erreur = models.CharField("erreur", max_length=255, blank=True)
 

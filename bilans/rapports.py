@@ -1,5 +1,9 @@
 """The year-end report of a dispositif: what goes into it, and its build in the background."""
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
@@ -13,6 +17,8 @@ from seances.models import Seance, StatutSeance, TypeSeance
 from . import graphiques, services
 from .indicateurs import ORDRE, indicateurs_par_dispositif
 from .models import BilanQualitatif, Enquete, RapportAnnuel, StatutRapport
+
+logger = logging.getLogger(__name__)
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
 
@@ -69,29 +75,108 @@ def contenu(dispositif: Dispositif) -> dict:
 
 
 def construire(rapport: RapportAnnuel) -> None:
-    """Render the PDF and store it in place of the previous one."""
+    """Render the PDF and store it, under the one name the dispositif's report has.
+
+    A previous file of that name is removed first, so that a build run twice (a worker killed
+    after writing the file, a message delivered again) leaves one file, not a suffixed copy.
+    """
     dispositif = rapport.dispositif
     titre = f"Rapport annuel du dispositif de mentorat {dispositif.annee_scolaire} — {dispositif.etablissement.nom}"
     pdf = rendre_pdf("bilans/rapport_pdf.html", contenu(dispositif), titre=titre)
+    stockage = rapport.fichier.storage
+    nom = f"rapport-{dispositif.etablissement.uai}-{dispositif.annee}.pdf"
+    chemin = rapport.fichier.field.generate_filename(rapport, nom)
     ancien = rapport.fichier.name
-    rapport.fichier.save(f"rapport-{dispositif.etablissement.uai}-{dispositif.annee}.pdf", ContentFile(pdf), save=False)
+    if stockage.exists(chemin):
+        stockage.delete(chemin)
+    rapport.fichier.save(nom, ContentFile(pdf), save=False)
     if ancien and ancien != rapport.fichier.name:
-        rapport.fichier.storage.delete(ancien)
+        stockage.delete(ancien)
     rapport.statut = StatutRapport.PRET
     rapport.genere_le = timezone.now()
     rapport.erreur = ""
     rapport.save()
 
 
+A_CONSTRUIRE = (StatutRapport.EN_ATTENTE, StatutRapport.EN_COURS)
+# By name: the task module calls this one, which must not import it back.
+TACHE_CONSTRUIRE = "bilans.tasks.construire_rapport"
+
+
 @transaction.atomic
 def rapport_demander(*, dispositif: Dispositif) -> RapportAnnuel:
-    """Ask for a (new) build of the dispositif's report; the build runs in a Celery task after commit."""
-    from .tasks import construire_rapport
+    """Ask for a (new) build of the dispositif's report; the build runs in a Celery task after commit.
 
+    The row "en attente" is the durable request: if the broker is down, the beat job
+    `rapports_relancer` sends it again.
+    """
     rapport, _ = RapportAnnuel.objects.select_for_update().get_or_create(dispositif=dispositif)
     rapport.statut = StatutRapport.EN_ATTENTE
     rapport.demande_le = timezone.now()
     rapport.erreur = ""
+    rapport.tentatives = 0
     rapport.save()
-    apres_commit(construire_rapport, rapport.pk)
+    apres_commit(TACHE_CONSTRUIRE, rapport.pk)
     return rapport
+
+
+def rapport_construire(*, rapport_id: int) -> str:
+    """Build a report that is asked for; every change of its state happens here.
+
+    Safe to run twice or concurrently (a message delivered again after a worker died, the
+    beat job asking again): a report no longer "en attente" or "en cours" is left alone, and
+    the build holds the row's lock, so a second build waits and then finds it ready. The lock
+    also tells `rapports_relancer` that a live worker is on it. A failure is recorded as
+    "échec", which the user can ask again.
+    """
+    if not RapportAnnuel.objects.filter(pk=rapport_id, statut__in=A_CONSTRUIRE).update(statut=StatutRapport.EN_COURS):
+        return "ignore"
+    try:
+        with transaction.atomic():
+            rapport = (
+                RapportAnnuel.objects.select_for_update(of=("self",))
+                .select_related("dispositif__etablissement")
+                .filter(pk=rapport_id, statut=StatutRapport.EN_COURS)
+                .first()
+            )
+            if rapport is None:
+                return "ignore"
+            construire(rapport)
+    except Exception as erreur:
+        logger.exception("Échec de la génération du rapport %s", rapport_id)
+        RapportAnnuel.objects.filter(pk=rapport_id).update(
+            statut=StatutRapport.ECHEC, erreur=f"{type(erreur).__name__} : {erreur}"[:255]
+        )
+        return "echec"
+    return "pret"
+
+
+def rapports_relancer() -> int:
+    """Beat job: ask again for the reports whose build was lost; returns how many were handled.
+
+    A report still "en attente" or "en cours" RAPPORT_DELAI_BLOCAGE seconds after it was
+    (last) asked for, and whose row no worker holds, lost its build: the worker was killed, or
+    the broker was down when it was asked. It is sent again, at most RAPPORT_TENTATIVES
+    times; then it ends "échec" with a message, and the user's retry button.
+    """
+    maintenant = timezone.now()
+    limite = maintenant - timedelta(seconds=settings.RAPPORT_DELAI_BLOCAGE)
+    with transaction.atomic():
+        perdus = list(
+            RapportAnnuel.objects.select_for_update(skip_locked=True).filter(
+                statut__in=A_CONSTRUIRE, demande_le__lt=limite
+            )
+        )
+        for rapport in perdus:
+            rapport.tentatives += 1
+            if rapport.tentatives >= settings.RAPPORT_TENTATIVES:
+                rapport.statut = StatutRapport.ECHEC
+                rapport.erreur = (
+                    f"La génération n’a pas abouti après {rapport.tentatives} tentatives : demandez-la à nouveau."
+                )
+            else:
+                rapport.statut = StatutRapport.EN_ATTENTE
+                rapport.demande_le = maintenant
+                apres_commit(TACHE_CONSTRUIRE, rapport.pk)
+            rapport.save(update_fields=["tentatives", "statut", "erreur", "demande_le"])
+    return len(perdus)

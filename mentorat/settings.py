@@ -11,6 +11,10 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from mentorat.cache import ConnexionDisjonctable
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -100,7 +104,15 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections, checked before reuse: a connection that died while PostgreSQL
+# restarted is replaced (or the request gets the 503 page) instead of failing a request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # An unreachable database host answers nothing: give up after a few seconds (503 page).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentorat.User"
@@ -160,33 +172,84 @@ EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Mentorat LP] ")
 
 # --- Cache and sessions ------------------------------------------------------------------
 # Redis when configured (shared by every web process), else memory of the process.
-# Sessions are written to the database and read from the cache: one query less per page.
+# Redis holds nothing the app cannot do without: an error or a timeout reaching it is a
+# cache miss (django-redis's IGNORE_EXCEPTIONS), so a stopped or frozen Redis slows no page
+# by more than REDIS_TIMEOUT per cache call and breaks none. redis-py retries nothing: a
+# retry with backoff (its default) turned a frozen Redis into a 20-second hang per request.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+# After Redis failed to answer, the cache does not try again for this many seconds
+# (mentorat.cache.ConnexionDisjonctable): a frozen Redis costs one timeout, not one per call.
+REDIS_PAUSE = env.float("REDIS_PAUSE", default=5.0)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+            "CONNECTION_POOL_KWARGS": {
+                "connection_class": ConnexionDisjonctable,
+                "retry": Retry(NoBackoff(), 0),
+                "health_check_interval": 10,
+            },
+            "REDIS_CLIENT_KWARGS": {"retry": Retry(NoBackoff(), 0)},
+        },
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a session cached in Redis would survive a sign-out
+# made while Redis was frozen (the cache's delete is lost, its copy comes back with Redis).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery ----------------------------------------------------------------------------
 # Without REDIS_URL, tasks run in-process at once and their errors propagate:
 # the development server needs no broker and no worker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result backend: the app reads no task result (each task's effect is in the database),
+# and the Redis result backend subscribed every publish to its result, failing the request
+# when Redis was down or frozen.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once done, and given back to the queue when its worker dies: every
+# task is idempotent (a fact's state in the database says whether it is done).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A dead broker must not hang a web request: publishing gives up fast (the outbox keeps the fact).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 1}
+# A message taken by a worker that dies before acknowledging it goes back to the queue after
+# CELERY_VISIBILITY_TIMEOUT seconds (Redis has no real acknowledgements). Longer than any task;
+# the stuck-work beat job (bilans.tasks.relancer_rapports) acts well before it.
+# The worker and beat wait up to CELERY_REDIS_TIMEOUT for Redis: long enough to ride out a
+# pause (a frozen Redis that comes back), since an acknowledgement lost to a timeout leaves
+# a kombu consumer stuck until restarted (seen in tests/test_pannes.py); a dead connection
+# is still noticed within `health_check_interval` + 1 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "socket_connect_timeout": 2,
+    "socket_timeout": env.float("CELERY_REDIS_TIMEOUT", default=30.0),
+    "health_check_interval": 10,
+    "max_retries": 1,
+}
+# A web request publishing a task waits at most this long for the broker, then gives up: the
+# fact is in the database (outbox row, report "en attente") and a beat job sends it again.
+CELERY_PUBLICATION_TIMEOUT = env.float("CELERY_PUBLICATION_TIMEOUT", default=0.5)
+# A year-end report still "en attente" or "en cours" this many seconds after it was asked for
+# (worker killed, broker down when asked) is sent again by the beat job, at most
+# RAPPORT_TENTATIVES times; after that it ends "Échec" with its retry button.
+RAPPORT_DELAI_BLOCAGE = env.int("RAPPORT_DELAI_BLOCAGE", default=600)
+RAPPORT_TENTATIVES = env.int("RAPPORT_TENTATIVES", default=3)
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "mentorat.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     # Outbox relay: notifications whose publication failed (broker down) go out within a minute.
     "relayer-notifications": {"task": "seances.tasks.relayer_notifications", "schedule": crontab(minute="*")},
+    # Year-end reports whose build was lost (worker killed, broker down) are asked again.
+    "relancer-rapports": {"task": "bilans.tasks.relancer_rapports", "schedule": crontab(minute="*/2")},
     # Daily alert digest, in the morning (CELERY_TIMEZONE is Europe/Paris).
     "alertes-quotidiennes": {"task": "seances.tasks.alertes_quotidiennes", "schedule": crontab(hour=7, minute=0)},
     "purger-journal-des-acces": {"task": "mentorat.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},

@@ -1,10 +1,10 @@
 import sys
 
 import django_filters
+from django import db
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -50,7 +50,9 @@ def erreur_serveur(request):
     PostgreSQL is down.
     """
     _type, erreur, _tb = sys.exc_info()
-    if isinstance(erreur, DatabaseError):
+    # django.db.Error, not DatabaseError: a persistent connection found closed raises
+    # InterfaceError ("connection already closed"), which is not a DatabaseError.
+    if isinstance(erreur, db.Error):
         reponse = HttpResponse(render_to_string("503.html"), status=503)
         reponse["Retry-After"] = "120"
         return reponse

@@ -193,10 +193,12 @@ def absence_declarer(*, participation, motif: str, auteur):
         for email in destinataires
     ]
     if ids:
-        from .tasks import envoyer_notifications
-
-        apres_commit(envoyer_notifications, ids)
+        apres_commit(TACHE_ENVOYER_NOTIFICATIONS, ids)
     return declaration
+
+
+# By name: the task module calls this one, which must not import it back.
+TACHE_ENVOYER_NOTIFICATIONS = "seances.tasks.envoyer_notifications"
 
 
 def _envoyer_notification(notification) -> None:

@@ -2,27 +2,24 @@
 
 from celery import shared_task
 
+from .alertes import alertes_calculer, alertes_envoyer_resumes
+from .services import notifications_envoyer
+
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def envoyer_notifications(ids: list[int]) -> int:
     """Send the given outbox notifications, those still pending."""
-    from .services import notifications_envoyer
-
     return notifications_envoyer(ids=ids)
 
 
 @shared_task
 def relayer_notifications() -> int:
     """Beat job: send every pending notification (those whose publication failed, say)."""
-    from .services import notifications_envoyer
-
     return notifications_envoyer()
 
 
 @shared_task
 def alertes_quotidiennes() -> int:
     """Beat job: compute the alerts of the day and send each recipient one digest."""
-    from .alertes import alertes_calculer, alertes_envoyer_resumes
-
     alertes_calculer()
     return alertes_envoyer_resumes()

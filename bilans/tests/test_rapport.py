@@ -1,10 +1,13 @@
 """The year-end report: built in the background, every section in the PDF, tagged, states, failure and retry."""
 
+import datetime
 import shutil
 import subprocess
+import time
 from io import BytesIO
 
 import pytest
+import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -170,9 +173,11 @@ def test_l_academie_demande_tous_les_rapports(client, cast, media, django_captur
 def test_un_vrai_worker_construit_le_rapport(cast, donnees, lancer_worker, tmp_path):
     worker = lancer_worker(base_de_test=True)
     rapport = RapportAnnuel.objects.create(dispositif=donnees)
-    resultat = construire_rapport.apply_async(args=[rapport.pk], queue=worker.file)
-    assert resultat.get(timeout=120) == "pret"
-    rapport.refresh_from_db()
+    construire_rapport.apply_async(args=[rapport.pk], queue=worker.file)
+    debut = time.monotonic()
+    while rapport.statut != StatutRapport.PRET and time.monotonic() - debut < 120:
+        time.sleep(0.3)
+        rapport.refresh_from_db()
     assert rapport.statut == StatutRapport.PRET
     with rapport.fichier.open("rb") as fichier:
         _verifier_pdf(fichier.read(), tmp_path)
@@ -189,3 +194,47 @@ def test_broker_en_panne_la_demande_reste_en_attente(client, cast, broker_mort):
     assert reponse.status_code == 302
     assert RapportAnnuel.objects.get(dispositif=cast.dispositif_a).statut == StatutRapport.EN_ATTENTE
     assert "En attente" in client.get(reverse("bilans:rapport", args=[cast.dispositif_a.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_un_rapport_perdu_est_relance_puis_finit_en_echec(
+    cast, donnees, media, settings, django_capture_on_commit_callbacks
+):
+    """A build lost (worker killed, broker down) is sent again by the beat job, a bounded number of times."""
+    settings.RAPPORT_DELAI_BLOCAGE, settings.RAPPORT_TENTATIVES = 600, 3
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 0, tzinfo=datetime.UTC)):
+        rapport = RapportAnnuel.objects.create(dispositif=donnees, statut=StatutRapport.EN_COURS)
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 9, 5, tzinfo=datetime.UTC)):
+        assert rapports.rapports_relancer() == 0  # not late yet: a worker may still be on it
+    with (
+        time_machine.travel(datetime.datetime(2026, 11, 30, 9, 11, tzinfo=datetime.UTC)),
+        django_capture_on_commit_callbacks(execute=False) as envois,
+    ):
+        assert rapports.rapports_relancer() == 1
+    rapport.refresh_from_db()
+    assert (rapport.statut, rapport.tentatives, len(envois)) == (StatutRapport.EN_ATTENTE, 1, 1)
+    # The build sent again is lost too, twice: the third time, the report ends "échec".
+    for minute, tentatives in ((22, 2), (33, 3)):
+        with time_machine.travel(datetime.datetime(2026, 11, 30, 9, minute, tzinfo=datetime.UTC)):
+            rapports.rapports_relancer()
+        rapport.refresh_from_db()
+        assert rapport.tentatives == tentatives
+    assert rapport.statut == StatutRapport.ECHEC
+    assert "n’a pas abouti après 3 tentatives" in rapport.erreur
+    # The user's retry starts afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        rapports.rapport_demander(dispositif=donnees)
+    rapport.refresh_from_db()
+    assert (rapport.statut, rapport.tentatives) == (StatutRapport.PRET, 0)
+
+
+@pytest.mark.django_db
+def test_un_rapport_deja_pret_n_est_pas_reconstruit(cast, donnees, media):
+    """A message delivered again (after a worker died) finds the report ready and leaves it."""
+    rapport = RapportAnnuel.objects.create(dispositif=donnees)
+    assert construire_rapport(rapport.pk) == "pret"
+    rapport.refresh_from_db()
+    genere_le = rapport.genere_le
+    assert construire_rapport(rapport.pk) == "ignore"
+    rapport.refresh_from_db()
+    assert rapport.genere_le == genere_le

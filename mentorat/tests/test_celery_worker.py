@@ -1,60 +1,63 @@
-"""A real Celery worker, fed through Redis, runs a task and its effect is seen (not eager mode)."""
+"""A real Celery worker, fed through Redis, runs a task (not eager mode); tasks go after commit."""
 
-import email
-import email.policy
-from pathlib import Path
+import datetime
+import time
 
 import pytest
+import time_machine
+from django.db import transaction
 
 from mentorat.celery import app
-from mentorat.tasks import envoyer_courriel
+from mentorat.models import JournalAcces
+from mentorat.tasks import apres_commit
 
 
 @pytest.mark.worker
-def test_un_vrai_worker_envoie_le_courriel(lancer_worker):
-    worker = lancer_worker()
-    queue, dossier = worker.file, worker.emails
-    resultat = envoyer_courriel.apply_async(
-        args=[["mentor@exemple.fr"], "Absence prévue", "Votre mentoré sera absent jeudi."], queue=queue
-    )
-    assert resultat.get(timeout=60) == 1
-    fichiers = list(Path(dossier).glob("*.log"))
-    assert len(fichiers) == 1
-    message = email.message_from_string(fichiers[0].read_text(), policy=email.policy.default)
-    assert message["Subject"] == "[Mentorat LP] Absence prévue"
-    assert message["To"] == "mentor@exemple.fr"
+@pytest.mark.django_db(transaction=True)
+def test_un_vrai_worker_execute_la_tache(cast, lancer_worker):
+    worker = lancer_worker(base_de_test=True)
+    _entree_ancienne(cast)
+    app.send_task("mentorat.tasks.purger_journal", queue=worker.file)
+    debut = time.monotonic()
+    while JournalAcces.objects.exists() and time.monotonic() - debut < 60:
+        time.sleep(0.2)
+    assert not JournalAcces.objects.exists()
+
+
+def _entree_ancienne(cast):
+    with time_machine.travel(datetime.datetime(2024, 1, 10, 10, tzinfo=datetime.UTC)):
+        return JournalAcces.objects.create(
+            user=cast.chef_a, etablissement_id=cast.lp_a.pk, action="consultation", objet="ancienne"
+        )
 
 
 @pytest.mark.django_db
-def test_le_mode_eager_sans_redis_execute_sur_place(mailoutbox, settings):
+def test_le_mode_eager_sans_redis_execute_sur_place(cast, django_capture_on_commit_callbacks):
     # The `make run` default: no broker, the task runs in the request's process.
     assert app.conf.task_always_eager
-    envoyer_courriel.delay(["mentor@exemple.fr"], "Sujet", "Corps")
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].subject == "[Mentorat LP] Sujet"
+    _entree_ancienne(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        apres_commit("mentorat.tasks.purger_journal")
+    assert not JournalAcces.objects.exists()
 
 
 @pytest.mark.django_db
-def test_apres_commit_n_envoie_rien_si_la_transaction_echoue(mailoutbox, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    from mentorat.tasks import apres_commit
-
+def test_apres_commit_n_envoie_rien_si_la_transaction_echoue(cast, django_capture_on_commit_callbacks):
+    _entree_ancienne(cast)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        apres_commit(envoyer_courriel, ["x@exemple.fr"], "Sujet", "Corps")
+        apres_commit("mentorat.tasks.purger_journal")
         raise RuntimeError("annulé")
-    assert mailoutbox == []
+    assert JournalAcces.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        apres_commit(envoyer_courriel, ["x@exemple.fr"], "Sujet", "Corps")
-        assert mailoutbox == []
-    assert len(mailoutbox) == 1
+        apres_commit("mentorat.tasks.purger_journal")
+        assert JournalAcces.objects.count() == 1
+    assert not JournalAcces.objects.exists()
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_sante_voit_le_worker(lancer_worker, client):
     import json
-    import time
 
     lancer_worker(file_par_defaut=True)
     # The worker process takes a few seconds to start answering pings.
