@@ -262,10 +262,20 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # The lock is keyed on the account, so rotating IPs, user agents or cookies does not help.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# The lock is counted on the normalised email (trimmed, lower-case): `DDFPT@…` is the same
+# account as `ddfpt@…`, for the failures as for the sign-in (email__iexact).
+AXES_USERNAME_CALLABLE = "mentorat.services.identifiant_verrouillage"
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 # The client IP is REMOTE_ADDR: X-Forwarded-For is never trusted for the lockout.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Password-reset emails, over one sliding hour (mentorat.services.reinitialisation_autoriser):
+# 3 per address is enough for a lost first email; 10 per client IP lets a lycée's staff,
+# behind one NAT address, reset theirs while keeping a script from mailing every address.
+# Beyond, the same "email sent" page, and no email.
+REINITIALISATION_PAR_COURRIEL = env.int("REINITIALISATION_PAR_COURRIEL", default=3)
+REINITIALISATION_PAR_IP = env.int("REINITIALISATION_PAR_IP", default=10)
 
 LOGGING = {
     "version": 1,
