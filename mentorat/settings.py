@@ -285,6 +285,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# Monitoring token for the detailed health check (/sante/detail/, `Authorization: Bearer <jeton>`).
+# Empty: only signed-in staff users see it. /sante/ (alive or not) stays public.
+SANTE_JETON = env.str("SANTE_JETON", default="")
+
 # Access-log entries are kept 12 months (RGPD accountability), then purged by a beat job.
 JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)
 

@@ -3,8 +3,7 @@ from django.urls import include, path
 
 from bilans import views as bilans_views
 
-from . import views, views_securite
-from .sante import vue_sante
+from . import sante, views, views_securite
 
 handler500 = "mentorat.views.erreur_serveur"
 
@@ -26,7 +25,8 @@ urlpatterns = [
     path("bilans/", include("bilans.urls")),
     path("", include("seances.urls")),
     path("rgpd/", include("rgpd.urls")),
-    path("sante/", vue_sante, name="sante"),
+    path("sante/", sante.vivant, name="sante"),
+    path("sante/detail/", sante.detail, name="sante_detail"),
     path("journal-des-acces/", views.journal, name="journal"),
     path("admin/", admin.site.urls),
 ]
