@@ -207,6 +207,9 @@ SESSION_DUREE_MAX = env.int("SESSION_DUREE_MAX", default=10 * 3600)
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+# Django's view, which renders templates/403_csrf.html without the request: a CSRF failure
+# often comes with a lost session, and the page must not depend on it.
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

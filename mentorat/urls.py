@@ -5,6 +5,12 @@ from bilans import views as bilans_views
 
 from . import sante, views, views_securite
 
+# Every error page of the project, in one place. Django's own handlers render our French
+# templates (templates/400.html without the request, 403.html and 404.html with it); a CSRF
+# failure renders templates/403_csrf.html (settings.CSRF_FAILURE_VIEW).
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
 handler500 = "mentorat.views.erreur_serveur"
 
 urlpatterns = [
