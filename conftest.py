@@ -28,12 +28,17 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 @pytest.fixture(autouse=True)
 def _cache_vide():
     """Each test starts with an empty cache: cached figures (bilans.indicateurs) of one test's
-    dispositif must not show up in another test whose rows got the same primary keys."""
+    dispositif must not show up in another test whose rows got the same primary keys. Nor may
+    a health result kept in memory (mentorat.sante) hide the outage another test makes."""
     from django.core.cache import cache
 
+    from mentorat.sante import memoire
+
     cache.clear()
+    memoire.vider()
     yield
     cache.clear()
+    memoire.vider()
 
 
 @dataclass

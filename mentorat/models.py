@@ -1,6 +1,18 @@
+import unicodedata
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+
+def normaliser_email(email: str) -> str:
+    """The one spelling of an address: what accounts are stored under and what the lockout counts.
+
+    People type `DDFPT@…` or ` ddfpt@… `; every variant must reach the same account and
+    the same failure counter (NFKC as Django's UsernameField, so look-alike characters
+    count as one too).
+    """
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 class UserManager(BaseUserManager):
@@ -9,7 +21,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email, password=None, **extra_fields):
         if not email:
             raise ValueError("L’adresse électronique est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normaliser_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -20,8 +32,9 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        # Emails are stored lower-case; people type them as they like.
-        return self.get(email__iexact=username)
+        # Emails are stored lower-case; people type them as they like. iexact still, for
+        # accounts saved before create_user normalised (admin, imports).
+        return self.get(email__iexact=normaliser_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -84,3 +97,29 @@ class JournalAcces(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y %H:%M} {self.utilisateur} — {self.get_action_display()} — {self.objet}"
+
+
+class DemandeReinitialisation(models.Model):
+    """One password-reset request that was let through, kept one hour to limit the next ones.
+
+    In the database, not the cache: when Redis is down the cache answers a miss, which
+    would lift the limit exactly when nobody watches. Only an HMAC of the address is kept
+    (the request may name someone who has no account here); rows older than the window
+    are deleted whenever a request is counted, so the table stays a few hours' worth.
+    """
+
+    date = models.DateTimeField("date", default=timezone.now)
+    empreinte_email = models.CharField("empreinte de l’adresse", max_length=64)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de réinitialisation"
+        verbose_name_plural = "demandes de réinitialisation"
+        indexes = [
+            models.Index(fields=["empreinte_email", "date"], name="reinit_email_date"),
+            models.Index(fields=["ip", "date"], name="reinit_ip_date"),
+            models.Index(fields=["date"], name="reinit_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y %H:%M} {self.ip or ''}"

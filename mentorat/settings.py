@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -269,6 +270,9 @@ SESSION_DUREE_MAX = env.int("SESSION_DUREE_MAX", default=10 * 3600)
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+# Django's view, which renders templates/403_csrf.html without the request: a CSRF failure
+# often comes with a lost session, and the page must not depend on it.
+CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -295,6 +299,38 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# The pages use none of the browser's devices or tracking features: each is switched off,
+# for our pages and any frame, so injected script could not reach them either.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    fonction: []
+    for fonction in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 # Two-factor authentication (TOTP, django-otp): optional for everyone; required for the
@@ -325,10 +361,20 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # The lock is keyed on the account, so rotating IPs, user agents or cookies does not help.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+# The lock is counted on the normalised email (trimmed, lower-case): `DDFPT@…` is the same
+# account as `ddfpt@…`, for the failures as for the sign-in (email__iexact).
+AXES_USERNAME_CALLABLE = "mentorat.services.identifiant_verrouillage"
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 # The client IP is REMOTE_ADDR: X-Forwarded-For is never trusted for the lockout.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Password-reset emails, over one sliding hour (mentorat.services.reinitialisation_autoriser):
+# 3 per address is enough for a lost first email; 10 per client IP lets a lycée's staff,
+# behind one NAT address, reset theirs while keeping a script from mailing every address.
+# Beyond, the same "email sent" page, and no email.
+REINITIALISATION_PAR_COURRIEL = env.int("REINITIALISATION_PAR_COURRIEL", default=3)
+REINITIALISATION_PAR_IP = env.int("REINITIALISATION_PAR_IP", default=10)
 
 LOGGING = {
     "version": 1,
@@ -337,6 +383,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Monitoring token for the detailed health check (/sante/detail/, `Authorization: Bearer <jeton>`).
+# Empty: only signed-in staff users see it. /sante/ (alive or not) stays public.
+SANTE_JETON = env.str("SANTE_JETON", default="")
 
 # Access-log entries are kept 12 months (RGPD accountability), then purged by a beat job.
 JOURNAL_CONSERVATION_JOURS = env.int("JOURNAL_CONSERVATION_JOURS", default=365)

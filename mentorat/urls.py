@@ -3,9 +3,14 @@ from django.urls import include, path
 
 from bilans import views as bilans_views
 
-from . import views, views_securite
-from .sante import vue_sante
+from . import sante, views, views_securite
 
+# Every error page of the project, in one place. Django's own handlers render our French
+# templates (templates/400.html without the request, 403.html and 404.html with it); a CSRF
+# failure renders templates/403_csrf.html (settings.CSRF_FAILURE_VIEW).
+handler400 = "django.views.defaults.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
 handler500 = "mentorat.views.erreur_serveur"
 
 urlpatterns = [
@@ -26,7 +31,8 @@ urlpatterns = [
     path("bilans/", include("bilans.urls")),
     path("", include("seances.urls")),
     path("rgpd/", include("rgpd.urls")),
-    path("sante/", vue_sante, name="sante"),
+    path("sante/", sante.vivant, name="sante"),
+    path("sante/detail/", sante.detail, name="sante_detail"),
     path("journal-des-acces/", views.journal, name="journal"),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,12 @@
 import sys
 
 import django_filters
+from axes.helpers import get_client_ip_address
 from django import db
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -14,6 +15,7 @@ from .decorators import role_required, sans_double_authentification
 from .forms import ConnexionForm, MotDePasseOublieForm, NouveauMotDePasseForm
 from .models import ActionJournal, JournalAcces
 from .roles import Role
+from .services import reinitialisation_autoriser, verrouillage_lever
 
 
 @login_not_required
@@ -33,13 +35,39 @@ def donnees_personnelles(request):
 
 connexion = auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True)
 deconnexion = sans_double_authentification(auth_views.LogoutView.as_view())
-mot_de_passe_oublie = auth_views.PasswordResetView.as_view(
-    form_class=MotDePasseOublieForm,
-    email_template_name="registration/email_reinitialisation.txt",
-    subject_template_name="registration/sujet_reinitialisation.txt",
-)
+
+
+class MotDePasseOublieView(auth_views.PasswordResetView):
+    """Sends the reset link, within the limits per address and per IP.
+
+    A request over the limit gets the very same redirect to the "email sent" page, only
+    no email: neither the limit nor the existence of an account shows.
+    """
+
+    form_class = MotDePasseOublieForm
+    email_template_name = "registration/email_reinitialisation.txt"
+    subject_template_name = "registration/sujet_reinitialisation.txt"
+
+    def form_valid(self, form):
+        if reinitialisation_autoriser(email=form.cleaned_data["email"], ip=get_client_ip_address(self.request)):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class NouveauMotDePasseView(auth_views.PasswordResetConfirmView):
+    """Sets the new password from the emailed link, and lifts a lockout of the account."""
+
+    form_class = NouveauMotDePasseForm
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        verrouillage_lever(user=form.user)
+        return reponse
+
+
+mot_de_passe_oublie = MotDePasseOublieView.as_view()
 mot_de_passe_envoye = auth_views.PasswordResetDoneView.as_view()
-mot_de_passe_nouveau = auth_views.PasswordResetConfirmView.as_view(form_class=NouveauMotDePasseForm)
+mot_de_passe_nouveau = NouveauMotDePasseView.as_view()
 mot_de_passe_change = auth_views.PasswordResetCompleteView.as_view()
 
 

@@ -95,3 +95,134 @@ def test_reinitialisation_du_mot_de_passe_par_courriel(client, user):
     reponse = client.post(reponse.redirect_chain[-1][0], {"new_password1": nouveau, "new_password2": nouveau})
     assert reponse.status_code == 302
     assert _connexion(client, user.email, nouveau).status_code == 302
+
+
+# --- The lockout counts the account, however its address is typed ----------------------
+
+VARIANTES = ["camille@exemple.fr", "CAMILLE@exemple.fr", " Camille@Exemple.fr ", "camille@EXEMPLE.FR"]
+
+
+def test_les_variantes_d_une_adresse_partagent_un_compteur(client, user):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _connexion(client, VARIANTES[i % len(VARIANTES)], "faux")
+    for variante in VARIANTES:
+        reponse = _connexion(client, variante, MOT_DE_PASSE)
+        assert reponse.status_code == 429, variante
+        assert "_auth_user_id" not in client.session
+
+
+def test_compte_verrouille_refuse_le_bon_mot_de_passe_dans_une_autre_casse(client, user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _connexion(client, "camille@exemple.fr", "faux")
+    reponse = _connexion(client, "CAMILLE@EXEMPLE.FR", MOT_DE_PASSE)
+    assert reponse.status_code == 429
+    assert "Connexion temporairement bloquée" in reponse.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_connexion_avec_espaces_autour_de_l_adresse(client, user):
+    assert _connexion(client, "  Camille@Exemple.fr ", MOT_DE_PASSE).status_code == 302
+
+
+def _lien_de_reinitialisation(message):
+    ligne = next(ligne for ligne in message.body.splitlines() if "/mot-de-passe/nouveau/" in ligne)
+    return ligne.split("testserver", 1)[1].strip()
+
+
+def test_la_reinitialisation_du_mot_de_passe_leve_le_verrouillage(client, user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _connexion(client, "CAMILLE@exemple.fr", "faux")
+    assert _connexion(client, user.email, MOT_DE_PASSE).status_code == 429
+
+    client.post(reverse("password_reset"), {"email": "Camille@Exemple.fr"})
+    reponse = client.get(_lien_de_reinitialisation(mail.outbox[-1]), follow=True)
+    nouveau = "Un-nouveau-secret-42"
+    reponse = client.post(reponse.redirect_chain[-1][0], {"new_password1": nouveau, "new_password2": nouveau})
+    assert reponse.status_code == 302
+
+    assert _connexion(client, "camille@EXEMPLE.fr", nouveau).status_code == 302
+
+
+def test_reinitialisation_d_un_autre_compte_ne_leve_pas_le_verrouillage(client, user):
+    autre = UserFactory(email="dominique@exemple.fr")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _connexion(client, user.email, "faux")
+    client.post(reverse("password_reset"), {"email": autre.email})
+    reponse = client.get(_lien_de_reinitialisation(mail.outbox[-1]), follow=True)
+    nouveau = "Un-nouveau-secret-42"
+    client.post(reponse.redirect_chain[-1][0], {"new_password1": nouveau, "new_password2": nouveau})
+    assert _connexion(client, user.email, MOT_DE_PASSE).status_code == 429
+
+
+# --- Password-reset emails are limited, and say nothing of the account ---------------------
+
+
+def _demander(client, email, ip="192.0.2.10"):
+    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_reinitialisation_limitee_par_adresse(client, user):
+    with time_machine.travel("2026-11-26 08:00 +0100", tick=False) as temps:
+        for i in range(settings.REINITIALISATION_PAR_COURRIEL):
+            # Another case and another IP each time: still the same address.
+            assert _demander(client, VARIANTES[i % len(VARIANTES)], ip=f"192.0.2.{i}").status_code == 302
+        assert len(mail.outbox) == settings.REINITIALISATION_PAR_COURRIEL
+
+        reponse = _demander(client, "CAMILLE@exemple.fr", ip="198.51.100.1")
+        assert reponse.status_code == 302
+        assert reponse["Location"] == reverse("password_reset_done")
+        assert len(mail.outbox) == settings.REINITIALISATION_PAR_COURRIEL
+
+        temps.shift(3600 + 1)
+        _demander(client, user.email)
+        assert len(mail.outbox) == settings.REINITIALISATION_PAR_COURRIEL + 1
+
+
+def test_reinitialisation_limitee_par_ip(client, user):
+    for i in range(settings.REINITIALISATION_PAR_IP):
+        _demander(client, f"inconnu{i}@exemple.fr", ip="203.0.113.5")
+    assert mail.outbox == []
+
+    reponse = _demander(client, user.email, ip="203.0.113.5")
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+    _demander(client, user.email, ip="203.0.113.6")
+    assert len(mail.outbox) == 1
+
+
+def test_meme_reponse_que_le_compte_existe_ou_non(client, user):
+    connu = _demander(client, user.email)
+    inconnu = _demander(client, "personne@exemple.fr")
+    assert len(mail.outbox) == 1
+    assert (
+        (connu.status_code, connu["Location"])
+        == (inconnu.status_code, inconnu["Location"])
+        == (
+            302,
+            reverse("password_reset_done"),
+        )
+    )
+    page = client.get(connu["Location"])
+    assert "Si un compte existe pour cette adresse" in page.content.decode()
+
+
+def test_les_demandes_anciennes_sont_effacees(client, user):
+    from mentorat.models import DemandeReinitialisation
+
+    with time_machine.travel("2026-11-26 08:00 +0100", tick=False) as temps:
+        for i in range(5):
+            _demander(client, f"inconnu{i}@exemple.fr")
+        assert DemandeReinitialisation.objects.count() == 5
+        temps.shift(3600 + 1)
+        _demander(client, user.email)
+        assert DemandeReinitialisation.objects.count() == 1
+
+
+def test_la_limite_tient_sans_le_cache(client, user, settings):
+    """The counter is in the database: a cache that forgets everything (Redis down) lifts nothing."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for _ in range(settings.REINITIALISATION_PAR_COURRIEL + 2):
+        _demander(client, user.email)
+    assert len(mail.outbox) == settings.REINITIALISATION_PAR_COURRIEL

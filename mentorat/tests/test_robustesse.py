@@ -61,23 +61,37 @@ def test_autre_erreur_page_500():
     assert "Le service rencontre une erreur" in reponse.content.decode()
 
 
+JETON = "jeton-de-supervision-de-test"
+
+
 @pytest.mark.django_db(transaction=True)
-def test_sante_publique_et_base_ok(client, settings):
-    reponse = client.get("/sante/?format=json")
-    donnees = json.loads(reponse.content)
-    etats = {cle.split("(")[0]: valeur for cle, valeur in donnees.items()}
-    assert etats["Database"] == "OK"
+def test_sante_detaillee_base_ok(client, settings):
+    settings.SANTE_JETON = JETON
+    reponse = client.get("/sante/detail/", HTTP_AUTHORIZATION=f"Bearer {JETON}")
+    etats = json.loads(reponse.content)["composants"]
+    assert etats["base de données"] == "ok"
     if settings.REDIS_URL:
         # No worker runs in this test: the endpoint says so, and answers an error status.
-        assert etats["Redis"] == "OK"
-        assert "Celery workers unavailable" in etats["Ping"]
-        assert reponse.status_code == 500
+        assert etats["redis"] == "ok"
+        assert etats["workers celery"] == "en panne"
+        assert reponse.status_code == 503
     else:
         assert reponse.status_code == 200
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sante_signale_la_base_en_panne(client, base_coupee):
+def test_sante_signale_la_base_en_panne_sans_dire_ou_elle_est(client, settings, base_coupee):
+    settings.SANTE_JETON = JETON
     client.raise_request_exception = False
-    reponse = client.get("/sante/?format=json")
-    assert reponse.status_code in (500, 503)
+    reglages = connection.settings_dict
+    reponse = client.get("/sante/detail/", HTTP_AUTHORIZATION=f"Bearer {JETON}")
+    assert reponse.status_code == 503
+    assert json.loads(reponse.content)["composants"]["base de données"] == "en panne"
+    contenu = reponse.content.decode()
+    # On PostgreSQL the fixture points the connection at 127.0.0.1:1.
+    for valeur in (reglages["HOST"], reglages["NAME"], reglages["USER"], f":{reglages['PORT']}"):
+        if str(valeur).strip(":"):
+            assert str(valeur) not in contenu
+    assert "Error" not in contenu
+    # The liveness answer does not look at the database at all.
+    assert client.get("/sante/").status_code == 200
