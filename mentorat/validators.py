@@ -73,9 +73,9 @@ def valider_ine(valeur: str) -> None:
 # the database still refuses what no code path should ever write.
 
 ANNEE_MIN = 2000
-ANNEE_MAX = 2100
+ANNEE_MAX = 2099  # its school year, and every milestone of it, ends before DATE_MAX
 DATE_MIN = date(ANNEE_MIN, 1, 1)
-DATE_MAX = date(ANNEE_MAX, 12, 31)
+DATE_MAX = date(2100, 12, 31)
 # How far ahead a programme date may be typed: a convention or a budget line runs over a few years.
 ANNEES_D_AVANCE = 5
 
