@@ -17,15 +17,8 @@ from .models import Enquete, Invitation
 
 @role_required(Enquete.ROLES_LECTURE)
 def enquetes(request):
-    """The five surveys of the current dispositif, with their counts."""
+    """The five surveys of the current dispositif, with their counts (a read: opening them is a POST)."""
     dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
-    if peut_ecrire(request.user, Enquete, request.etablissement.pk):
-        # The référent's first visit opens the five surveys of the year.
-        ouvertes = set(dispositif.enquetes.values_list("population", flat=True))
-        Enquete.objects.bulk_create(
-            [Enquete(dispositif=dispositif, population=p) for p in Population.values if p not in ouvertes],
-            ignore_conflicts=True,
-        )
     liste = (
         Enquete.objects.for_user(request.user)
         .filter(dispositif=dispositif)
@@ -35,7 +28,26 @@ def enquetes(request):
             nb_reponses=Count("reponses", distinct=True),
         )
     )
-    return render(request, "bilans/enquetes.html", {"dispositif": dispositif, "enquetes": liste})
+    ecriture = peut_ecrire(request.user, Enquete, request.etablissement.pk)
+    return render(
+        request,
+        "bilans/enquetes.html",
+        {
+            "dispositif": dispositif,
+            "enquetes": liste,
+            "a_ouvrir": ecriture and len(liste) < len(Population.values),
+        },
+    )
+
+
+@require_POST
+@role_required(Enquete.ROLES_ECRITURE)
+def enquetes_creer(request):
+    """Open the surveys of the year that are not open yet (idempotent: a second click adds nothing)."""
+    dispositif = Dispositif.objects.courant_ou_404(request.etablissement)
+    creees = services.enquetes_creer(dispositif=dispositif)
+    messages.success(request, f"{len(creees)} enquête(s) créée(s)." if creees else "Les enquêtes étaient déjà créées.")
+    return redirect("bilans:enquetes")
 
 
 def enquete(request, pk):

@@ -2,6 +2,7 @@ from django import forms
 
 from mentorat.crispy_dsfr import DateInput, DsfrFormHelper
 from mentorat.forms import DsfrFormMixin
+from mentorat.validators import DatePlausible
 
 from .enquetes import NOTES
 from .models import BilanQualitatif, Situation
@@ -50,7 +51,7 @@ class ResultatForm(forms.Form):
     presente = forms.BooleanField(label="Présenté", required=False)
     admis = forms.BooleanField(label="Admis", required=False)
     situation = forms.ChoiceField(label="Situation", choices=Situation.choices, required=False)
-    situation_le = forms.DateField(label="Constatée le", required=False, widget=DateInput)
+    situation_le = forms.DateField(label="Constatée le", required=False, widget=DateInput, validators=[DatePlausible()])
 
     def clean(self):
         donnees = super().clean()

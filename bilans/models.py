@@ -7,6 +7,7 @@ from django.utils import timezone
 from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
 from mentorat.roles import Role
+from mentorat.validators import DatePlausible, entre, q_date
 
 from .enquetes import QUESTIONNAIRES, Population
 
@@ -82,7 +83,7 @@ class Reponse(models.Model):
 class Note(models.Model):
     reponse = models.ForeignKey(Reponse, on_delete=models.CASCADE, related_name="notes")
     question = models.CharField("question", max_length=30)
-    valeur = models.PositiveSmallIntegerField("note")
+    valeur = models.PositiveSmallIntegerField("note", validators=entre(1, 4, "Une note va de 1 à 4."))
 
     class Meta:
         verbose_name = "note"
@@ -111,7 +112,7 @@ class ResultatEleve(models.Model):
     presente = models.BooleanField("présenté à l’examen", default=False)
     admis = models.BooleanField("admis", default=False)
     situation = models.CharField("situation", max_length=20, choices=Situation.choices, blank=True)
-    situation_le = models.DateField("situation constatée le", null=True, blank=True)
+    situation_le = models.DateField("situation constatée le", null=True, blank=True, validators=[DatePlausible()])
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -125,6 +126,9 @@ class ResultatEleve(models.Model):
             models.UniqueConstraint(fields=["dispositif", "eleve"], name="resultat_unique_par_eleve"),
             # Only a student who sat the exam can pass it.
             models.CheckConstraint(condition=models.Q(admis=False) | models.Q(presente=True), name="admis_si_presente"),
+            models.CheckConstraint(
+                condition=q_date("situation_le", nullable=True), name="resultat_situation_le_bornee"
+            ),
         ]
 
     def __str__(self):

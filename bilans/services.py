@@ -3,7 +3,17 @@ from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
+from .enquetes import Population
 from .models import Enquete, Invitation, Note, Reponse
+
+
+def enquetes_creer(*, dispositif) -> list[Enquete]:
+    """Open the dispositif's surveys not open yet, one per population; returns those created."""
+    ouvertes = set(dispositif.enquetes.values_list("population", flat=True))
+    nouvelles = [Enquete(dispositif=dispositif, population=p) for p in Population.values if p not in ouvertes]
+    # Two référents clicking at once: the unique constraint keeps one survey per population.
+    Enquete.objects.bulk_create(nouvelles, ignore_conflicts=True)
+    return nouvelles
 
 
 def invitations_creer(*, enquete: Enquete, nombre: int) -> list[Invitation]:

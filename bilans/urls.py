@@ -15,6 +15,7 @@ urlpatterns = [
     path("dispositifs/<int:pk>/rapport/generer/", rapport_views.rapport_generer, name="rapport_generer"),
     path("dispositifs/<int:pk>/rapport/telecharger/", rapport_views.rapport_telecharger, name="rapport_telecharger"),
     path("enquetes/", enquetes_views.enquetes, name="enquetes"),
+    path("enquetes/creer/", enquetes_views.enquetes_creer, name="enquetes_creer"),
     path("enquetes/<int:pk>/", enquetes_views.enquete, name="enquete"),
     path("enquetes/<int:pk>/inviter/", enquetes_views.inviter, name="inviter"),
     path("repondre/<str:jeton>/", enquetes_views.repondre, name="repondre"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from etablissements.models import Entreprise, Formation
 from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
 from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
+from mentorat.validators import DatePlausible
 
 from . import services, siecle
 from .models import (
@@ -112,7 +113,6 @@ class MentorForm(DsfrFormMixin, forms.ModelForm):
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entreprise"].queryset = Entreprise.objects.filter(etablissement=etablissement)
-        self.fields["capacite"].min_value = 1
 
 
 class HonorabiliteForm(DsfrFormMixin, forms.ModelForm):
@@ -144,9 +144,6 @@ class HonorabiliteForm(DsfrFormMixin, forms.ModelForm):
                 self.add_error("honorabilite_methode", "Indiquez la modalité de vérification.")
         if statut == StatutHonorabilite.VERIFIEE and not donnees.get("honorabilite_expiration"):
             self.add_error("honorabilite_expiration", "Indiquez la fin de validité de la vérification.")
-        debut, fin = donnees.get("honorabilite_date"), donnees.get("honorabilite_expiration")
-        if debut and fin and fin < debut:
-            self.add_error("honorabilite_expiration", "La fin de validité précède la vérification.")
         return donnees
 
 
@@ -170,9 +167,13 @@ class BinomeForm(DsfrFormMixin, forms.Form):
         help_text="Seuls les mentors à l’honorabilité vérifiée et disposant d’une place sont proposés.",
     )
     eleve = forms.ModelChoiceField(label="Élève", queryset=Eleve.objects.none())
-    date_debut = forms.DateField(label="Début", widget=DateInput, required=False)
+    date_debut = forms.DateField(label="Début", widget=DateInput, required=False, validators=[DatePlausible()])
     date_fin_prevue = forms.DateField(
-        label="Fin prévue", widget=DateInput, required=False, help_text="Au moins six mois après le début : conseillé."
+        label="Fin prévue",
+        widget=DateInput,
+        required=False,
+        help_text="Au moins six mois après le début : conseillé.",
+        validators=[DatePlausible()],
     )
     objectifs = forms.CharField(label="Objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -227,17 +228,17 @@ class BinomeModifierForm(DsfrFormMixin, forms.ModelForm):
 class RuptureForm(DsfrFormMixin, forms.Form):
     submit_label = "Confirmer"
     motif = forms.CharField(label="Motif", max_length=255, help_text="Une phrase factuelle.")
-    date = forms.DateField(label="Date", widget=DateInput)
+    date = forms.DateField(label="Date", widget=DateInput, validators=[DatePlausible()])
 
 
 class FinForm(DsfrFormMixin, forms.Form):
     submit_label = "Confirmer"
-    date = forms.DateField(label="Date de fin", widget=DateInput)
+    date = forms.DateField(label="Date de fin", widget=DateInput, validators=[DatePlausible()])
 
 
 class ReunionForm(DsfrFormMixin, forms.Form):
     submit_label = "Créer la réunion"
-    date = forms.DateField(label="Date de la réunion", widget=DateInput)
+    date = forms.DateField(label="Date de la réunion", widget=DateInput, validators=[DatePlausible()])
     participants = forms.CharField(
         label="Participants", max_length=500, required=False, help_text="Noms et fonctions, séparés par des virgules."
     )

@@ -1,15 +1,65 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from etablissements.models import Dispositif, Entreprise, Etablissement, Formation
+from etablissements.models import Dispositif, Entreprise, Etablissement, Formation, annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
 from mentorat import roles as R
 from mentorat.roles import Role
-from mentorat.validators import valider_ine
+from mentorat.validators import (
+    ANNEE_MAX,
+    ANNEE_MIN,
+    AnneePlausible,
+    DatePlausible,
+    entre,
+    q_date,
+    q_entre,
+    q_ordonnees,
+    valider_ine,
+)
+
+CAPACITE_MAX = 10
+AGE_MIN, AGE_MAX = 10, 30
+
+
+def naissances_admises(annee: int) -> tuple[date, date]:
+    """The earliest and latest birth dates of a student of school year `annee`.
+
+    The rule: a student is AGE_MIN to AGE_MAX years old (completed years) on 1 September of
+    the school year, its first day. Latest birth: 1 September AGE_MIN years before; earliest:
+    the day after 1 September AGE_MAX + 1 years before (that child turns AGE_MAX + 1 on it).
+    """
+    return date(annee - AGE_MAX - 1, 9, 2), date(annee - AGE_MIN, 9, 1)
+
+
+def valider_date_naissance(valeur: date, annee: int | None = None) -> None:
+    """Entered by hand, a birth date is checked against the current school year; an imported
+    one against the school year of the SIECLE file (`annee`)."""
+    annee = annee if annee is not None else annee_scolaire_courante()
+    plus_ancienne, plus_recente = naissances_admises(annee)
+    if not plus_ancienne <= valeur <= plus_recente:
+        raise ValidationError(
+            "Un élève a entre %(min)s et %(max)s ans au 1er septembre %(annee)s : "
+            "la date de naissance va du %(debut)s au %(fin)s.",
+            code="naissance_hors_bornes",
+            params={
+                "min": AGE_MIN,
+                "max": AGE_MAX,
+                "annee": annee,
+                "debut": f"{plus_ancienne:%d/%m/%Y}",
+                "fin": f"{plus_recente:%d/%m/%Y}",
+            },
+        )
+
+
+# The database holds the widest range any school year of the app allows. Its lower end is 1 January
+# so that anonymisation, which keeps only the birth year (rgpd.retention), never leaves it.
+NAISSANCE_MIN = date(ANNEE_MIN - AGE_MAX - 1, 1, 1)
+NAISSANCE_MAX = naissances_admises(ANNEE_MAX)[1]
 
 
 class StatutHonorabilite(models.TextChoices):
@@ -69,13 +119,18 @@ class Mentor(models.Model):
     recommande_par = models.CharField(
         "recommandé par", max_length=20, choices=Recommandation.choices, default=Recommandation.ASSOCIATION
     )
-    capacite = models.PositiveSmallIntegerField("nombre d’élèves accompagnés au plus", default=1)
+    capacite = models.PositiveSmallIntegerField(
+        "nombre d’élèves accompagnés au plus",
+        default=1,
+        validators=entre(1, CAPACITE_MAX, f"Un mentor accompagne de 1 à {CAPACITE_MAX} élèves."),
+        help_text=f"De 1 à {CAPACITE_MAX}.",
+    )
     disponibilites = models.CharField("disponibilités", max_length=255, blank=True)
 
     honorabilite_statut = models.CharField(
         "honorabilité", max_length=20, choices=StatutHonorabilite.choices, default=StatutHonorabilite.NON_VERIFIEE
     )
-    honorabilite_date = models.DateField("date de la vérification", null=True, blank=True)
+    honorabilite_date = models.DateField("date de la vérification", null=True, blank=True, validators=[DatePlausible()])
     honorabilite_methode = models.CharField(
         "modalité de vérification", max_length=20, choices=MethodeHonorabilite.choices, blank=True
     )
@@ -87,10 +142,19 @@ class Mentor(models.Model):
         blank=True,
         related_name="+",
     )
-    honorabilite_expiration = models.DateField("fin de validité de la vérification", null=True, blank=True)
+    honorabilite_expiration = models.DateField(
+        "fin de validité de la vérification", null=True, blank=True, validators=[DatePlausible()]
+    )
 
-    charte_signee_le = models.DateField("charte de laïcité et de neutralité signée le", null=True, blank=True)
-    formation_suivie_le = models.DateField("parcours de formation des mentors suivi le", null=True, blank=True)
+    charte_signee_le = models.DateField(
+        "charte de laïcité et de neutralité signée le",
+        null=True,
+        blank=True,
+        validators=[DatePlausible()],
+    )
+    formation_suivie_le = models.DateField(
+        "parcours de formation des mentors suivi le", null=True, blank=True, validators=[DatePlausible()]
+    )
 
     objects = MentorQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
@@ -102,9 +166,33 @@ class Mentor(models.Model):
     class Meta:
         verbose_name = "mentor"
         ordering = ["nom", "prenom"]
+        constraints = [
+            models.CheckConstraint(condition=q_entre("capacite", 1, CAPACITE_MAX), name="mentor_capacite_bornee"),
+            models.CheckConstraint(
+                condition=q_date("honorabilite_date", nullable=True)
+                & q_date("honorabilite_expiration", nullable=True)
+                & q_date("charte_signee_le", nullable=True)
+                & q_date("formation_suivie_le", nullable=True),
+                name="mentor_dates_bornees",
+            ),
+            models.CheckConstraint(
+                condition=q_ordonnees("honorabilite_date", "honorabilite_expiration"),
+                name="mentor_honorabilite_expire_apres_verification",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.prenom} {self.nom}"
+
+    def clean(self):
+        if (
+            self.honorabilite_date
+            and self.honorabilite_expiration
+            and self.honorabilite_expiration < self.honorabilite_date
+        ):
+            raise ValidationError(
+                {"honorabilite_expiration": "La fin de validité ne peut précéder la date de la vérification."}
+            )
 
     def places_occupees(self) -> int:
         """Living pairs (proposed, active, suspended); uses the `nb_binomes_vivants` annotation when present."""
@@ -187,7 +275,11 @@ class Eleve(models.Model):
     nom = models.CharField("nom", max_length=150)
     prenom = models.CharField("prénom", max_length=150)
     sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
-    date_naissance = models.DateField("date de naissance")
+    date_naissance = models.DateField(
+        "date de naissance",
+        validators=[valider_date_naissance],
+        help_text=f"L’élève a entre {AGE_MIN} et {AGE_MAX} ans au 1er septembre de l’année scolaire.",
+    )
     ine = models.CharField("INE", max_length=11, validators=[valider_ine])
     classe = models.CharField("classe", max_length=50, blank=True)
     code_mef = models.CharField("code MEF", max_length=11, blank=True)
@@ -204,9 +296,13 @@ class Eleve(models.Model):
         related_name="eleves_proposes",
     )
     volontaire = models.BooleanField("volontaire", default=False)
-    date_volontariat = models.DateField("volontaire depuis le", null=True, blank=True)
+    date_volontariat = models.DateField("volontaire depuis le", null=True, blank=True, validators=[DatePlausible()])
     parents_informes_le = models.DateField(
-        "responsables légaux informés le", null=True, blank=True, help_text="Pour un élève mineur."
+        "responsables légaux informés le",
+        null=True,
+        blank=True,
+        help_text="Pour un élève mineur.",
+        validators=[DatePlausible()],
     )
     consentement_parental = models.CharField(
         "accord des responsables légaux",
@@ -234,7 +330,7 @@ class Eleve(models.Model):
     disponibilites = models.CharField(
         "disponibilités", max_length=255, blank=True, help_text="Par exemple : mercredi après-midi, jeudi soir."
     )
-    date_sortie = models.DateField("sorti de l’établissement le", null=True, blank=True)
+    date_sortie = models.DateField("sorti de l’établissement le", null=True, blank=True, validators=[DatePlausible()])
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
@@ -246,7 +342,18 @@ class Eleve(models.Model):
     class Meta:
         verbose_name = "élève"
         ordering = ["nom", "prenom"]
-        constraints = [models.UniqueConstraint(fields=["etablissement", "ine"], name="eleve_ine_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "ine"], name="eleve_ine_unique"),
+            models.CheckConstraint(
+                condition=q_entre("date_naissance", NAISSANCE_MIN, NAISSANCE_MAX), name="eleve_naissance_bornee"
+            ),
+            models.CheckConstraint(
+                condition=q_date("date_volontariat", nullable=True)
+                & q_date("parents_informes_le", nullable=True)
+                & q_date("date_sortie", nullable=True),
+                name="eleve_dates_bornees",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.prenom} {self.nom}"
@@ -281,10 +388,11 @@ class Binome(models.Model):
     mentor = models.ForeignKey(Mentor, on_delete=models.PROTECT, related_name="binomes")
     eleve = models.ForeignKey(Eleve, on_delete=models.PROTECT, related_name="binomes", verbose_name="élève")
     statut = models.CharField("statut", max_length=20, choices=StatutBinome.choices, default=StatutBinome.PROPOSE)
-    date_debut = models.DateField("début", null=True, blank=True)
-    date_fin_prevue = models.DateField("fin prévue", null=True, blank=True)
+    date_debut = models.DateField("début", null=True, blank=True, validators=[DatePlausible()])
+    date_fin_prevue = models.DateField("fin prévue", null=True, blank=True, validators=[DatePlausible()])
     objectifs = models.TextField("objectifs", blank=True)
-    date_fin = models.DateField("fin effective", null=True, blank=True)
+    # Not ordered after date_debut in the database: a pair planned to start later may be ended today.
+    date_fin = models.DateField("fin effective", null=True, blank=True, validators=[DatePlausible()])
     motif_fin = models.CharField("motif de la fin", max_length=255, blank=True)
     fin_saisie_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -311,7 +419,16 @@ class Binome(models.Model):
                 fields=["mentor", "eleve"],
                 condition=Q(statut__in=["propose", "actif", "suspendu"]),
                 name="binome_vivant_unique",
-            )
+            ),
+            models.CheckConstraint(
+                condition=q_date("date_debut", nullable=True)
+                & q_date("date_fin_prevue", nullable=True)
+                & q_date("date_fin", nullable=True),
+                name="binome_dates_bornees",
+            ),
+            models.CheckConstraint(
+                condition=q_ordonnees("date_debut", "date_fin_prevue"), name="binome_fin_prevue_apres_debut"
+            ),
         ]
 
     def __str__(self):
@@ -322,7 +439,7 @@ class ReunionAppariement(models.Model):
     """The pairing meeting: who sat at it, and the proposals computed for its group."""
 
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="reunions_appariement")
-    date = models.DateField("date de la réunion")
+    date = models.DateField("date de la réunion", validators=[DatePlausible()])
     participants = models.CharField(
         "participants", max_length=500, blank=True, help_text="Noms et fonctions, séparés par des virgules."
     )
@@ -342,6 +459,7 @@ class ReunionAppariement(models.Model):
         verbose_name = "réunion d’appariement"
         verbose_name_plural = "réunions d’appariement"
         ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=q_date("date"), name="reunion_appariement_date_bornee")]
 
     def __str__(self):
         return f"Réunion d’appariement du {self.date:%d/%m/%Y}"
@@ -389,7 +507,7 @@ class ImportSiecle(models.Model):
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
     nom_fichier = models.CharField("fichier", max_length=255)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    annee = models.PositiveSmallIntegerField("année scolaire")
+    annee = models.PositiveSmallIntegerField("année scolaire", validators=[AnneePlausible()])
     lignes = models.JSONField("élèves lus", default=list)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -405,6 +523,9 @@ class ImportSiecle(models.Model):
     class Meta:
         verbose_name = "import SIECLE"
         ordering = ["-cree_le"]
+        constraints = [
+            models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="import_siecle_annee_bornee")
+        ]
 
     def __str__(self):
         return f"Import {self.nom_fichier}"

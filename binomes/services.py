@@ -268,7 +268,7 @@ def import_lire(*, etablissement, annee: int, nom_fichier: str, contenu: bytes, 
     Returns (ImportSiecle or None, errors). A refused file raises siecle.FichierRefuse;
     a file with any bad line is not kept (nothing to confirm) and its errors are returned.
     """
-    lecture = siecle.lire(nom_fichier, contenu)
+    lecture = siecle.lire(nom_fichier, contenu, annee=annee)
     if lecture.format == "xml" and not lecture.uai:
         raise siecle.FichierRefuse("Le fichier ne porte pas le code UAI de l’établissement (PARAMETRES/UAJ).")
     if lecture.uai and lecture.uai != etablissement.uai:
@@ -309,7 +309,7 @@ def import_appliquer(*, import_siecle: ImportSiecle) -> Apercu:
         raise ValidationError("Cet import a déjà été appliqué.")
     lignes = []
     for ligne in import_siecle.lignes if isinstance(import_siecle.lignes, list) else [None]:
-        propre, erreurs = siecle.valider_ligne(ligne if isinstance(ligne, dict) else {})
+        propre, erreurs = siecle.valider_ligne(ligne if isinstance(ligne, dict) else {}, import_siecle.annee)
         if erreurs:
             raise ValidationError("L’import conservé n’est plus valide : déposez le fichier à nouveau.")
         lignes.append(propre)

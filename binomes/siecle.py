@@ -38,7 +38,10 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 
-from mentorat.validators import valider_ine
+from etablissements.models import annee_scolaire_courante
+from mentorat.validators import DatePlausible, valider_ine
+
+from .models import valider_date_naissance
 
 TAILLE_MAX = 10 * 1024 * 1024  # bytes of the uploaded file
 TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024  # bytes of the XML or CSV inside a zip
@@ -72,12 +75,14 @@ class Lecture:
 CHAMPS = ("ine", "nom", "prenom", "sexe", "date_naissance", "classe", "code_mef", "date_sortie")
 
 
-def lire(nom_fichier: str, contenu: bytes) -> Lecture:
+def lire(nom_fichier: str, contenu: bytes, *, annee: int | None = None) -> Lecture:
     """Read an export; raises FichierRefuse for a file refused as a whole.
 
     Line errors do not raise: they are listed in `Lecture.erreurs`, and the caller writes
-    nothing when there is any.
+    nothing when there is any. Birth dates are checked against school year `annee`
+    (the current one by default).
     """
+    annee = annee if annee is not None else annee_scolaire_courante()
     if len(contenu) > TAILLE_MAX:
         raise FichierRefuse(f"Le fichier dépasse la taille maximale ({TAILLE_MAX // (1024 * 1024)} Mo).")
     if not contenu.strip():
@@ -85,8 +90,8 @@ def lire(nom_fichier: str, contenu: bytes) -> Lecture:
     if contenu[:4] == b"PK\x03\x04" or nom_fichier.lower().endswith(".zip"):
         nom_fichier, contenu = _extraire_zip(contenu)
     if _ressemble_a_du_xml(contenu):
-        return _lire_xml(contenu)
-    return _lire_csv(contenu)
+        return _lire_xml(contenu, annee)
+    return _lire_csv(contenu, annee)
 
 
 def _extraire_zip(contenu: bytes) -> tuple[str, bytes]:
@@ -130,7 +135,7 @@ def _texte(element, balise) -> str:
     return (enfant.text or "").strip() if enfant is not None else ""
 
 
-def _lire_xml(contenu: bytes) -> Lecture:
+def _lire_xml(contenu: bytes, annee: int) -> Lecture:
     if b"encoding=" not in contenu[:200]:
         # Without a declaration XML means UTF-8; a hand-saved export may be Latin-1 or cp1252.
         contenu = decoder(contenu).lstrip("\ufeff").encode("utf-8")
@@ -167,7 +172,7 @@ def _lire_xml(contenu: bytes) -> Lecture:
             "code_mef": _texte(eleve, "CODE_MEF"),
             "date_sortie": _texte(eleve, "DATE_SORTIE"),
         }
-        _ajouter(lecture, repere, brut)
+        _ajouter(lecture, repere, brut, annee)
     return lecture
 
 
@@ -209,7 +214,7 @@ def _separateur(premiere_ligne: str) -> str:
     return max((";", ",", "\t"), key=premiere_ligne.count)
 
 
-def _lire_csv(contenu: bytes) -> Lecture:
+def _lire_csv(contenu: bytes, annee_scolaire: int) -> Lecture:
     texte = decoder(contenu).replace("\x00", "")
     premiere = texte.lstrip("\ufeff").split("\n", 1)[0]
     separateur = _separateur(premiere)
@@ -249,7 +254,7 @@ def _lire_csv(contenu: bytes) -> Lecture:
                 if lue is None or (lecture.annee is not None and lue != lecture.annee):
                     raise FichierRefuse("L’année scolaire du fichier est illisible ou n’est pas la même partout.")
                 lecture.annee = lue
-            _ajouter(lecture, f"ligne {numero}", {c: valeur(c) for c in CHAMPS})
+            _ajouter(lecture, f"ligne {numero}", {c: valeur(c) for c in CHAMPS}, annee_scolaire)
     except csv.Error as exc:
         raise FichierRefuse(f"Le fichier CSV est illisible ({exc}).") from None
     return lecture
@@ -288,11 +293,12 @@ def _date(valeur: str) -> date:
     raise ValueError
 
 
-def valider_ligne(brut: dict) -> tuple[dict, list[tuple[str, str]]]:
-    """Normalise one student; returns (row, [(field label, reason), ...]).
+def valider_ligne(brut: dict, annee: int) -> tuple[dict, list[tuple[str, str]]]:
+    """Normalise one student of school year `annee`; returns (row, [(field label, reason), ...]).
 
     The row holds JSON-friendly values (dates as ISO strings) so a preview can be kept
-    and validated again at confirmation.
+    and validated again at confirmation. Dates are held to the bounds the model and the
+    database hold, so a file never gets past the preview to fail at the write.
     """
     ligne, erreurs = {}, []
     ine = (brut.get("ine") or "").strip().upper()
@@ -320,9 +326,19 @@ def valider_ligne(brut: dict) -> tuple[dict, list[tuple[str, str]]]:
                 erreurs.append((LIBELLES[champ], "Valeur obligatoire absente."))
             continue
         try:
-            ligne[champ] = _date(valeur).isoformat()
+            jour = _date(valeur)
         except ValueError:
             erreurs.append((LIBELLES[champ], f"Date illisible « {valeur[:20]} » (attendu JJ/MM/AAAA)."))
+            continue
+        try:
+            if champ == "date_naissance":
+                valider_date_naissance(jour, annee)
+            else:
+                DatePlausible()(jour)
+        except ValidationError as exc:
+            erreurs.append((LIBELLES[champ], exc.messages[0]))
+            continue
+        ligne[champ] = jour.isoformat()
     for champ, longueur in (("classe", 50), ("code_mef", 11)):
         valeur = (brut.get(champ) or "").strip()
         if len(valeur) > longueur:
@@ -331,8 +347,8 @@ def valider_ligne(brut: dict) -> tuple[dict, list[tuple[str, str]]]:
     return ligne, erreurs
 
 
-def _ajouter(lecture: Lecture, repere: str, brut: dict) -> None:
-    ligne, erreurs = valider_ligne(brut)
+def _ajouter(lecture: Lecture, repere: str, brut: dict, annee: int) -> None:
+    ligne, erreurs = valider_ligne(brut, annee)
     for champ, raison in erreurs:
         lecture.erreurs.append(Erreur(repere, champ, raison))
     if not erreurs:

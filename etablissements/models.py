@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -11,10 +10,25 @@ from django.urls import reverse
 
 from mentorat import roles as R
 from mentorat.roles import Role
-from mentorat.validators import valider_siret, valider_uai
+from mentorat.validators import (
+    ANNEE_MAX,
+    ANNEE_MIN,
+    AnneePlausible,
+    DatePlausible,
+    entre,
+    q_date,
+    q_entre,
+    q_ordonnees,
+    valider_siret,
+    valider_uai,
+)
 
 from .frise import CODES_JALONS, PERIODES_JALONS
 from .scoping import ScopedQuerySet
+
+# Euros: far above any LP's mentoring budget, far below what a DecimalField(10, 2) holds.
+MONTANT_MAX = Decimal("1000000")
+DUREE_MENTORAT_MAX = 36  # months: the three years of a bac pro
 
 
 class Academie(models.Model):
@@ -212,7 +226,9 @@ class Dispositif(models.Model):
 
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="dispositifs")
     annee = models.PositiveSmallIntegerField(
-        "année scolaire", help_text="Première année civile de l’année scolaire (2025 pour 2025-2026)."
+        "année scolaire",
+        help_text="Première année civile de l’année scolaire (2025 pour 2025-2026).",
+        validators=[AnneePlausible()],
     )
     partenaire = models.ForeignKey(
         Partenaire,
@@ -231,7 +247,10 @@ class Dispositif(models.Model):
     class Meta:
         verbose_name = "dispositif"
         ordering = ["etablissement__nom", "-annee"]
-        constraints = [models.UniqueConstraint(fields=["etablissement", "annee"], name="dispositif_unique_par_annee")]
+        constraints = [
+            models.UniqueConstraint(fields=["etablissement", "annee"], name="dispositif_unique_par_annee"),
+            models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="dispositif_annee_bornee"),
+        ]
 
     def __str__(self):
         return f"{self.etablissement} — {self.annee_scolaire}"
@@ -303,8 +322,8 @@ class Convention(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="conventions")
     partenaire = models.ForeignKey(Partenaire, on_delete=models.PROTECT, related_name="conventions")
     statut = models.CharField("statut", max_length=20, choices=StatutConvention.choices, default="brouillon")
-    date_debut = models.DateField("début de l’engagement", null=True, blank=True)
-    date_fin = models.DateField("fin de l’engagement", null=True, blank=True)
+    date_debut = models.DateField("début de l’engagement", null=True, blank=True, validators=[DatePlausible()])
+    date_fin = models.DateField("fin de l’engagement", null=True, blank=True, validators=[DatePlausible()])
 
     duree_engagement = models.TextField(POINTS_DE_VIGILANCE[0][1], blank=True, help_text=POINTS_DE_VIGILANCE[0][2])
     recrutement_mentors = models.TextField(POINTS_DE_VIGILANCE[1][1], blank=True, help_text=POINTS_DE_VIGILANCE[1][2])
@@ -327,7 +346,7 @@ class Convention(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=entre(0, MONTANT_MAX, "Le coût estimé va de 0 à 1 000 000 €."),
     )
     couts = models.TextField("coûts financiers", blank=True, help_text="Nature des coûts prévus par la convention.")
     prise_en_charge = models.TextField(
@@ -335,9 +354,13 @@ class Convention(models.Model):
     )
 
     signataire_etablissement = models.CharField("signataire pour l’établissement", max_length=200, blank=True)
-    date_signature_etablissement = models.DateField("signée par l’établissement le", null=True, blank=True)
+    date_signature_etablissement = models.DateField(
+        "signée par l’établissement le", null=True, blank=True, validators=[DatePlausible()]
+    )
     signataire_partenaire = models.CharField("signataire pour le partenaire", max_length=200, blank=True)
-    date_signature_partenaire = models.DateField("signée par le partenaire le", null=True, blank=True)
+    date_signature_partenaire = models.DateField(
+        "signée par le partenaire le", null=True, blank=True, validators=[DatePlausible()]
+    )
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -348,7 +371,19 @@ class Convention(models.Model):
         verbose_name = "convention"
         ordering = ["-dispositif__annee"]
         constraints = [
-            models.UniqueConstraint(fields=["dispositif", "partenaire"], name="convention_unique_par_partenaire")
+            models.UniqueConstraint(fields=["dispositif", "partenaire"], name="convention_unique_par_partenaire"),
+            models.CheckConstraint(
+                condition=q_date("date_debut", nullable=True)
+                & q_date("date_fin", nullable=True)
+                & q_date("date_signature_etablissement", nullable=True)
+                & q_date("date_signature_partenaire", nullable=True),
+                name="convention_dates_bornees",
+            ),
+            models.CheckConstraint(condition=q_ordonnees("date_debut", "date_fin"), name="convention_fin_apres_debut"),
+            models.CheckConstraint(
+                condition=Q(cout_estime__isnull=True) | Q(cout_estime__gte=0, cout_estime__lte=MONTANT_MAX),
+                name="convention_cout_borne",
+            ),
         ]
 
     def __str__(self):
@@ -483,7 +518,9 @@ class Diagnostic(models.Model):
     """The collective reflection of the LP (« réflexion en établissement ») and the decision it leads to."""
 
     dispositif = models.OneToOneField(Dispositif, on_delete=models.CASCADE, related_name="diagnostic")
-    date_reflexion = models.DateField("date de la réflexion collective", null=True, blank=True)
+    date_reflexion = models.DateField(
+        "date de la réflexion collective", null=True, blank=True, validators=[DatePlausible()]
+    )
     participants = models.TextField(
         "personnes mobilisées", blank=True, help_text="Membres de la communauté éducative associés à la réflexion."
     )
@@ -506,6 +543,9 @@ class Diagnostic(models.Model):
 
     class Meta:
         verbose_name = "diagnostic"
+        constraints = [
+            models.CheckConstraint(condition=q_date("date_reflexion", nullable=True), name="diagnostic_date_bornee")
+        ]
 
     def __str__(self):
         return f"Diagnostic {self.dispositif}"
@@ -578,8 +618,8 @@ class VersionCadrage(models.Model):
         "durée du mentorat (en mois)",
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
-        help_text="Le plan « 1 jeune, 1 mentor » recommande au moins 6 mois.",
+        validators=entre(1, DUREE_MENTORAT_MAX, f"La durée du mentorat va de 1 à {DUREE_MENTORAT_MAX} mois."),
+        help_text=f"Le plan « 1 jeune, 1 mentor » recommande au moins 6 mois ({DUREE_MENTORAT_MAX} au plus).",
     )
     duree_precisions = models.CharField("précisions sur la durée", max_length=255, blank=True)
     indicateurs = models.JSONField("indicateurs de suivi", default=list, blank=True)
@@ -616,7 +656,13 @@ class VersionCadrage(models.Model):
         verbose_name = "version du document de cadrage"
         verbose_name_plural = "versions du document de cadrage"
         ordering = ["dispositif", "-numero"]
-        constraints = [models.UniqueConstraint(fields=["dispositif", "numero"], name="cadrage_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "numero"], name="cadrage_version_unique"),
+            models.CheckConstraint(
+                condition=Q(duree_mois__isnull=True) | Q(duree_mois__gte=1, duree_mois__lte=DUREE_MENTORAT_MAX),
+                name="cadrage_duree_bornee",
+            ),
+        ]
 
     def __str__(self):
         return f"Document de cadrage {self.dispositif.annee_scolaire}, version {self.numero}"
@@ -821,9 +867,12 @@ class LigneBudget(models.Model):
     nature = models.CharField("nature de la dépense", max_length=30, choices=NatureDepense.choices, blank=True)
     libelle = models.CharField("libellé", max_length=200)
     montant = models.DecimalField(
-        "montant (€)", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        "montant (€)",
+        max_digits=10,
+        decimal_places=2,
+        validators=entre(Decimal("0.01"), MONTANT_MAX, "Le montant va de 0,01 à 1 000 000 €."),
     )
-    date = models.DateField("date", null=True, blank=True)
+    date = models.DateField("date", null=True, blank=True, validators=[DatePlausible()])
 
     objects = LigneBudgetQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -842,6 +891,8 @@ class LigneBudget(models.Model):
                 | Q(type="engagement", source="") & ~Q(nature=""),
             ),
             models.CheckConstraint(name="ligne_budget_montant_positif", condition=Q(montant__gt=0)),
+            models.CheckConstraint(name="ligne_budget_montant_plafonne", condition=Q(montant__lte=MONTANT_MAX)),
+            models.CheckConstraint(name="ligne_budget_date_bornee", condition=q_date("date", nullable=True)),
         ]
 
     def __str__(self):
@@ -909,7 +960,13 @@ class Jalon(models.Model):
     class Meta:
         verbose_name = "jalon"
         ordering = ["dispositif", "ordre"]
-        constraints = [models.UniqueConstraint(fields=["dispositif", "code"], name="jalon_unique_par_dispositif")]
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "code"], name="jalon_unique_par_dispositif"),
+            # Computed from the dispositif's year (frise.py), never typed: bounded in the database only.
+            models.CheckConstraint(
+                condition=q_date("debut") & q_date("fin") & Q(debut__lte=models.F("fin")), name="jalon_periode_bornee"
+            ),
+        ]
 
     def __str__(self):
         return self.get_code_display()

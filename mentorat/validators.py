@@ -1,8 +1,13 @@
-"""Validators for the French identifiers the app stores (UAI, SIRET, INE)."""
+"""Validators for the French identifiers the app stores (UAI, SIRET, INE), and the bounds of numbers and dates."""
 
 import re
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 UAI_LETTRES = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _UAI_RE = re.compile(r"^\d{7}[A-Z]$")
@@ -60,3 +65,90 @@ def valider_ine(valeur: str) -> None:
             "L’INE comporte 11 caractères : 10 chiffres et 1 lettre, ou 9 chiffres et 2 lettres.",
             code="ine_format",
         )
+
+
+# --- Bounds of numbers and dates -------------------------------------------------------------
+# The database holds fixed bounds (a CHECK constraint cannot read the clock); the models and the
+# forms hold tighter ones that move with today, so a typo (2205 for 2025) is caught at input while
+# the database still refuses what no code path should ever write.
+
+ANNEE_MIN = 2000
+ANNEE_MAX = 2099  # its school year, and every milestone of it, ends before DATE_MAX
+DATE_MIN = date(ANNEE_MIN, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+# How far ahead a programme date may be typed: a convention or a budget line runs over a few years.
+ANNEES_D_AVANCE = 5
+
+
+def _date_francaise(jour: date) -> str:
+    return f"{jour:%d/%m/}{jour.year:04d}"
+
+
+def date_max_plausible(annees_apres: int = ANNEES_D_AVANCE) -> date:
+    """The last date accepted at input: 31 December, `annees_apres` years after this one."""
+    return min(date(timezone.localdate().year + annees_apres, 12, 31), DATE_MAX)
+
+
+@deconstructible
+class DatePlausible:
+    """A programme date: from 1 January 2000 to the end of the year `annees_apres` years ahead."""
+
+    def __init__(self, annees_apres: int = ANNEES_D_AVANCE):
+        self.annees_apres = annees_apres
+
+    def __call__(self, valeur):
+        if isinstance(valeur, datetime):
+            valeur = valeur.date()
+        maximum = date_max_plausible(self.annees_apres)
+        if not DATE_MIN <= valeur <= maximum:
+            raise ValidationError(
+                "Saisissez une date entre le %(min)s et le %(max)s.",
+                code="date_hors_bornes",
+                params={"min": _date_francaise(DATE_MIN), "max": _date_francaise(maximum)},
+            )
+
+    def __eq__(self, autre):
+        return isinstance(autre, DatePlausible) and self.annees_apres == autre.annees_apres
+
+
+@deconstructible
+class AnneePlausible:
+    """A school year (its first calendar year): from 2000 to `annees_apres` years after the current one."""
+
+    def __init__(self, annees_apres: int = 1):
+        self.annees_apres = annees_apres
+
+    def __call__(self, valeur):
+        maximum = min(timezone.localdate().year + self.annees_apres, ANNEE_MAX)
+        if not ANNEE_MIN <= valeur <= maximum:
+            raise ValidationError(
+                "Saisissez une année entre %(min)s et %(max)s.",
+                code="annee_hors_bornes",
+                params={"min": ANNEE_MIN, "max": maximum},
+            )
+
+    def __eq__(self, autre):
+        return isinstance(autre, AnneePlausible) and self.annees_apres == autre.annees_apres
+
+
+def entre(minimum, maximum, message: str) -> list:
+    """Min and max validators sharing one French message that names both bounds."""
+    return [
+        MinValueValidator(minimum, message=message),
+        MaxValueValidator(maximum, message=message),
+    ]
+
+
+def q_entre(champ: str, minimum, maximum, *, nullable: bool = False) -> Q:
+    """The condition of a CHECK constraint holding `champ` within [minimum, maximum] (or NULL)."""
+    condition = Q(**{f"{champ}__gte": minimum, f"{champ}__lte": maximum})
+    return Q(**{f"{champ}__isnull": True}) | condition if nullable else condition
+
+
+def q_date(champ: str, *, nullable: bool = False) -> Q:
+    return q_entre(champ, DATE_MIN, DATE_MAX, nullable=nullable)
+
+
+def q_ordonnees(debut: str, fin: str) -> Q:
+    """`debut` on or before `fin` when both are known."""
+    return Q(**{f"{debut}__isnull": True}) | Q(**{f"{fin}__isnull": True}) | Q(**{f"{debut}__lte": F(fin)})

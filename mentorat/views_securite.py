@@ -29,13 +29,20 @@ def _verifier(request, device, form):
 
 @sans_double_authentification
 def securite(request):
-    """The account's security page: enrol an authentication application (TOTP)."""
+    """The account's security page: enrol an authentication application (TOTP).
+
+    The secret is drawn by the button's POST, not by opening the page: a GET writes nothing.
+    """
     confirme = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if confirme:
         return render(request, "mentorat/securite.html", {"active": True})
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-        user=request.user, name="Application d’authentification", confirmed=False
-    )
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if request.method == "POST" and "commencer" in request.POST:
+        if device is None:
+            TOTPDevice.objects.create(user=request.user, name="Application d’authentification", confirmed=False)
+        return redirect("securite")
+    if device is None:
+        return render(request, "mentorat/securite.html", {"a_commencer": True})
     form = CodeOTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _verifier(request, device, form):
         device.confirmed = True

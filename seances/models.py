@@ -11,6 +11,9 @@ from etablissements.models import Dispositif, Entreprise, Etablissement, Partena
 from etablissements.scoping import ScopedQuerySet
 from mentorat import roles as R
 from mentorat.roles import Role
+from mentorat.validators import DatePlausible, entre, q_date, q_entre
+
+DUREE_MIN, DUREE_MAX = 1, 600
 
 
 class TypeSeance(models.TextChoices):
@@ -39,9 +42,15 @@ class StatutSeance(models.TextChoices):
 
 class Seance(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="seances")
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[DatePlausible()])
     heure = models.TimeField("heure", null=True, blank=True)
-    duree = models.PositiveSmallIntegerField("durée (minutes)", default=60)
+    # Ten hours at most: a séance is a meeting, and the iCalendar feed adds the duration to a datetime.
+    duree = models.PositiveSmallIntegerField(
+        "durée (minutes)",
+        default=60,
+        validators=entre(DUREE_MIN, DUREE_MAX, "La durée d’une séance va de 1 à 600 minutes (10 heures)."),
+        help_text="En minutes, de 1 à 600.",
+    )
     lieu = models.CharField("lieu", max_length=20, choices=Lieu.choices, default=Lieu.ETABLISSEMENT)
     type = models.CharField("type de séance", max_length=30, choices=TypeSeance.choices, default=TypeSeance.ENTRETIEN)
     statut = models.CharField("statut", max_length=20, choices=StatutSeance.choices, default=StatutSeance.PREVUE)
@@ -65,6 +74,10 @@ class Seance(models.Model):
     class Meta:
         verbose_name = "séance"
         ordering = ["-date", "-heure"]
+        constraints = [
+            models.CheckConstraint(condition=q_entre("duree", DUREE_MIN, DUREE_MAX), name="seance_duree_bornee"),
+            models.CheckConstraint(condition=q_date("date"), name="seance_date_bornee"),
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
@@ -147,9 +160,9 @@ class EntretienAbsence(models.Model):
         blank=True,
         related_name="entretiens_absence",
     )
-    echeance = models.DateField("à mener avant le")
+    echeance = models.DateField("à mener avant le", validators=[DatePlausible()])
     fait = models.BooleanField("entretien mené", default=False)
-    fait_le = models.DateField("mené le", null=True, blank=True)
+    fait_le = models.DateField("mené le", null=True, blank=True, validators=[DatePlausible()])
     issue = models.CharField("issue de l’entretien", max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -161,7 +174,11 @@ class EntretienAbsence(models.Model):
         verbose_name = "entretien avec l’élève"
         verbose_name_plural = "entretiens avec l’élève"
         ordering = ["fait", "echeance", "pk"]
-        constraints = [models.UniqueConstraint(fields=["seance", "eleve"], name="entretien_absence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["seance", "eleve"], name="entretien_absence_unique"),
+            models.CheckConstraint(condition=q_date("echeance"), name="entretien_absence_echeance_bornee"),
+            models.CheckConstraint(condition=q_date("fait_le", nullable=True), name="entretien_absence_fait_le_borne"),
+        ]
 
     def __str__(self):
         return f"Entretien avec {self.eleve} (absence du {self.seance.date:%d/%m/%Y})"
@@ -269,7 +286,7 @@ class TypeReunion(models.TextChoices):
 class ReunionSuivi(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="reunions")
     type = models.CharField("type", max_length=20, choices=TypeReunion.choices, default=TypeReunion.SUIVI)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[DatePlausible()])
     partenaire = models.ForeignKey(
         Partenaire,
         verbose_name="partenaire présent",
@@ -291,6 +308,7 @@ class ReunionSuivi(models.Model):
         verbose_name = "réunion de suivi"
         verbose_name_plural = "réunions de suivi"
         ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=q_date("date"), name="reunion_suivi_date_bornee")]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
@@ -303,13 +321,16 @@ class ActionSuivi(models.Model):
     reunion = models.ForeignKey(ReunionSuivi, on_delete=models.CASCADE, related_name="actions")
     libelle = models.CharField("action", max_length=300)
     responsable = models.CharField("responsable", max_length=200)
-    echeance = models.DateField("échéance", null=True, blank=True)
+    echeance = models.DateField("échéance", null=True, blank=True, validators=[DatePlausible()])
     faite = models.BooleanField("faite", default=False)
 
     class Meta:
         verbose_name = "action de suivi"
         verbose_name_plural = "actions de suivi"
         ordering = ["faite", "echeance", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=q_date("echeance", nullable=True), name="action_suivi_echeance_bornee")
+        ]
 
     def __str__(self):
         return self.libelle
@@ -325,7 +346,7 @@ class TypeEvenement(models.TextChoices):
 class Evenement(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="evenements")
     type = models.CharField("type", max_length=20, choices=TypeEvenement.choices)
-    date = models.DateField("date")
+    date = models.DateField("date", validators=[DatePlausible()])
     heure = models.TimeField("heure", null=True, blank=True)
     lieu = models.CharField("lieu", max_length=200, blank=True)
     description = models.TextField("description", blank=True)
@@ -346,6 +367,7 @@ class Evenement(models.Model):
     class Meta:
         verbose_name = "évènement"
         ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=q_date("date"), name="evenement_date_borne")]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"

@@ -276,14 +276,9 @@ def evenement_enregistrer(*, evenement, form):
 # --- Calendar -----------------------------------------------------------------------------
 
 
-def jeton_calendrier(*, mentor) -> JetonCalendrier:
-    jeton, _ = JetonCalendrier.objects.get_or_create(mentor=mentor)
-    return jeton
-
-
 @transaction.atomic
 def jeton_calendrier_reinitialiser(*, mentor) -> JetonCalendrier:
-    """A new secret: the old feed URL answers 404 from now on."""
+    """A new secret (the first one, from the mentor's button): the old feed URL answers 404 from now on."""
     jeton, _ = JetonCalendrier.objects.get_or_create(mentor=mentor)
     jeton.jeton = nouveau_jeton()
     jeton.save(update_fields=["jeton"])

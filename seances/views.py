@@ -430,10 +430,13 @@ def evenement(request, pk):
 
 @role_required({Role.MENTOR})
 def calendrier(request):
-    """The mentor's calendar subscription address(es), one per LP where they mentor."""
+    """The mentor's calendar subscription address(es), one per LP where they mentor.
+
+    A read only: an address is created by the POST of its button, not by opening the page.
+    """
     jetons = [
-        (mentor, services.url_calendrier(services.jeton_calendrier(mentor=mentor)))
-        for mentor in Mentor.objects.filter(user=request.user).select_related("etablissement")
+        (mentor, services.url_calendrier(jeton) if (jeton := getattr(mentor, "jeton_calendrier", None)) else None)
+        for mentor in Mentor.objects.filter(user=request.user).select_related("etablissement", "jeton_calendrier")
     ]
     return render(request, "seances/calendrier.html", {"jetons": jetons})
 
@@ -444,8 +447,12 @@ def calendrier_reinitialiser(request, pk):
     mentor = get_object_or_404(Mentor.objects.filter(user=request.user), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    premiere = not hasattr(mentor, "jeton_calendrier")
     services.jeton_calendrier_reinitialiser(mentor=mentor)
-    messages.success(request, "Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
+    if premiere:
+        messages.success(request, "Votre adresse d’abonnement est créée.")
+    else:
+        messages.success(request, "Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
     return redirect("seances:calendrier")
 
 

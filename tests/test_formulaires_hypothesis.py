@@ -31,16 +31,21 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from binomes.models import naissances_admises
 from binomes.tests import factories as binomes_f
 from binomes.tests import fichiers as fichiers_siecle
+from etablissements.models import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
+from mentorat.validators import DATE_MIN, date_max_plausible
 from seances.tests import factories as seances_f
 from tests.test_cloisonnement_global import OBJETS_DU_LP_A
 from tests.urls_inventaire import motifs
@@ -165,6 +170,8 @@ def monde(cast):
     mentor = binomes_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
     binome = binomes_f.BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
     etab_f.EntrepriseFactory(etablissement=cast.lp_a)
+    # The security page shows its code form once an application is being set up (a POST of its button).
+    TOTPDevice.objects.create(user=cast.referent_a, name="Application d’authentification", confirmed=False)
     # A second LP served by the coordinator: the séance page asks which one (ChoixDispositifForm).
     lp_c = etab_f.EtablissementFactory(nom="Lycée professionnel Gamma")
     etab_f.ConventionFactory(dispositif=etab_f.DispositifFactory(etablissement=lp_c, partenaire=cast.partenaire_a))
@@ -333,8 +340,31 @@ MECHANTS = [
     "on",
     "true",
 ]
+
+
+def _bornes():
+    """Every numeric bound of the project's models, and the date bounds, at, below and above them."""
+    valeurs = set()
+    for modele in apps.get_models():
+        if modele._meta.app_label not in APPS:
+            continue
+        for champ in modele._meta.get_fields():
+            for validateur in getattr(champ, "validators", []):
+                if isinstance(validateur, MinValueValidator | MaxValueValidator):
+                    limite = validateur.limit_value
+                    valeurs |= {str(limite - 1), str(limite), str(limite + 1), str(-limite)}
+                    if not isinstance(limite, int):
+                        valeurs |= {str(limite - limite.__class__("0.01")), str(limite + limite.__class__("0.01"))}
+    un_jour = datetime.timedelta(days=1)
+    for jour in (DATE_MIN, date_max_plausible(), *naissances_admises(annee_scolaire_courante())):
+        valeurs |= {(jour + decalage).isoformat() for decalage in (-un_jour, datetime.timedelta(0), un_jour)}
+    return sorted(valeurs)
+
+
+BORNES = _bornes()
 TEXTES = st.one_of(
     st.sampled_from(MECHANTS),
+    st.sampled_from(BORNES),
     st.text(max_size=40),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
@@ -569,3 +599,240 @@ def test_adresse_trop_longue_a_la_connexion_refusee_sans_500(client):
     assert reponse.status_code == 200
     assert reponse.context["form"].errors["username"]
     assert not AccessAttempt.objects.exists()
+
+
+# --- Accepted extremes: saved, then shown everywhere -------------------------------------------
+# A value a form accepts must not break a page that shows it later: the iCalendar feed once
+# answered 500 (OverflowError) for a séance of 5,000,000,000 minutes the form had let through.
+# Each case posts the page's forms with plausible values and its bounded fields at their lowest
+# or highest accepted value, checks the save, then renders every page showing the object.
+
+
+def _donnees_plausibles(formulaires):
+    donnees = {}
+    for formulaire in formulaires:
+        if isinstance(formulaire, forms.BaseFormSet):
+            for nom in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+                donnees[formulaire.add_prefix(nom)] = str(formulaire.management_form[nom].value() or 0)
+            continue
+        for nom, champ in formulaire.fields.items():
+            valeur = _plausible(champ, _valeur_initiale(formulaire, nom))
+            if valeur is not ABSENT:
+                donnees[formulaire.add_prefix(nom)] = valeur
+    return donnees
+
+
+def _extremes(borne):
+    """The lowest or highest value accepted today: dates, birth dates, and the numeric bounds by field."""
+    naissances = naissances_admises(annee_scolaire_courante())
+    bas = borne == "min"
+    return {
+        "date": (DATE_MIN if bas else date_max_plausible()).isoformat(),
+        "naissance": naissances[0 if bas else 1].isoformat(),
+    }
+
+
+def _limite(label, champ, borne):
+    """The field's own bound from its model validators, so loosening a bound is tested at once."""
+    classe = MinValueValidator if borne == "min" else MaxValueValidator
+    limites = [v.limit_value for v in apps.get_model(label)._meta.get_field(champ).validators if type(v) is classe]
+    return str(max(limites) if borne == "min" else min(limites))
+
+
+@dataclass
+class Extreme:
+    qui: str
+    url: Callable  # function(monde) -> URL of the form
+    champs: Callable  # function(monde, extremes, borne) -> fields overriding the plausible submission
+    pages: Callable  # function(monde) -> URLs showing the saved object
+    parametres: dict = field(default_factory=dict)
+
+
+def _pages_seances(monde):
+    from seances.models import JetonCalendrier, Seance
+
+    jeton = JetonCalendrier.objects.get_or_create(mentor=monde.binome.mentor)[0].jeton
+    seance = Seance.objects.order_by("-pk").first()
+    return [
+        reverse("seances:liste"),
+        reverse("seances:detail", args=[seance.pk]),
+        reverse("seances:calendrier_ics", args=[jeton]),
+        reverse("binomes:binome", args=[monde.binome.pk]),
+        reverse("binomes:eleve", args=[monde.binome.eleve.pk]),
+        reverse("rgpd:export_eleve", args=[monde.binome.eleve.pk]),
+        reverse("rgpd:export_mentor", args=[monde.binome.mentor.pk]),
+    ]
+
+
+def _url_seance(monde):
+    # The mentor's check valid up to the last date a séance may take, so that date is not refused for it.
+    mentor = monde.binome.mentor
+    mentor.honorabilite_expiration = date_max_plausible()
+    mentor.save(update_fields=["honorabilite_expiration"])
+    return reverse("seances:modifier", args=[monde.seance_prevue.pk])
+
+
+def _dernier(modele, vue, *autres):
+    def pages(monde):
+        objet = apps.get_model(modele).objects.order_by("-pk").first()
+        return [reverse(vue, args=[objet.pk]), *[reverse(a, args=[objet.pk]) for a in autres]]
+
+    return pages
+
+
+EXTREMES = {
+    "seance": Extreme(
+        "coordonnateur_a",
+        _url_seance,
+        lambda m, x, borne: {"date": x["date"], "heure": "23:59", "duree": _limite("seances.Seance", "duree", borne)},
+        _pages_seances,
+    ),
+    "eleve": Extreme(
+        "referent_a",
+        lambda m: reverse("binomes:eleve_modifier", args=[m.binome.eleve.pk]),
+        lambda m, x, borne: {
+            "formation": "",
+            "date_naissance": x["naissance"],
+            "date_volontariat": x["date"],
+            "parents_informes_le": x["date"],
+            "date_sortie": x["date"],
+        },
+        lambda m: [
+            reverse("binomes:eleves"),
+            reverse("binomes:eleve", args=[m.binome.eleve.pk]),
+            reverse("binomes:eleves_export"),
+            reverse("rgpd:export_eleve", args=[m.binome.eleve.pk]),
+            reverse("binomes:binomes"),
+        ],
+    ),
+    "mentor": Extreme(
+        "referent_a",
+        lambda m: reverse("binomes:mentor_modifier", args=[m.binome.mentor.pk]),
+        lambda m, x, borne: {
+            "capacite": _limite("binomes.Mentor", "capacite", borne),
+            "charte_signee_le": x["date"],
+            "formation_suivie_le": x["date"],
+        },
+        lambda m: [
+            reverse("binomes:mentors"),
+            reverse("binomes:mentor", args=[m.binome.mentor.pk]),
+            reverse("binomes:mentors_export"),
+            reverse("rgpd:export_mentor", args=[m.binome.mentor.pk]),
+            reverse("binomes:binome_nouveau"),
+        ],
+    ),
+    "binome": Extreme(
+        "referent_a",
+        lambda m: reverse("binomes:binome_modifier", args=[m.binome.pk]),
+        lambda m, x, borne: (
+            {"date_debut": DATE_MIN.isoformat(), "date_fin_prevue": date_max_plausible().isoformat()}
+            if borne == "max"
+            else {"date_debut": x["date"], "date_fin_prevue": (DATE_MIN + datetime.timedelta(days=1)).isoformat()}
+        ),
+        lambda m: [
+            reverse("binomes:binomes"),
+            reverse("binomes:binome", args=[m.binome.pk]),
+            reverse("binomes:binomes_export"),
+            reverse("binomes:mentor", args=[m.binome.mentor.pk]),
+        ],
+    ),
+    "ligne_budget": Extreme(
+        "referent_a",
+        lambda m: reverse("etablissements:ligne_budget_ajouter", args=[m.dispositif_a.pk]),
+        lambda m, x, borne: {
+            "type": "allocation",
+            "source": "autre",
+            "montant": _limite("etablissements.LigneBudget", "montant", borne),
+            "date": x["date"],
+        },
+        lambda m: [
+            reverse("etablissements:budget", args=[m.dispositif_a.pk]),
+            reverse("etablissements:dispositif", args=[m.dispositif_a.pk]),
+        ],
+    ),
+    "convention": Extreme(
+        "referent_a",
+        lambda m: reverse("etablissements:convention_modifier", args=[m.dispositif_a.conventions.get().pk]),
+        lambda m, x, borne: {
+            "date_debut": x["date"],
+            "date_fin": x["date"],
+            "cout_estime": _limite("etablissements.Convention", "cout_estime", borne),
+            "date_signature_etablissement": x["date"],
+            "date_signature_partenaire": x["date"],
+        },
+        lambda m: [
+            reverse("etablissements:conventions", args=[m.dispositif_a.pk]),
+            reverse("etablissements:convention", args=[m.dispositif_a.conventions.get().pk]),
+        ],
+    ),
+    "cadrage": Extreme(
+        "referent_a",
+        lambda m: reverse(
+            "etablissements:cadrage_modifier", args=[etab_f.VersionCadrageFactory(dispositif=m.dispositif_a).pk]
+        ),
+        lambda m, x, borne: {"duree_mois": _limite("etablissements.VersionCadrage", "duree_mois", borne)},
+        _dernier("etablissements.VersionCadrage", "etablissements:cadrage_version"),
+    ),
+    "diagnostic": Extreme(
+        "referent_a",
+        lambda m: reverse("etablissements:diagnostic_modifier", args=[m.dispositif_a.pk]),
+        lambda m, x, borne: {"date_reflexion": x["date"]},
+        lambda m: [reverse("etablissements:diagnostic", args=[m.dispositif_a.pk])],
+    ),
+    "entretien": Extreme(
+        "cpe_a",
+        lambda m: reverse("seances:entretien", args=[OBJETS_DU_LP_A["seances:entretien"](m.cast)["pk"]]),
+        lambda m, x, borne: {"echeance": x["date"], "fait": "on", "fait_le": x["date"], "issue": "Fait."},
+        _dernier("seances.EntretienAbsence", "seances:entretien"),
+    ),
+    "reunion_suivi": Extreme(
+        "coordonnateur_a",
+        lambda m: reverse("seances:reunion_nouvelle"),
+        lambda m, x, borne: (
+            {"date": x["date"], "actions-0-libelle": "Relancer", "actions-0-responsable": "Moi"}
+            | {"actions-0-echeance": x["date"]}
+        ),
+        _dernier("seances.ReunionSuivi", "seances:reunion"),
+    ),
+    "resultats": Extreme(
+        "referent_a",
+        lambda m: reverse("bilans:resultats"),
+        lambda m, x, borne: {"form-0-situation": "emploi", "form-0-situation_le": x["date"]},
+        lambda m: [reverse("bilans:bilan"), reverse("bilans:resultats")],
+    ),
+}
+
+# Pages of the whole year, shown after every case: dashboards, the year's export, the review.
+PAGES_DE_L_ANNEE = ["accueil", "bilans:bilan", "bilans:export", "etablissements:etablissement", "seances:entretiens"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("borne", ["min", "max"])
+@pytest.mark.parametrize("cas", sorted(EXTREMES))
+def test_valeur_extreme_acceptee_s_affiche_partout(client, monde, cas, borne):
+    from bilans.rapports import contenu
+    from mentorat.pdf import rendre_pdf
+
+    extreme = EXTREMES[cas]
+    client.force_login(getattr(monde, extreme.qui))
+    url = extreme.url(monde)
+    page = client.get(url, extreme.parametres)
+    assert page.status_code == 200, cas
+    donnees = _donnees_plausibles(f for f in _formulaires_rendus(page) if not _est_filtre(f))
+    donnees |= extreme.champs(monde, _extremes(borne), borne)
+    reponse = client.post(url, donnees)
+    erreurs = [f.errors for f in _formulaires_rendus(reponse) if f.errors] if reponse.status_code == 200 else []
+    assert reponse.status_code == 302, (cas, borne, erreurs)
+
+    client.force_login(monde.referent_a)
+    for adresse in [*extreme.pages(monde), *(reverse(nom) for nom in PAGES_DE_L_ANNEE)]:
+        client.force_login(getattr(monde, extreme.qui))
+        vue = client.get(adresse)
+        if vue.status_code == 403:  # a page of another role: shown to the référent instead
+            client.force_login(monde.referent_a)
+            vue = client.get(adresse)
+        assert vue.status_code in (200, 302), (cas, borne, adresse, vue.status_code)
+    assert client.get(reverse("bilans:export"), {"format": "xlsx"}).status_code == 200
+    # The year-end report, as its task builds it.
+    pdf = rendre_pdf("bilans/rapport_pdf.html", contenu(monde.dispositif_a), titre="Rapport annuel")
+    assert pdf.startswith(b"%PDF")

@@ -29,6 +29,7 @@ PROTEGEES = {
     "code_otp",
     "securite",
     "bilans:enquetes",
+    "bilans:enquetes_creer",
     "bilans:bilan",
     "bilans:resultats",
     "bilans:qualitatif",

@@ -110,13 +110,30 @@ def test_nombre_de_liens_invalide(client, cast, enquete_eleves):
     assert not Invitation.objects.exists()
 
 
-def test_liste_ouvre_les_cinq_enquetes(client, cast, django_assert_max_num_queries):
+def test_le_referent_cree_les_cinq_enquetes_par_le_bouton(client, cast, django_assert_max_num_queries):
     client.force_login(cast.referent_a)
+    # Opening the page writes nothing: it offers the button.
     with django_assert_max_num_queries(15):
         contenu = client.get(reverse("bilans:enquetes")).content.decode()
+    assert "Créer les enquêtes de l’année" in contenu
+    assert not Enquete.objects.exists()
+    assert client.get(reverse("bilans:enquetes_creer")).status_code == 405
+    reponse = client.post(reverse("bilans:enquetes_creer"), follow=True)
     assert Enquete.objects.filter(dispositif=cast.dispositif_a).count() == len(Population.values)
+    contenu = reponse.content.decode()
+    assert "5 enquête(s) créée(s)." in contenu and "Créer les enquêtes de l’année" not in contenu
     for population in Population:
         assert population.label in contenu
+    # A second click (another tab) adds nothing.
+    client.post(reverse("bilans:enquetes_creer"))
+    assert Enquete.objects.count() == len(Population.values)
+
+
+@pytest.mark.parametrize("qui", ["chef_a", "coordonnateur_a", "cpe_a"])
+def test_seul_le_referent_cree_les_enquetes(client, cast, qui):
+    client.force_login(getattr(cast, qui))
+    assert client.post(reverse("bilans:enquetes_creer")).status_code == 403
+    assert not Enquete.objects.exists()
 
 
 def test_nombre_de_requetes_independant_des_reponses(

@@ -33,6 +33,11 @@ def user():
 
 
 def _activer(client, user):
+    # Opening the page draws no secret: the button does.
+    page = client.get(reverse("securite")).content.decode()
+    assert "Configurer une application d’authentification" in page
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.post(reverse("securite"), {"commencer": "1"}).status_code == 302
     page = client.get(reverse("securite")).content.decode()
     assert "<svg" in page
     secret = re.search(r"<code>([A-Z2-7]+)</code>", page).group(1)
@@ -52,7 +57,7 @@ def test_sans_appareil_la_connexion_reste_simple(client, user):
 
 def test_activation_refuse_un_mauvais_code(client, user):
     _connexion(client, user)
-    client.get(reverse("securite"))
+    client.post(reverse("securite"), {"commencer": "1"})
     reponse = client.post(reverse("securite"), {"code": "000000"})
     assert "Code incorrect" in reponse.content.decode() or "Trop de codes" in reponse.content.decode()
     assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -15,14 +15,19 @@ def url_ics(jeton):
     return reverse("seances:calendrier_ics", args=[jeton])
 
 
-def test_le_mentor_obtient_son_adresse(client, cast, binome_a):
+def test_le_mentor_cree_son_adresse_par_le_bouton(client, cast, binome_a):
     client.force_login(cast.mentor_a)
+    # Opening the page writes nothing: it says what to do.
     reponse = client.get(reverse("seances:calendrier"))
     assert reponse.status_code == 200
+    assert "Créer mon lien d’abonnement" in reponse.content.decode()
+    assert not JetonCalendrier.objects.exists()
+    reponse = client.post(reverse("seances:calendrier_reinitialiser", args=[binome_a.mentor.pk]), follow=True)
     jeton = JetonCalendrier.objects.get(mentor=binome_a.mentor)
+    assert "Votre adresse d’abonnement est créée." in reponse.content.decode()
     assert url_ics(jeton.jeton) in reponse.content.decode()
     # The page is stable: the same address on a second visit.
-    client.get(reverse("seances:calendrier"))
+    assert url_ics(jeton.jeton) in client.get(reverse("seances:calendrier")).content.decode()
     assert JetonCalendrier.objects.get().jeton == jeton.jeton
 
 

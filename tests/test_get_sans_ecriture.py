@@ -1,0 +1,123 @@
+"""Sweep: no GET of any page writes to the database.
+
+Every URL pattern of the project is opened with GET by each user of the fixed cast (and
+anonymously), on objects of LP A; between two GETs every row of every model is compared.
+A page that creates or changes a row on display (a token, the year's surveys...) fails here:
+such a write belongs to an explicit POST (a button), so that a prefetching browser, a crawler
+or a reload cannot make it happen.
+"""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bilans.models import Enquete, Invitation
+from binomes.tests.factories import BinomeFactory, MentorFactory
+from seances.models import JetonCalendrier
+from seances.tests import factories as seances_f
+from tests.test_cloisonnement_global import OBJETS_DU_LP_A
+from tests.urls_inventaire import motifs
+
+# Written on read by design, each for its reason; everything else must stay as it was.
+ECRITS_A_LA_LECTURE = {
+    # The access log records who read a student's or a mentor's personal data (RGPD accountability).
+    "mentorat.JournalAcces",
+    # The session keeps the current LP and the activity time that ends an idle session.
+    "sessions.Session",
+    # django-axes records logins and their attempts.
+    "axes.AccessAttempt",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+}
+
+
+def _jeton_calendrier(cast):
+    mentor = seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a)
+    return {"jeton": JetonCalendrier.objects.create(mentor=mentor).jeton}
+
+
+def _invitation(cast):
+    enquete = Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0]
+    return {"jeton": Invitation.objects.create(enquete=enquete).jeton}
+
+
+ARGUMENTS = OBJETS_DU_LP_A | {
+    "seances:calendrier_ics": _jeton_calendrier,
+    "bilans:repondre": _invitation,
+    "password_reset_confirm": lambda cast: {"uidb64": "MQ", "token": "faux-jeton"},
+}
+
+
+def _noms():
+    # The admin's own pages are Django's, not the project's code; they are left out.
+    return sorted({nom for nom, _route, _vue in motifs() if nom and not nom.startswith("admin:")})
+
+
+def photo() -> dict:
+    """Every row of every model (proxies aside), in primary key order: cheap on a test database."""
+    return {
+        modele._meta.label: list(modele._base_manager.order_by("pk").values_list())
+        for modele in apps.get_models()
+        if not modele._meta.proxy and modele._meta.label not in ECRITS_A_LA_LECTURE
+    }
+
+
+def differences(avant: dict, apres: dict) -> list[str]:
+    return [label for label in avant if avant[label] != apres[label]]
+
+
+TABLES_EXEMPTEES = {apps.get_model(label)._meta.db_table for label in ECRITS_A_LA_LECTURE}
+_ECRITURE = re.compile(r'^\s*(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def ecritures(requetes) -> list[str]:
+    """The SQL writes among `requetes`, but to the tables written on read by design."""
+    trouvees = []
+    for requete in requetes:
+        m = _ECRITURE.match(requete["sql"])
+        if m and m.group(2) not in TABLES_EXEMPTEES:
+            trouvees.append(requete["sql"][:120])
+    return trouvees
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom", _noms())
+def test_aucun_get_n_ecrit(cast, nom):
+    # The mentor account gets a mentor record, a binôme and a séance, so that its own pages
+    # (calendar, séances) have something to show, and to write if they wrongly did.
+    mentor = MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
+    seances_f.SeanceFactory(
+        dispositif=cast.dispositif_a, binome=BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
+    )
+    url = reverse(nom, kwargs=ARGUMENTS[nom](cast) if nom in ARGUMENTS else None)
+    lecteurs = {"anonyme": Client()}
+    for qui in (
+        "referent_a",
+        "chef_a",
+        "cpe_a",
+        "ddfpt_a",
+        "personnel_a",
+        "mentor_a",
+        "coordonnateur_a",
+        "pilotage",
+        "referent_b",
+        "sans_role",
+    ):
+        lecteurs[qui] = Client()
+        lecteurs[qui].force_login(getattr(cast, qui))  # a login writes (last_login): before the first photo
+    avant = photo()
+    for qui, client in lecteurs.items():
+        # Each GET's statements name the culprit; the photo of every row, taken once around all of
+        # them (cheaper), also catches a write that would not go through this connection's SQL log.
+        with CaptureQueriesContext(connection) as requetes:
+            reponse = client.get(url)
+        assert reponse.status_code < 500, (nom, qui)
+        assert not ecritures(requetes.captured_queries), (
+            f"GET {url} par {qui} écrit : {ecritures(requetes.captured_queries)}"
+        )
+    assert not differences(avant, photo()), f"GET {url} a écrit dans {differences(avant, photo())}"
