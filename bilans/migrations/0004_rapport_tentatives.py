@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bilans', '0002_resultats_bilan_rapport'),
+        ('bilans', '0003_bornes_des_champs'),
     ]
 
     operations = [
