@@ -143,6 +143,7 @@ def test_liens_depuis_les_fiches(client, cast, binome):
     assert "rgpd" not in client.get(reverse("binomes:eleve", args=[binome.eleve.pk])).content.decode()
 
 
-# Session, user, perimeter, current LP, the person, the journal entry, then one query per list.
-NB_ELEVE = 12
-NB_MENTOR = 10
+# Session (read from the database, even warm: sessions do not depend on Redis), user, perimeter,
+# current LP, the person, the journal entry, then one query per list.
+NB_ELEVE = 13
+NB_MENTOR = 11
