@@ -29,14 +29,15 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans rgpd --lint
-	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans rgpd --check
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/djlint templates socle etablissements binomes seances bilans rgpd --lint
+	$(VENV)/bin/djlint templates socle etablissements binomes seances bilans rgpd --check
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	$(VENV)/bin/djlint templates mentorat etablissements binomes seances bilans rgpd --reformat --quiet || true
+	$(VENV)/bin/djlint templates socle etablissements binomes seances bilans rgpd --reformat --quiet || true
 
 demo: install
 	$(DEV) $(PY) manage.py charger_demo

@@ -17,8 +17,8 @@ from etablissements.tests.factories import (
     EtablissementFactory,
     PartenaireFactory,
 )
-from mentorat.roles import Role
-from mentorat.tests.factories import UserFactory
+from socle.roles import Role
+from socle.tests.factories import UserFactory
 
 # In CI every test must run: a skipped browser or worker test fails the run.
 EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
@@ -29,10 +29,10 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 def _cache_vide():
     """Each test starts with an empty cache: cached figures (bilans.indicateurs) of one test's
     dispositif must not show up in another test whose rows got the same primary keys. Nor may
-    a health result kept in memory (mentorat.sante) hide the outage another test makes."""
+    a health result kept in memory (socle.sante) hide the outage another test makes."""
     from django.core.cache import cache
 
-    from mentorat.sante import memoire
+    from socle.sante import memoire
 
     cache.clear()
     memoire.vider()

@@ -144,7 +144,7 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
     from bilans import indicateurs
     from binomes.models import Eleve
     from etablissements.models import Dispositif, annee_scolaire_courante
-    from mentorat.models import User
+    from socle.models import User
 
     annee = annee_scolaire_courante()
     compte = {r: User.objects.get(email=f"{r}@{DOMAINE}") for r in ("chef", "referent", "pilotage", "coordonnateur")}
@@ -334,9 +334,9 @@ def section_taches(args):
     from bilans.tasks import construire_rapport
     from etablissements.models import Dispositif, annee_scolaire_courante
     from mentorat.celery import app
-    from mentorat.models import User
     from seances.models import Notification, Participation, Presence, StatutNotification, StatutSeance
     from seances.services import absence_declarer
+    from socle.models import User
 
     resultats = {}
     annee = annee_scolaire_courante() - 1  # the last complete year: the report of a finished year

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from binomes.models import Eleve
 from etablissements.models import Dispositif
 from etablissements.scoping import peut_ecrire
-from mentorat.decorators import role_required
+from socle.decorators import role_required
 
 from .forms import BilanQualitatifForm, ResultatFormSet
 from .indicateurs import STATUTS_COMMENCES, indicateurs

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user, peut_ecrire
-from mentorat.decorators import role_required
+from socle.decorators import role_required
 
 from . import services
 from .enquetes import Population

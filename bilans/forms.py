@@ -1,8 +1,8 @@
 from django import forms
 
-from mentorat.crispy_dsfr import DateInput, DsfrFormHelper
-from mentorat.forms import DsfrFormMixin
-from mentorat.validators import DatePlausible
+from socle.crispy_dsfr import DateInput, DsfrFormHelper
+from socle.forms import DsfrFormMixin
+from socle.validators import DatePlausible
 
 from .enquetes import NOTES
 from .models import BilanQualitatif, Situation

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
-from mentorat.roles import Role
-from mentorat.validators import DatePlausible, entre, q_date
+from socle.roles import Role
+from socle.validators import DatePlausible, entre, q_date
 
 from .enquetes import QUESTIONNAIRES, Population
 

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import perimetre, peut_ecrire
-from mentorat.exports import reponse_csv
-from mentorat.journal import ActionJournal, journaliser
-from mentorat.roles import Role
+from socle.exports import reponse_csv
+from socle.journal import ActionJournal, journaliser
+from socle.roles import Role
 
 from . import rapports
 from .indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif

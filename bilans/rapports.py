@@ -10,9 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from etablissements.models import Dispositif, LigneBudget
-from mentorat.pdf import rendre_pdf
-from mentorat.tasks import apres_commit
 from seances.models import Seance, StatutSeance, TypeSeance
+from socle.pdf import rendre_pdf
+from socle.tasks import apres_commit
 
 from . import graphiques, services
 from .indicateurs import ORDRE, indicateurs_par_dispositif

@@ -19,9 +19,9 @@ from binomes.models import (
 from etablissements.frise import frise
 from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import perimetre
-from mentorat import roles as R
-from mentorat.roles import Role
 from seances.models import Alerte, EntretienAbsence, Seance
+from socle import roles as R
+from socle.roles import Role
 
 from . import graphiques
 from .indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent

@@ -7,7 +7,7 @@ Idempotent: it finds the demo LPs by UAI and creates each object only once.
 from datetime import date
 
 from etablissements.models import Dispositif, Entreprise, annee_scolaire_courante
-from mentorat.models import User
+from socle.models import User
 
 from .models import Eleve, IdentifiePar, Mentor, Recommandation, ReunionAppariement, StatutEleve
 from .services import reunion_calculer_propositions

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 
 from etablissements.models import Entreprise, Formation
-from mentorat.crispy_dsfr import DsfrFormHelper
+from socle.crispy_dsfr import DsfrFormHelper
 
 from .models import Besoin, Binome, Eleve, Mentor, Sexe, StatutBinome, StatutEleve, StatutHonorabilite
 

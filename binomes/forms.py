@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from etablissements.models import Entreprise, Formation
-from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
-from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
-from mentorat.validators import DatePlausible
+from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
+from socle.forms import ChoixModelesMultiples, DsfrFormMixin
+from socle.validators import DatePlausible
 
 from . import services, siecle
 from .models import (

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from etablissements.models import Dispositif, Entreprise, Etablissement, Formation, annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
-from mentorat import roles as R
-from mentorat.roles import Role
-from mentorat.validators import (
+from socle import roles as R
+from socle.roles import Role
+from socle.validators import (
     ANNEE_MAX,
     ANNEE_MIN,
     AnneePlausible,

@@ -39,7 +39,7 @@ from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 
 from etablissements.models import annee_scolaire_courante
-from mentorat.validators import DatePlausible, valider_ine
+from socle.validators import DatePlausible, valider_ine
 
 from .models import valider_date_naissance
 

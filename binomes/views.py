@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
-from mentorat import roles as R
-from mentorat.decorators import role_required
-from mentorat.exports import reponse_csv
-from mentorat.journal import ActionJournal, journaliser
-from mentorat.roles import Role
+from socle import roles as R
+from socle.decorators import role_required
+from socle.exports import reponse_csv
+from socle.journal import ActionJournal, journaliser
+from socle.roles import Role
 
 from . import services
 from .filters import BinomeFiltre, EleveFiltre, MentorFiltre

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from etablissements.models import Dispositif, annee_scolaire_courante
 from etablissements.scoping import get_for_user, peut_ecrire
-from mentorat import roles as R
-from mentorat.decorators import role_required
+from socle import roles as R
+from socle.decorators import role_required
 
 from . import services, siecle
 from .forms import CalculForm, ChangerForm, ImportForm, ReunionForm

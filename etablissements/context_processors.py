@@ -1,5 +1,5 @@
-from mentorat.navigation import menu_pour
-from mentorat.roles import Role
+from socle.navigation import menu_pour
+from socle.roles import Role
 
 from .scoping import perimetre
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from mentorat.models import User
+from socle.models import User
 
 from . import services
 from .models import (

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from mentorat.crispy_dsfr import DsfrFormHelper
+from socle.crispy_dsfr import DsfrFormHelper
 
 from .models import Dispositif, Entreprise, Etablissement, Partenaire, TypePartenaire
 

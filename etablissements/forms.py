@@ -2,11 +2,11 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.db.models import Q
 
-from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
-from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
-from mentorat.models import User
-from mentorat.roles import Role
-from mentorat.validators import valider_siret
+from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
+from socle.forms import ChoixModelesMultiples, DsfrFormMixin
+from socle.models import User
+from socle.roles import Role
+from socle.validators import valider_siret
 
 from .models import (
     POINTS_DE_VIGILANCE,

@@ -3,8 +3,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from mentorat.middleware import CLE_APPAREIL_OTP
-from mentorat.roles import Role
+from socle.middleware import CLE_APPAREIL_OTP
+from socle.roles import Role
 
 from .scoping import perimetre
 

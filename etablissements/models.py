@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
-from mentorat import roles as R
-from mentorat.roles import Role
-from mentorat.validators import (
+from socle import roles as R
+from socle.roles import Role
+from socle.validators import (
     ANNEE_MAX,
     ANNEE_MIN,
     AnneePlausible,

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 
-from mentorat.roles import Role
+from socle.roles import Role
 
 
 class Perimetre:

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from mentorat.cache import ConnexionDisjonctable
+from socle.cache import ConnexionDisjonctable
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,8 +52,8 @@ INSTALLED_APPS = [
     "health_check",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Project apps, from the lowest layer to the highest (see README).
-    "mentorat",
+    # Project apps, from the lowest layer to the highest (docs/architecture.md).
+    "socle",
     "etablissements",
     "binomes",
     "seances",
@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "mentorat.middleware.NoStoreForAuthenticatedMiddleware",
-    "mentorat.middleware.SessionDureeMaxMiddleware",
+    "socle.middleware.NoStoreForAuthenticatedMiddleware",
+    "socle.middleware.SessionDureeMaxMiddleware",
     "etablissements.middleware.EtablissementCourantMiddleware",
     "etablissements.middleware.DoubleAuthentificationMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -138,6 +138,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Project-wide assets (the app's own CSS); app-specific ones stay in their app's static/.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,7 +182,7 @@ EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Mentorat LP] ")
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 # After Redis failed to answer, the cache does not try again for this many seconds
-# (mentorat.cache.ConnexionDisjonctable): a frozen Redis costs one timeout, not one per call.
+# (socle.cache.ConnexionDisjonctable): a frozen Redis costs one timeout, not one per call.
 REDIS_PAUSE = env.float("REDIS_PAUSE", default=5.0)
 CACHES = {
     "default": {
@@ -246,14 +248,14 @@ CELERY_PUBLICATION_TIMEOUT = env.float("CELERY_PUBLICATION_TIMEOUT", default=0.5
 RAPPORT_DELAI_BLOCAGE = env.int("RAPPORT_DELAI_BLOCAGE", default=600)
 RAPPORT_TENTATIVES = env.int("RAPPORT_TENTATIVES", default=3)
 CELERY_BEAT_SCHEDULE: dict = {
-    "heartbeat": {"task": "mentorat.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "heartbeat": {"task": "socle.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     # Outbox relay: notifications whose publication failed (broker down) go out within a minute.
     "relayer-notifications": {"task": "seances.tasks.relayer_notifications", "schedule": crontab(minute="*")},
     # Year-end reports whose build was lost (worker killed, broker down) are asked again.
     "relancer-rapports": {"task": "bilans.tasks.relancer_rapports", "schedule": crontab(minute="*/2")},
     # Daily alert digest, in the morning (CELERY_TIMEZONE is Europe/Paris).
     "alertes-quotidiennes": {"task": "seances.tasks.alertes_quotidiennes", "schedule": crontab(hour=7, minute=0)},
-    "purger-journal-des-acces": {"task": "mentorat.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
+    "purger-journal-des-acces": {"task": "socle.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
     # RGPD retention: anonymise students and mentors whose delay has passed (rgpd/retention.py).
     "retention-rgpd": {"task": "rgpd.tasks.appliquer_retention", "schedule": crontab(hour=3, minute=45)},
     # Indicators of the dashboards that show many LPs (académie, coordinator), kept in the cache
@@ -264,7 +266,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 # A session ends after SESSION_INACTIVITE seconds without a request, and in any case
-# SESSION_DUREE_MAX seconds after the login (mentorat.middleware.SessionDureeMaxMiddleware).
+# SESSION_DUREE_MAX seconds after the login (socle.middleware.SessionDureeMaxMiddleware).
 SESSION_INACTIVITE = env.int("SESSION_INACTIVITE", default=2 * 3600)
 SESSION_DUREE_MAX = env.int("SESSION_DUREE_MAX", default=10 * 3600)
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX
@@ -363,13 +365,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
 # The lock is counted on the normalised email (trimmed, lower-case): `DDFPT@…` is the same
 # account as `ddfpt@…`, for the failures as for the sign-in (email__iexact).
-AXES_USERNAME_CALLABLE = "mentorat.services.identifiant_verrouillage"
+AXES_USERNAME_CALLABLE = "socle.services.identifiant_verrouillage"
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 # The client IP is REMOTE_ADDR: X-Forwarded-For is never trusted for the lockout.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
-# Password-reset emails, over one sliding hour (mentorat.services.reinitialisation_autoriser):
+# Password-reset emails, over one sliding hour (socle.services.reinitialisation_autoriser):
 # 3 per address is enough for a lost first email; 10 per client IP lets a lycée's staff,
 # behind one NAT address, reset theirs while keeping a script from mailing every address.
 # Beyond, the same "email sent" page, and no email.

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bilans import views as bilans_views
-
-from . import sante, views, views_securite
+from socle import sante, views, views_securite
 
 # Every error page of the project, in one place. Django's own handlers render our French
 # templates (templates/400.html without the request, 403.html and 404.html with it); a CSRF
@@ -11,7 +10,7 @@ from . import sante, views, views_securite
 handler400 = "django.views.defaults.bad_request"
 handler403 = "django.views.defaults.permission_denied"
 handler404 = "django.views.defaults.page_not_found"
-handler500 = "mentorat.views.erreur_serveur"
+handler500 = "socle.views.erreur_serveur"
 
 urlpatterns = [
     path("", bilans_views.accueil, name="accueil"),

@@ -7,7 +7,7 @@ so the record says what the application does.
 from django.conf import settings
 
 from etablissements.models import Affectation, Dispositif
-from mentorat.roles import Role
+from socle.roles import Role
 
 
 def _duree(jours: int) -> str:

@@ -34,8 +34,6 @@ from django.utils import timezone
 
 from binomes.models import Binome, Eleve, ImportSiecle, Mentor, Proposition, StatutHonorabilite
 from etablissements.models import Affectation
-from mentorat.models import JournalAcces
-from mentorat.roles import Role
 from seances.models import (
     Alerte,
     DeclarationAbsence,
@@ -45,6 +43,8 @@ from seances.models import (
     ReunionSuivi,
     Seance,
 )
+from socle.models import JournalAcces
+from socle.roles import Role
 
 PRENOM_ELEVE = "Élève"
 PRENOM_MENTOR = "Mentor"

@@ -10,9 +10,9 @@ from django.shortcuts import render
 
 from binomes.models import Eleve, Mentor
 from etablissements.scoping import get_for_user, perimetre
-from mentorat.decorators import login_not_required, role_required
-from mentorat.journal import ActionJournal, journaliser
-from mentorat.roles import Role
+from socle.decorators import login_not_required, role_required
+from socle.journal import ActionJournal, journaliser
+from socle.roles import Role
 
 from . import export
 from .registre import durees

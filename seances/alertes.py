@@ -17,8 +17,8 @@ from django.utils import timezone
 from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
 from etablissements.frise import jalons_en_retard
 from etablissements.models import Affectation, Convention, Jalon, annee_scolaire_courante
-from mentorat.models import User
-from mentorat.roles import Role
+from socle.models import User
+from socle.roles import Role
 
 from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
 from .services import envoyer_courriel, lien

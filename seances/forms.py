@@ -4,8 +4,8 @@ from crispy_forms.layout import Layout
 from django import forms
 
 from etablissements.models import Entreprise, Etablissement
-from mentorat.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
-from mentorat.forms import ChoixModelesMultiples, DsfrFormMixin
+from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
+from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from .models import (
     ActionSuivi,

@@ -9,9 +9,9 @@ from django.utils import timezone
 from binomes.models import Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet
-from mentorat import roles as R
-from mentorat.roles import Role
-from mentorat.validators import DatePlausible, entre, q_date, q_entre
+from socle import roles as R
+from socle.roles import Role
+from socle.validators import DatePlausible, entre, q_date, q_entre
 
 DUREE_MIN, DUREE_MAX = 1, 600
 

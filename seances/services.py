@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binomes.models import Mentor
-from mentorat.models import User
-from mentorat.roles import Role
-from mentorat.tasks import apres_commit
+from socle.models import User
+from socle.roles import Role
+from socle.tasks import apres_commit
 
 from .models import (
     DeclarationAbsence,

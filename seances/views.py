@@ -14,10 +14,10 @@ from django.utils.http import urlencode
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
-from mentorat import roles as R
-from mentorat.decorators import login_not_required, role_required
-from mentorat.models import User
-from mentorat.roles import Role
+from socle import roles as R
+from socle.decorators import login_not_required, role_required
+from socle.models import User
+from socle.roles import Role
 
 from . import services
 from .forms import (

@@ -12,8 +12,8 @@ from django.urls import reverse
 from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
 from seances.tests import factories as seances_f
+from socle.roles import Role
 from tests.urls_inventaire import motifs
 
 

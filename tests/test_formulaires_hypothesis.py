@@ -45,12 +45,13 @@ from binomes.tests import factories as binomes_f
 from binomes.tests import fichiers as fichiers_siecle
 from etablissements.models import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
-from mentorat.validators import DATE_MIN, date_max_plausible
 from seances.tests import factories as seances_f
+from socle.validators import DATE_MIN, date_max_plausible
 from tests.test_cloisonnement_global import OBJETS_DU_LP_A
 from tests.urls_inventaire import motifs
 
-APPS = ("mentorat", "etablissements", "binomes", "seances", "bilans", "rgpd")
+# Module names ("socle") and app labels ("mentorat", the core app's label) of the project.
+APPS = ("socle", "mentorat", "etablissements", "binomes", "seances", "bilans", "rgpd")
 # 15 examples per form keep the module near a minute; raise it for a deeper search.
 EXEMPLES = int(os.environ.get("FORMULAIRES_EXEMPLES", "15"))
 # Models written on purpose whatever the form's fate (the access log records every view).
@@ -811,7 +812,7 @@ PAGES_DE_L_ANNEE = ["accueil", "bilans:bilan", "bilans:export", "etablissements:
 @pytest.mark.parametrize("cas", sorted(EXTREMES))
 def test_valeur_extreme_acceptee_s_affiche_partout(client, monde, cas, borne):
     from bilans.rapports import contenu
-    from mentorat.pdf import rendre_pdf
+    from socle.pdf import rendre_pdf
 
     extreme = EXTREMES[cas]
     client.force_login(getattr(monde, extreme.qui))

@@ -27,9 +27,9 @@ from django.urls import reverse
 from bilans.models import RapportAnnuel, StatutRapport
 from binomes.tests.factories import BinomeFactory, MentorFactory
 from conftest import manque
-from mentorat.models import User
 from seances.models import DeclarationAbsence, Notification, StatutNotification
 from seances.tests.factories import SeanceFactory
+from socle.models import User
 from tests.pile import MOT_DE_PASSE, Client, Gunicorn, PostgresPrive, RedisPrive, Worker, attendre, environnement
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -294,7 +294,7 @@ def test_base_arretee_avec_connexions_persistantes_503_des_la_premiere_requete(d
         )  # fmt: skip
         subprocess.run(
             [sys.executable, "manage.py", "shell", "-c",
-             f"from mentorat.models import User; User.objects.create_user('chef@exemple.fr', '{MOT_DE_PASSE}')"],
+             f"from socle.models import User; User.objects.create_user('chef@exemple.fr', '{MOT_DE_PASSE}')"],
             cwd=settings.BASE_DIR, env=env, check=True, capture_output=True,
         )  # fmt: skip
         # One process, one thread: the request after the outage reuses the connection opened before.

@@ -2,7 +2,7 @@
 
 import datetime
 import django.core.validators
-import mentorat.validators
+import socle.validators
 from django.db import migrations, models
 
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='resultateleve',
             name='situation_le',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='situation constatée le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='situation constatée le'),
         ),
         migrations.AddConstraint(
             model_name='resultateleve',

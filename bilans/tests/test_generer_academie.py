@@ -10,8 +10,8 @@ from bilans.models import Enquete, Note, ResultatEleve
 from binomes.models import Binome, Eleve, Mentor
 from etablissements.frise import JALONS
 from etablissements.models import Academie, Affectation, Dispositif, Etablissement, Jalon, LigneBudget
-from mentorat.validators import valider_ine, valider_uai
 from seances.models import Participation, Seance, StatutSeance
+from socle.validators import valider_ine, valider_uai
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from bilans.services import invitations_creer, reponse_enregistrer
 from bilans.tasks import construire_rapport
 from binomes.tests.factories import BinomeFactory
 from etablissements.models import LigneBudget
-from mentorat.models import JournalAcces
 from seances.models import Participation, Presence
 from seances.tests.factories import SeanceFactory
+from socle.models import JournalAcces
 
 SECTIONS = [
     "Rapport annuel du dispositif de mentorat",

@@ -17,8 +17,8 @@ from etablissements.tests.factories import (
     DispositifFactory,
     EtablissementFactory,
 )
-from mentorat.roles import Role
 from seances.tests.factories import SeanceFactory
+from socle.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,7 @@ def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
 def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client):
     from django.core.management import call_command
 
-    from mentorat.models import User
+    from socle.models import User
 
     call_command("charger_demo", stdout=io.StringIO())
     client.force_login(User.objects.get(email="academie@demo.mentorat.fr"))

@@ -3,7 +3,7 @@
 import binomes.models
 import datetime
 import django.core.validators
-import mentorat.validators
+import socle.validators
 from django.conf import settings
 from django.db import migrations, models
 from django.db.models import F
@@ -62,17 +62,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='binome',
             name='date_debut',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='début'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='début'),
         ),
         migrations.AlterField(
             model_name='binome',
             name='date_fin',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='fin effective'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='fin effective'),
         ),
         migrations.AlterField(
             model_name='binome',
             name='date_fin_prevue',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='fin prévue'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='fin prévue'),
         ),
         migrations.AlterField(
             model_name='eleve',
@@ -82,22 +82,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='eleve',
             name='date_sortie',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='sorti de l’établissement le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='sorti de l’établissement le'),
         ),
         migrations.AlterField(
             model_name='eleve',
             name='date_volontariat',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='volontaire depuis le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='volontaire depuis le'),
         ),
         migrations.AlterField(
             model_name='eleve',
             name='parents_informes_le',
-            field=models.DateField(blank=True, help_text='Pour un élève mineur.', null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='responsables légaux informés le'),
+            field=models.DateField(blank=True, help_text='Pour un élève mineur.', null=True, validators=[socle.validators.DatePlausible()], verbose_name='responsables légaux informés le'),
         ),
         migrations.AlterField(
             model_name='importsiecle',
             name='annee',
-            field=models.PositiveSmallIntegerField(validators=[mentorat.validators.AnneePlausible()], verbose_name='année scolaire'),
+            field=models.PositiveSmallIntegerField(validators=[socle.validators.AnneePlausible()], verbose_name='année scolaire'),
         ),
         migrations.AlterField(
             model_name='mentor',
@@ -107,27 +107,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='mentor',
             name='charte_signee_le',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='charte de laïcité et de neutralité signée le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='charte de laïcité et de neutralité signée le'),
         ),
         migrations.AlterField(
             model_name='mentor',
             name='formation_suivie_le',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='parcours de formation des mentors suivi le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='parcours de formation des mentors suivi le'),
         ),
         migrations.AlterField(
             model_name='mentor',
             name='honorabilite_date',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='date de la vérification'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='date de la vérification'),
         ),
         migrations.AlterField(
             model_name='mentor',
             name='honorabilite_expiration',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='fin de validité de la vérification'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='fin de validité de la vérification'),
         ),
         migrations.AlterField(
             model_name='reunionappariement',
             name='date',
-            field=models.DateField(validators=[mentorat.validators.DatePlausible()], verbose_name='date de la réunion'),
+            field=models.DateField(validators=[socle.validators.DatePlausible()], verbose_name='date de la réunion'),
         ),
         migrations.RunPython(ramener_dans_les_bornes, migrations.RunPython.noop),
         migrations.AddConstraint(

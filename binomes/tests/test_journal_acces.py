@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from binomes.tests.factories import EleveFactory
-from mentorat.models import JournalAcces
+from socle.models import JournalAcces
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import datetime
 import decimal
 import django.core.validators
-import mentorat.validators
+import socle.validators
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -69,37 +69,37 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='convention',
             name='date_debut',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='début de l’engagement'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='début de l’engagement'),
         ),
         migrations.AlterField(
             model_name='convention',
             name='date_fin',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='fin de l’engagement'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='fin de l’engagement'),
         ),
         migrations.AlterField(
             model_name='convention',
             name='date_signature_etablissement',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='signée par l’établissement le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='signée par l’établissement le'),
         ),
         migrations.AlterField(
             model_name='convention',
             name='date_signature_partenaire',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='signée par le partenaire le'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='signée par le partenaire le'),
         ),
         migrations.AlterField(
             model_name='diagnostic',
             name='date_reflexion',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='date de la réflexion collective'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='date de la réflexion collective'),
         ),
         migrations.AlterField(
             model_name='dispositif',
             name='annee',
-            field=models.PositiveSmallIntegerField(help_text='Première année civile de l’année scolaire (2025 pour 2025-2026).', validators=[mentorat.validators.AnneePlausible()], verbose_name='année scolaire'),
+            field=models.PositiveSmallIntegerField(help_text='Première année civile de l’année scolaire (2025 pour 2025-2026).', validators=[socle.validators.AnneePlausible()], verbose_name='année scolaire'),
         ),
         migrations.AlterField(
             model_name='lignebudget',
             name='date',
-            field=models.DateField(blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name='date'),
+            field=models.DateField(blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='lignebudget',

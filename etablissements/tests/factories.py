@@ -25,9 +25,9 @@ from etablissements.models import (
     VersionCadrage,
     annee_scolaire_courante,
 )
-from mentorat.roles import Role
-from mentorat.tests.factories import UserFactory
-from mentorat.validators import lettre_cle_uai
+from socle.roles import Role
+from socle.tests.factories import UserFactory
+from socle.validators import lettre_cle_uai
 
 
 class AcademieFactory(factory.django.DjangoModelFactory):

@@ -215,7 +215,7 @@ def test_versions_numerotees_par_dispositif(cast):
 
 
 def test_le_telechargement_du_pdf_est_journalise(client, cast):
-    from mentorat.models import JournalAcces
+    from socle.models import JournalAcces
 
     v = VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True, validee_par=cast.chef_a)
     client.force_login(cast.chef_a)

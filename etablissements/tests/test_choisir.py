@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
+from socle.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from etablissements.tests.factories import (
     PartenaireFactory,
     VersionCadrageFactory,
 )
-from mentorat.roles import Role
+from socle.roles import Role
 
 pytestmark = pytest.mark.django_db
 

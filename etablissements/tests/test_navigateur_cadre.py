@@ -5,7 +5,7 @@ import re
 import pytest
 
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
+from socle.roles import Role
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 

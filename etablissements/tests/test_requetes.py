@@ -18,7 +18,7 @@ from etablissements.tests.factories import (
     PartenaireFactory,
     VersionCadrageFactory,
 )
-from mentorat.tests.factories import UserFactory
+from socle.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

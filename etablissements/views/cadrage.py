@@ -4,9 +4,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
-from mentorat import roles as R
-from mentorat.journal import ActionJournal, journaliser
-from mentorat.pdf import rendre_pdf
+from socle import roles as R
+from socle.journal import ActionJournal, journaliser
+from socle.pdf import rendre_pdf
 
 from .. import services
 from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset

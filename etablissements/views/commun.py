@@ -2,7 +2,7 @@
 
 from django.http import HttpResponseNotAllowed
 
-from mentorat import roles as R
+from socle import roles as R
 
 from ..models import Dispositif
 from ..scoping import get_for_user, perimetre, peut_ecrire

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 
-from mentorat import roles as R
-from mentorat.decorators import role_required
-from mentorat.roles import Role
+from socle import roles as R
+from socle.decorators import role_required
+from socle.roles import Role
 
 from .. import services
 from ..filters import PartenaireFilter, helper_filtre

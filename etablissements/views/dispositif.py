@@ -8,8 +8,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from mentorat import roles as R
-from mentorat.decorators import role_required
+from socle import roles as R
+from socle.decorators import role_required
 
 from .. import frise as frise_mod
 from .. import services

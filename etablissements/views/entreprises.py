@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from mentorat import roles as R
-from mentorat.decorators import role_required
+from socle import roles as R
+from socle.decorators import role_required
 
 from ..filters import EntrepriseFilter, helper_filtre
 from ..forms import EntrepriseForm

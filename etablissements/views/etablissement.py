@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from mentorat.roles import Role
+from socle.roles import Role
 
 from .. import frise as frise_mod
 from ..forms import EtablissementForm, FormationFormSet, helper_formset

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from bilans.models import ResultatEleve
 from binomes.tests.factories import BinomeFactory, EleveFactory, PropositionFactory
-from mentorat.models import ActionJournal, JournalAcces
 from seances.models import DeclarationAbsence, Notification, Participation, Presence
 from seances.tests.factories import EntretienAbsenceFactory, SeanceFactory
+from socle.models import ActionJournal, JournalAcces
 
 
 def _ajouter_dossier(binome):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
+from socle.roles import Role
 
 
 @pytest.mark.django_db

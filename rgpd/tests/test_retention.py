@@ -16,12 +16,12 @@ from binomes.models import Binome, Eleve, ImportSiecle, Mentor, Proposition, Sta
 from binomes.tests.factories import BinomeFactory, EleveFactory, ImportSiecleFactory, PropositionFactory
 from etablissements.models import Affectation
 from etablissements.tests.factories import DispositifFactory
-from mentorat.models import JournalAcces
-from mentorat.roles import Role
-from mentorat.validators import valider_ine
 from rgpd import retention
 from seances.models import Alerte, Notification, Participation, Presence
 from seances.tests.factories import AlerteFactory, SeanceFactory
+from socle.models import JournalAcces
+from socle.roles import Role
+from socle.validators import valider_ine
 
 PARIS = ZoneInfo("Europe/Paris")
 

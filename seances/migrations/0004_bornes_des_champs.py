@@ -2,7 +2,7 @@
 
 import datetime
 import django.core.validators
-import mentorat.validators
+import socle.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,35 +42,35 @@ class Migration(migrations.Migration):
             model_name="actionsuivi",
             name="echeance",
             field=models.DateField(
-                blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name="échéance"
+                blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name="échéance"
             ),
         ),
         migrations.AlterField(
             model_name="entretienabsence",
             name="echeance",
-            field=models.DateField(validators=[mentorat.validators.DatePlausible()], verbose_name="à mener avant le"),
+            field=models.DateField(validators=[socle.validators.DatePlausible()], verbose_name="à mener avant le"),
         ),
         migrations.AlterField(
             model_name="entretienabsence",
             name="fait_le",
             field=models.DateField(
-                blank=True, null=True, validators=[mentorat.validators.DatePlausible()], verbose_name="mené le"
+                blank=True, null=True, validators=[socle.validators.DatePlausible()], verbose_name="mené le"
             ),
         ),
         migrations.AlterField(
             model_name="evenement",
             name="date",
-            field=models.DateField(validators=[mentorat.validators.DatePlausible()], verbose_name="date"),
+            field=models.DateField(validators=[socle.validators.DatePlausible()], verbose_name="date"),
         ),
         migrations.AlterField(
             model_name="reunionsuivi",
             name="date",
-            field=models.DateField(validators=[mentorat.validators.DatePlausible()], verbose_name="date"),
+            field=models.DateField(validators=[socle.validators.DatePlausible()], verbose_name="date"),
         ),
         migrations.AlterField(
             model_name="seance",
             name="date",
-            field=models.DateField(validators=[mentorat.validators.DatePlausible()], verbose_name="date"),
+            field=models.DateField(validators=[socle.validators.DatePlausible()], verbose_name="date"),
         ),
         migrations.AlterField(
             model_name="seance",

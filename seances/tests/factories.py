@@ -99,7 +99,7 @@ class AlerteFactory(factory.django.DjangoModelFactory):
 
     type = TypeAlerte.ABSENCES_ELEVE
     cle = factory.Sequence(lambda n: f"test:{n}")
-    destinataire = factory.SubFactory("mentorat.tests.factories.UserFactory")
+    destinataire = factory.SubFactory("socle.tests.factories.UserFactory")
     etablissement = factory.SubFactory("etablissements.tests.factories.EtablissementFactory")
     message = factory.Sequence(lambda n: f"Alerte numéro {n}")
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from binomes.models import StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
 from seances.alertes import alertes_calculer, alertes_jalons_en_retard
 from seances.models import Alerte, Participation, Presence, StatutSeance, TypeAlerte
 from seances.tasks import alertes_quotidiennes
 from seances.tests.conftest import pages_constantes
 from seances.tests.factories import AlerteFactory, SeanceFactory
+from socle.roles import Role
 
 PARIS = ZoneInfo("Europe/Paris")
 AUJOURD_HUI = datetime.date(2026, 12, 15)

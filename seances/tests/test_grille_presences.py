@@ -9,10 +9,10 @@ from django.utils.http import urlencode
 from binomes.models import Eleve, Mentor, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.tests.factories import DispositifFactory
-from mentorat.tests.test_crispy_dsfr import dom
 from seances.models import Participation, Presence, Seance
 from seances.tests.conftest import donnees, pages_constantes
 from seances.tests.factories import SeanceFactory
+from socle.tests.test_crispy_dsfr import dom
 
 URL = reverse("seances:nouvelle")
 TOUS = "Afficher tous les élèves et mentors du LP"

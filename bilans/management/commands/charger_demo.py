@@ -29,10 +29,10 @@ from etablissements.models import (
     StatutConvention,
     annee_scolaire_courante,
 )
-from mentorat.models import User
-from mentorat.roles import Role
 from seances import demo as seances_demo
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
+from socle.models import User
+from socle.roles import Role
 
 LYCEES = [
     {

@@ -51,10 +51,10 @@ from etablissements.models import (
     TypeLigneBudget,
     annee_scolaire_courante,
 )
-from mentorat.models import User
-from mentorat.roles import Role
-from mentorat.validators import UAI_LETTRES, lettre_cle_uai
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
+from socle.models import User
+from socle.roles import Role
+from socle.validators import UAI_LETTRES, lettre_cle_uai
 
 ACADEMIE = "Académie de Synthèse"
 DOMAINE = "bench.mentorat.fr"

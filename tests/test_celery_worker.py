@@ -8,9 +8,9 @@ import time_machine
 from django.db import transaction
 
 from mentorat.celery import app
-from mentorat.models import JournalAcces
-from mentorat.sante import memoire
-from mentorat.tasks import apres_commit
+from socle.models import JournalAcces
+from socle.sante import memoire
+from socle.tasks import apres_commit
 
 
 @pytest.mark.worker
@@ -18,7 +18,7 @@ from mentorat.tasks import apres_commit
 def test_un_vrai_worker_execute_la_tache(cast, lancer_worker):
     worker = lancer_worker(base_de_test=True)
     _entree_ancienne(cast)
-    app.send_task("mentorat.tasks.purger_journal", queue=worker.file)
+    app.send_task("socle.tasks.purger_journal", queue=worker.file)
     debut = time.monotonic()
     while JournalAcces.objects.exists() and time.monotonic() - debut < 60:
         time.sleep(0.2)
@@ -38,7 +38,7 @@ def test_le_mode_eager_sans_redis_execute_sur_place(cast, django_capture_on_comm
     assert app.conf.task_always_eager
     _entree_ancienne(cast)
     with django_capture_on_commit_callbacks(execute=True):
-        apres_commit("mentorat.tasks.purger_journal")
+        apres_commit("socle.tasks.purger_journal")
     assert not JournalAcces.objects.exists()
 
 
@@ -46,11 +46,11 @@ def test_le_mode_eager_sans_redis_execute_sur_place(cast, django_capture_on_comm
 def test_apres_commit_n_envoie_rien_si_la_transaction_echoue(cast, django_capture_on_commit_callbacks):
     _entree_ancienne(cast)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        apres_commit("mentorat.tasks.purger_journal")
+        apres_commit("socle.tasks.purger_journal")
         raise RuntimeError("annulé")
     assert JournalAcces.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        apres_commit("mentorat.tasks.purger_journal")
+        apres_commit("socle.tasks.purger_journal")
         assert JournalAcces.objects.count() == 1
     assert not JournalAcces.objects.exists()
 

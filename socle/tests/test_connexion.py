@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from mentorat.tests.factories import UserFactory
+from socle.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_meme_reponse_que_le_compte_existe_ou_non(client, user):
 
 
 def test_les_demandes_anciennes_sont_effacees(client, user):
-    from mentorat.models import DemandeReinitialisation
+    from socle.models import DemandeReinitialisation
 
     with time_machine.travel("2026-11-26 08:00 +0100", tick=False) as temps:
         for i in range(5):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from mentorat.tests.factories import UserFactory
+from socle.tests.factories import UserFactory
 
 INTERDITES = ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "browsing-topics=()")
 

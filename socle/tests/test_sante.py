@@ -14,8 +14,8 @@ import redis
 from django.conf import settings as reglages_django
 from django.urls import reverse
 
-from mentorat import sante
-from mentorat.tests.factories import UserFactory
+from socle import sante
+from socle.tests.factories import UserFactory
 
 JETON = "jeton-de-supervision-de-test"
 

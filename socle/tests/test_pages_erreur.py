@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
-from mentorat.tests.factories import UserFactory
+from socle.roles import Role
+from socle.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("debug_desactive")]
 
@@ -73,7 +73,7 @@ def test_500_et_503(client, monkeypatch, erreur, code, titre):
     def panne(*args, **kwargs):
         raise erreur
 
-    monkeypatch.setattr("mentorat.views.render", panne)  # the accessibility page fails while rendering
+    monkeypatch.setattr("socle.views.render", panne)  # the accessibility page fails while rendering
     client.raise_request_exception = False
     reponse = client.get("/accessibilite/")
     assert reponse.status_code == code

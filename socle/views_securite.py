@@ -35,14 +35,14 @@ def securite(request):
     """
     confirme = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if confirme:
-        return render(request, "mentorat/securite.html", {"active": True})
+        return render(request, "socle/securite.html", {"active": True})
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if request.method == "POST" and "commencer" in request.POST:
         if device is None:
             TOTPDevice.objects.create(user=request.user, name="Application d’authentification", confirmed=False)
         return redirect("securite")
     if device is None:
-        return render(request, "mentorat/securite.html", {"a_commencer": True})
+        return render(request, "socle/securite.html", {"a_commencer": True})
     form = CodeOTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _verifier(request, device, form):
         device.confirmed = True
@@ -53,7 +53,7 @@ def securite(request):
         return redirect("accueil")
     return render(
         request,
-        "mentorat/securite.html",
+        "socle/securite.html",
         {
             "form": form,
             # segno writes SVG presentation attributes only: allowed by the CSP, no script.
@@ -76,4 +76,4 @@ def code_otp(request):
     if request.method == "POST" and form.is_valid() and _verifier(request, device, form):
         django_otp.login(request, device)
         return redirect(suivant or "accueil")
-    return render(request, "mentorat/code_otp.html", {"form": form})
+    return render(request, "socle/code_otp.html", {"form": form})

@@ -9,8 +9,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etablissements.tests.factories import AffectationFactory
-from mentorat.roles import Role
-from mentorat.tests.factories import UserFactory
+from socle.roles import Role
+from socle.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

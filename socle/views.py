@@ -20,17 +20,17 @@ from .services import reinitialisation_autoriser, verrouillage_lever
 
 @login_not_required
 def accessibilite(request):
-    return render(request, "mentorat/accessibilite.html")
+    return render(request, "socle/accessibilite.html")
 
 
 @login_not_required
 def mentions_legales(request):
-    return render(request, "mentorat/mentions_legales.html")
+    return render(request, "socle/mentions_legales.html")
 
 
 @login_not_required
 def donnees_personnelles(request):
-    return render(request, "mentorat/donnees_personnelles.html")
+    return render(request, "socle/donnees_personnelles.html")
 
 
 connexion = auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True)
@@ -111,4 +111,4 @@ def journal(request):
         request.GET or None, queryset=JournalAcces.objects.filter(etablissement_id=request.etablissement.pk)
     )
     page = Paginator(filtre.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "mentorat/journal.html", {"filtre": filtre, "page": page})
+    return render(request, "socle/journal.html", {"filtre": filtre, "page": page})

@@ -31,7 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test.html import parse_html
 
-from mentorat import crispy_dsfr
+from socle import crispy_dsfr
 
 # --- A small DOM -------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from mentorat.validators import lettre_cle_uai, luhn_valide, valider_ine, valider_siret, valider_uai
+from socle.validators import lettre_cle_uai, luhn_valide, valider_ine, valider_siret, valider_uai
 
 
 def test_uai_valide():

@@ -7,9 +7,9 @@ import time_machine
 from django.test import RequestFactory
 from django.urls import reverse
 
-from mentorat.journal import ActionJournal, journaliser
-from mentorat.models import JournalAcces
-from mentorat.tasks import purger_journal
+from socle.journal import ActionJournal, journaliser
+from socle.models import JournalAcces
+from socle.tasks import purger_journal
 
 pytestmark = pytest.mark.django_db
 

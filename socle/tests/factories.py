@@ -1,6 +1,6 @@
 import factory
 
-from mentorat.models import User
+from socle.models import User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
