@@ -17,11 +17,11 @@ from django.utils import timezone
 from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
 from etablissements.frise import jalons_en_retard
 from etablissements.models import Affectation, Convention, Jalon, annee_scolaire_courante
+from socle.courriels import envoyer_courriel, lien
 from socle.models import User
 from socle.roles import Role
 
 from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
-from .services import envoyer_courriel, lien
 
 # The sheet asks for at least one séance a month.
 DELAI_SANS_SEANCE = timedelta(days=30)
@@ -248,7 +248,7 @@ def alertes_envoyer_resumes() -> int:
             envoyer_courriel(
                 destinataires=[user.email],
                 sujet=f"{len(alertes)} alerte(s) du mentorat",
-                gabarit="alertes",
+                gabarit="seances/emails/alertes",
                 contexte={"user": user, "alertes": alertes, "lien": lien(reverse("seances:alertes"))},
             )
             Alerte.objects.filter(pk__in=[a.pk for a in alertes]).update(envoyee_le=timezone.now())

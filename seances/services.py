@@ -3,16 +3,14 @@
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from binomes.models import Mentor
+from socle.courriels import envoyer_courriel, lien
 from socle.models import User
 from socle.roles import Role
 from socle.tasks import apres_commit
@@ -33,23 +31,6 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 DELAI_ENTRETIEN = timedelta(days=7)
-
-
-def lien(chemin: str) -> str:
-    """Absolute URL for emails, which are built outside any request."""
-    return settings.SITE_URL + chemin
-
-
-def envoyer_courriel(*, destinataires: list[str], sujet: str, gabarit: str, contexte: dict) -> int:
-    """One French email, plain text and HTML, from templates seances/emails/<gabarit>.{txt,html}."""
-    message = EmailMultiAlternatives(
-        subject=settings.EMAIL_SUBJECT_PREFIX + sujet,
-        body=render_to_string(f"seances/emails/{gabarit}.txt", contexte),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=destinataires,
-    )
-    message.attach_alternative(render_to_string(f"seances/emails/{gabarit}.html", contexte), "text/html")
-    return message.send()
 
 
 # --- Séances ----------------------------------------------------------------------------
@@ -217,7 +198,9 @@ def _envoyer_notification(notification) -> None:
         "lien": lien(seance.get_absolute_url()),
     }
     sujet = f"Absence prévue à la séance du {seance.date:%d/%m/%Y}"
-    envoyer_courriel(destinataires=[notification.destinataire], sujet=sujet, gabarit="absence", contexte=contexte)
+    envoyer_courriel(
+        destinataires=[notification.destinataire], sujet=sujet, gabarit="seances/emails/absence", contexte=contexte
+    )
 
 
 def notifications_envoyer(*, ids=None) -> int:

@@ -15,6 +15,7 @@ from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
 from socle import roles as R
+from socle.courriels import lien
 from socle.decorators import login_not_required, role_required
 from socle.models import User
 from socle.roles import Role
@@ -490,6 +491,6 @@ def _ical(seances) -> icalendar.Calendar:
         lieu = f"{seance.dispositif.etablissement} — {seance.get_lieu_display()}"
         evenement.add("location", f"{lieu}, {seance.lieu_precision}" if seance.lieu_precision else lieu)
         evenement.add("status", {"annulee": "CANCELLED", "tenue": "CONFIRMED"}.get(seance.statut, "TENTATIVE"))
-        evenement.add("url", services.lien(seance.get_absolute_url()))
+        evenement.add("url", lien(seance.get_absolute_url()))
         cal.add_component(evenement)
     return cal
