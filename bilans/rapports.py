@@ -67,7 +67,9 @@ def contenu(dispositif: Dispositif) -> dict:
             for a in actions
         ],
         "enquetes": enquetes,
-        "qualitatif": BilanQualitatif.objects.filter(dispositif=dispositif).first(),
+        # An empty review when none was written: the report says "Non renseigné." for each part.
+        "qualitatif": BilanQualitatif.objects.filter(dispositif=dispositif).first()
+        or BilanQualitatif(dispositif=dispositif),
         "budget": LigneBudget.objects.filter(dispositif=dispositif).order_by("type", "pk"),
         "totaux_budget": LigneBudget.objects.filter(dispositif=dispositif).totaux(),
         "genere_le": timezone.now(),
