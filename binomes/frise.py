@@ -2,11 +2,11 @@
 
 from etablissements.frise import EN_COURS, FAIT
 
+from .models import Binome, StatutBinome
+
 
 def appariement(dispositifs):
     """Pairing is done once a binôme has been formed; proposals alone mean it is under way."""
-    from .models import Binome, StatutBinome
-
     resultat = {}
     for dispositif_id, statut in Binome.objects.filter(dispositif__in=[d.pk for d in dispositifs]).values_list(
         "dispositif_id", "statut"

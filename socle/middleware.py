@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -69,7 +70,5 @@ def horodater_la_connexion(sender, request, user, **kwargs):
     Read once here, so that pages need no query to know it.
     """
     if request is not None and hasattr(request, "session"):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         SessionDureeMaxMiddleware.horodater(request.session)
         request.session[CLE_APPAREIL_OTP] = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
