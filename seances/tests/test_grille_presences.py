@@ -12,7 +12,7 @@ from etablissements.tests.factories import DispositifFactory
 from seances.models import Participation, Presence, Seance
 from seances.tests.conftest import donnees, pages_constantes
 from seances.tests.factories import SeanceFactory
-from socle.tests.test_crispy_dsfr import dom
+from tests.outils import dom
 
 URL = reverse("seances:nouvelle")
 TOUS = "Afficher tous les élèves et mentors du LP"

@@ -6,7 +6,6 @@ No database is needed.
 """
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from crispy_forms.bootstrap import FormActions, InlineRadios
@@ -32,133 +31,9 @@ from django.template import Context, Template
 from django.test.html import parse_html
 
 from socle import crispy_dsfr
+from tests.outils import LABELLED_CONTROLS, Node, dom, parse
 
-# --- A small DOM -------------------------------------------------------------------------
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag, attrs, parent=None):
-        self.tag = tag
-        self.attrs = dict(attrs)
-        self.parent = parent
-        self.children = []
-
-    @property
-    def classes(self):
-        return set((self.attrs.get("class") or "").split())
-
-    @property
-    def id(self):
-        return self.attrs.get("id")
-
-    def text(self):
-        parts = []
-        for child in self.children:
-            parts.append(child if isinstance(child, str) else child.text())
-        return " ".join(" ".join(parts).split())
-
-    def iter(self):
-        for child in self.children:
-            if isinstance(child, Node):
-                yield child
-                yield from child.iter()
-
-    def find_all(self, tag=None, cls=None, **attrs):
-        found = []
-        for node in self.iter():
-            if tag and node.tag != tag:
-                continue
-            if cls and not set(cls.split()) <= node.classes:
-                continue
-            if any(node.attrs.get(name.replace("_", "-")) != value for name, value in attrs.items()):
-                continue
-            found.append(node)
-        return found
-
-    def find(self, tag=None, cls=None, **attrs):
-        found = self.find_all(tag, cls, **attrs)
-        assert found, f"no <{tag or '*'} class={cls!r} {attrs}> in the rendering"
-        return found[0]
-
-    def by_id(self, id_):
-        found = [node for node in self.iter() if node.id == id_]
-        assert len(found) == 1, f"{len(found)} elements with id={id_!r}"
-        return found[0]
-
-    def ancestors(self):
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
-
-
-class TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {})
-        self.current = self.root
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        assert self.current.tag == tag, f"</{tag}> closes <{self.current.tag}>"
-        self.current = self.current.parent
-
-    def handle_data(self, data):
-        if data.strip():
-            self.current.children.append(data)
-
-
-def parse(html):
-    builder = TreeBuilder()
-    builder.feed(str(html))
-    builder.close()
-    assert builder.current is builder.root, f"<{builder.current.tag}> never closed"
-    return builder.root
-
-
-def dom(html):
-    """Parse a whole form's rendering and check its accessibility links."""
-    root = parse(html)
-    check_accessibility(root)
-    return root
-
-
-LABELLED_CONTROLS = ("input", "select", "textarea")
-
-
-def check_accessibility(root):
-    """Ids unique, aria-describedby and label[for] point at existing ids, every control labelled."""
-    ids = [node.id for node in root.iter() if node.id]
-    assert len(ids) == len(set(ids)), f"duplicate ids: {sorted(i for i in ids if ids.count(i) > 1)}"
-    ids = set(ids)
-    for node in root.iter():
-        for attribute in ("aria-describedby", "aria-labelledby"):
-            for ref in (node.attrs.get(attribute) or "").split():
-                assert ref in ids, f"{attribute}={ref!r} on <{node.tag}> references no element"
-        if node.tag == "label" and node.attrs.get("for"):
-            assert node.attrs["for"] in ids, f"<label for={node.attrs['for']!r}> references no element"
-        if node.tag == "a" and (node.attrs.get("href") or "").startswith("#"):
-            assert node.attrs["href"][1:] in ids, f"<a href={node.attrs['href']!r}> leads nowhere"
-    labelled = {node.attrs["for"] for node in root.find_all("label") if node.attrs.get("for")}
-    for node in root.iter():
-        if node.tag in LABELLED_CONTROLS and node.attrs.get("type") not in ("hidden", "submit", "button", "reset"):
-            assert (
-                node.id in labelled
-                or node.attrs.get("aria-labelledby")
-                or any(a.tag == "label" for a in node.ancestors())
-            ), f"<{node.tag} name={node.attrs.get('name')!r}> has no label"
+# --- Renderings ------------------------------------------------------------------------
 
 
 def render(form, helper=None):
