@@ -140,3 +140,13 @@ def exiger_ecriture(user, model, etablissement_id, message="Votre rôle ne perme
     """403 with `message` unless the user's roles on that LP write `model` (a creation, before any object)."""
     if not peut_ecrire(user, model, etablissement_id):
         raise PermissionDenied(message)
+
+
+def academies_de(user) -> set[int]:
+    """Ids of the académies the user pilots (empty for everyone else)."""
+    return perimetre(user).academies
+
+
+def partenaires_de(user) -> set[int]:
+    """Ids of the partners (associations) the user coordinates for."""
+    return perimetre(user).partenaires
