@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 
 from binomes.models import Eleve
 from etablissements.models import Dispositif
-from etablissements.scoping import peut_ecrire
 from socle.decorators import role_required
 
 from .forms import BilanQualitatifForm, ResultatFormSet
@@ -23,7 +22,7 @@ def bilan(request):
         {
             "dispositif": dispositif,
             "indicateurs": list(indicateurs(dispositif)),
-            "peut_ecrire": peut_ecrire(request.user, ResultatEleve, dispositif.etablissement_id),
+            "peut_ecrire": ResultatEleve.objects.peut_ecrire(request.user, dispositif.etablissement_id),
         },
     )
 
@@ -49,7 +48,7 @@ def resultats(request):
                 "situation_le": r.situation_le if r else None,
             }
         )
-    ecriture = peut_ecrire(request.user, ResultatEleve, dispositif.etablissement_id)
+    ecriture = ResultatEleve.objects.peut_ecrire(request.user, dispositif.etablissement_id)
     formset = ResultatFormSet(request.POST or None, initial=initial)
     if request.method == "POST":
         if not ecriture:
@@ -87,7 +86,7 @@ def resultats(request):
 def qualitatif(request):
     dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
     objet = BilanQualitatif.objects.filter(dispositif=dispositif).first() or BilanQualitatif(dispositif=dispositif)
-    ecriture = peut_ecrire(request.user, BilanQualitatif, dispositif.etablissement_id)
+    ecriture = BilanQualitatif.objects.peut_ecrire(request.user, dispositif.etablissement_id)
     if request.method == "POST" and not ecriture:
         raise PermissionDenied("Votre rôle ne permet pas de modifier le bilan qualitatif.")
     form = BilanQualitatifForm(request.POST or None, instance=objet)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif
-from etablissements.scoping import get_for_user, peut_ecrire
+from etablissements.scoping import get_for_user
 from socle.decorators import role_required
 
 from . import services
@@ -28,7 +28,7 @@ def enquetes(request):
             nb_reponses=Count("reponses", distinct=True),
         )
     )
-    ecriture = peut_ecrire(request.user, Enquete, request.etablissement.pk)
+    ecriture = Enquete.objects.peut_ecrire(request.user, request.etablissement.pk)
     return render(
         request,
         "bilans/enquetes.html",
@@ -52,7 +52,7 @@ def enquetes_creer(request):
 
 def enquete(request, pk):
     objet = get_for_user(Enquete.objects.select_related("dispositif__etablissement"), request.user, pk=pk)
-    ecriture = peut_ecrire(request.user, Enquete, objet.dispositif.etablissement_id)
+    ecriture = Enquete.objects.peut_ecrire(request.user, objet.dispositif.etablissement_id)
     return render(
         request,
         "bilans/enquete.html",

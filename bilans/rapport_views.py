@@ -1,13 +1,12 @@
 import io
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif, annee_scolaire_courante
-from etablissements.scoping import perimetre, peut_ecrire
+from etablissements.scoping import academies_de, exiger_ecriture
 from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
@@ -33,7 +32,7 @@ def rapport(request, pk):
         {
             "dispositif": dispositif,
             "rapport": RapportAnnuel.objects.filter(dispositif=dispositif).first(),
-            "peut_generer": peut_ecrire(request.user, RapportAnnuel, dispositif.etablissement_id),
+            "peut_generer": RapportAnnuel.objects.peut_ecrire(request.user, dispositif.etablissement_id),
         },
     )
 
@@ -41,8 +40,9 @@ def rapport(request, pk):
 @require_POST
 def rapport_generer(request, pk):
     dispositif = _dispositif(request, pk)
-    if not peut_ecrire(request.user, RapportAnnuel, dispositif.etablissement_id):
-        raise PermissionDenied("Votre rôle ne permet pas de demander ce rapport.")
+    exiger_ecriture(
+        request.user, RapportAnnuel, dispositif.etablissement_id, "Votre rôle ne permet pas de demander ce rapport."
+    )
     rapports.rapport_demander(dispositif=dispositif)
     messages.success(request, "La génération du rapport est lancée : la page indique quand il est prêt.")
     return redirect("bilans:rapport", pk=dispositif.pk)
@@ -70,11 +70,10 @@ def rapport_telecharger(request, pk):
 @require_POST
 def rapports_academie(request):
     """The académie asks for the year-end reports of all its LPs at once."""
-    p = perimetre(request.user)
-    if not p.academies:
+    if not academies_de(request.user):
         raise Http404
-    dispositifs = Dispositif.objects.filter(
-        etablissement__in=p.etablissements({Role.PILOTAGE}), annee=annee_scolaire_courante()
+    dispositifs = Dispositif.objects.for_user(request.user, roles={Role.PILOTAGE}).filter(
+        annee=annee_scolaire_courante()
     )
     nombre = 0
     for dispositif in dispositifs:
@@ -86,11 +85,10 @@ def rapports_academie(request):
 
 def export(request):
     """Indicators of the year as CSV or XLSX: one row per LP the user may see (the académie: all its LPs)."""
-    p = perimetre(request.user)
     annee = annee_scolaire_courante()
-    roles = set(RapportAnnuel.ROLES_LECTURE)
     dispositifs = list(
-        Dispositif.objects.filter(etablissement__in=p.etablissements(roles), annee=annee)
+        Dispositif.objects.for_user(request.user, roles=RapportAnnuel.ROLES_LECTURE)
+        .filter(annee=annee)
         .select_related("etablissement__academie")
         .order_by("etablissement__nom")
     )

@@ -18,7 +18,7 @@ from binomes.models import (
 )
 from etablissements.frise import frise
 from etablissements.models import Dispositif, annee_scolaire_courante
-from etablissements.scoping import perimetre
+from etablissements.scoping import academies_de, etablissements_ou, partenaires_de
 from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R
 from socle.roles import Role
@@ -160,16 +160,15 @@ def _tableau_par_lp(etablissement_ids, annee, tri=None):
 
 def accueil(request):
     """The home dashboard; what it shows depends on the user's roles."""
-    p = perimetre(request.user)
     annee = annee_scolaire_courante()
     contexte = {"annee_scolaire": f"{annee}-{annee + 1}", "codes": ORDRE, "rafraichissement": RAFRAICHISSEMENT}
     lp = request.roles & (R.TABLEAU_DE_BORD - {Role.COORDONNATEUR})
     if lp:
         contexte["lp"] = _tableau_de_bord_lp(request, annee)
-    if Role.COORDONNATEUR in request.roles or (p.partenaires and not lp):
-        ids = p.etablissements({Role.COORDONNATEUR})
+    if Role.COORDONNATEUR in request.roles or (partenaires_de(request.user) and not lp):
+        ids = etablissements_ou(request.user, {Role.COORDONNATEUR})
         contexte["coordination"], contexte["coordination_total"], contexte["calcule_le"] = _tableau_par_lp(ids, annee)
-    if p.academies:
+    if academies_de(request.user):
         contexte["academie"] = True
     if Role.MENTOR in request.roles:
         contexte["mes_binomes"] = (
@@ -189,12 +188,11 @@ def academie(request):
     The rows come from the cache (recomputed every few minutes) and are shown PAR_PAGE at a time, so the
     page costs the same for 10 or 500 LPs; the total and the sort cover every LP.
     """
-    p = perimetre(request.user)
-    if not p.academies:
+    if not academies_de(request.user):
         raise Http404
     annee = annee_scolaire_courante()
     tri = request.GET.get("tri")
-    lignes, total, calcule_le = _tableau_par_lp(p.etablissements({Role.PILOTAGE}), annee, tri)
+    lignes, total, calcule_le = _tableau_par_lp(etablissements_ou(request.user, {Role.PILOTAGE}), annee, tri)
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
     etats = dict(
         RapportAnnuel.objects.filter(

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from etablissements.models import Dispositif
-from etablissements.scoping import get_for_user, perimetre, peut_ecrire
+from etablissements.scoping import a_un_role, etablissements_ou, get_for_user
 from socle import roles as R
 from socle.decorators import role_required
 from socle.exports import reponse_csv
@@ -145,7 +145,7 @@ def eleve(request, pk):
         objet=f"Fiche de l’élève {eleve.prenom} {eleve.nom} (n° {eleve.pk})",
     )
     # Staff who only proposed the student do not follow the programme: no pairs shown to them.
-    lecteur = perimetre(request.user).roles_sur(eleve.etablissement_id) & R.LECTURE_PROGRAMME
+    lecteur = a_un_role(request.user, eleve.etablissement_id, R.LECTURE_PROGRAMME)
     binomes = eleve.binomes.select_related("mentor").order_by("-pk") if lecteur else []
     return render(
         request,
@@ -153,7 +153,7 @@ def eleve(request, pk):
         {
             "eleve": eleve,
             "binomes": binomes,
-            "peut_modifier": peut_ecrire(request.user, Eleve, eleve.etablissement_id),
+            "peut_modifier": Eleve.objects.peut_ecrire(request.user, eleve.etablissement_id),
         },
     )
 
@@ -260,7 +260,7 @@ def mentor(request, pk):
             "mentor": mentor,
             "binomes": binomes,
             "raison_inapte": services.raison_inapte(mentor),
-            "peut_modifier": peut_ecrire(request.user, Mentor, mentor.etablissement_id),
+            "peut_modifier": Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id),
             "file_academique": mentor.recommande_par == Recommandation.AUCUNE,
         },
     )
@@ -305,7 +305,7 @@ def _mentors_academie(user):
 
 
 def _pilotage_requis(user):
-    if not perimetre(user).etablissements({Role.PILOTAGE}):
+    if not etablissements_ou(user, {Role.PILOTAGE}):
         raise PermissionDenied("Cette page est réservée au pilotage académique.")
 
 
@@ -426,7 +426,7 @@ def binome(request, pk):
     binome = get_for_user(
         Binome.objects.select_related("mentor__entreprise", "eleve__formation", "fin_saisie_par"), request.user, pk=pk
     )
-    peut_gerer = peut_ecrire(request.user, Binome, binome.eleve.etablissement_id)
+    peut_gerer = Binome.objects.peut_ecrire(request.user, binome.eleve.etablissement_id)
     historique = (
         Binome.objects.filter(eleve=binome.eleve).exclude(pk=binome.pk).select_related("mentor").order_by("-pk")
     )

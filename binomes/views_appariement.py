@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from etablissements.models import Dispositif, annee_scolaire_courante
-from etablissements.scoping import get_for_user, peut_ecrire
+from etablissements.scoping import get_for_user
 from socle import roles as R
 from socle.decorators import role_required
 
@@ -99,7 +99,7 @@ def reunion_nouvelle(request):
 def reunion(request, pk):
     reunion = get_for_user(ReunionAppariement.objects.select_related("dispositif"), request.user, pk=pk)
     etab = reunion.dispositif.etablissement_id
-    peut_gerer = peut_ecrire(request.user, ReunionAppariement, etab)
+    peut_gerer = ReunionAppariement.objects.peut_ecrire(request.user, etab)
     form = None
     if peut_gerer:
         form = CalculForm(

@@ -89,6 +89,10 @@ class ScopedQuerySet(models.QuerySet):
                 qs = qs | self.filter(pk__in=siens.values("pk"))
         return qs
 
+    def peut_ecrire(self, user, etablissement_id) -> bool:
+        """Whether the user's roles on that LP write this model: what a page's edit buttons show."""
+        return peut_ecrire(user, self.model, etablissement_id)
+
     def with_etablissement_id(self):
         return self.annotate(_etablissement_scope=F(self.model.CHEMIN_ETABLISSEMENT))
 
@@ -110,3 +114,39 @@ def get_for_user(queryset, user, *, ecriture=False, **lookup):
 
 def peut_ecrire(user, model, etablissement_id) -> bool:
     return bool(perimetre(user).roles_sur(etablissement_id) & set(model.ROLES_ECRITURE))
+
+
+# Rights that no model declares (validating a cadrage, reading the programme's nominative data):
+# views ask these instead of reading the perimeter themselves.
+
+
+def etablissements_ou(user, roles) -> list[int]:
+    """Ids of the LPs where the user holds one of `roles`."""
+    return perimetre(user).etablissements(roles)
+
+
+def a_un_role(user, etablissement_id, roles) -> bool:
+    """Whether the user holds one of `roles` on that LP."""
+    return bool(perimetre(user).roles_sur(etablissement_id) & set(roles))
+
+
+def exiger_role(user, etablissement_id, roles, message="Votre rôle ne permet pas de modifier cet élément."):
+    """403 with `message` unless the user holds one of `roles` on that LP."""
+    if not a_un_role(user, etablissement_id, roles):
+        raise PermissionDenied(message)
+
+
+def exiger_ecriture(user, model, etablissement_id, message="Votre rôle ne permet pas de modifier cet élément."):
+    """403 with `message` unless the user's roles on that LP write `model` (a creation, before any object)."""
+    if not peut_ecrire(user, model, etablissement_id):
+        raise PermissionDenied(message)
+
+
+def academies_de(user) -> set[int]:
+    """Ids of the académies the user pilots (empty for everyone else)."""
+    return perimetre(user).academies
+
+
+def partenaires_de(user) -> set[int]:
+    """Ids of the partners (associations) the user coordinates for."""
+    return perimetre(user).partenaires

@@ -3,13 +3,12 @@
 import json
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 
 from binomes.models import Eleve, Mentor
-from etablissements.scoping import get_for_user, perimetre
+from etablissements.scoping import exiger_role, get_for_user
 from socle.decorators import login_not_required, role_required
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
@@ -31,8 +30,12 @@ def _reponse_json(donnees: dict, nom_fichier: str) -> HttpResponse:
 
 def _exiger_droits(user, etablissement_id):
     """In scope (else 404 already) but without the rights role on that LP: 403."""
-    if not (perimetre(user).roles_sur(etablissement_id) & DROITS):
-        raise PermissionDenied("Seuls le chef d’établissement et le référent exportent les données d’une personne.")
+    exiger_role(
+        user,
+        etablissement_id,
+        DROITS,
+        "Seuls le chef d’établissement et le référent exportent les données d’une personne.",
+    )
 
 
 def export_eleve(request, pk):

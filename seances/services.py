@@ -3,13 +3,15 @@
 import logging
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from binomes.models import Mentor
+from etablissements.scoping import a_un_role
+from socle import roles as R
 from socle.courriels import envoyer_courriel, lien
 from socle.models import User
 from socle.roles import Role
@@ -133,6 +135,34 @@ def _emails_referents(etablissement_id) -> list[str]:
             affectations__role=Role.REFERENT, affectations__etablissement_id=etablissement_id, is_active=True
         ).values_list("email", flat=True)
     )
+
+
+# Who announces anyone's absence; a mentor announces only their own.
+DECLARENT_TOUTE_ABSENCE = R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE
+
+
+def participations_declarables(*, seance, user) -> list:
+    """Whose absence `user` may announce at a séance: anyone's for vie scolaire and the partner, else their own.
+
+    Reads the séance's prefetched participations (with their mentors): no query of its own.
+    """
+    attendues = [p for p in seance.participations.all() if p.presence == Presence.ATTENDU]
+    if a_un_role(user, seance.dispositif.etablissement_id, DECLARENT_TOUTE_ABSENCE):
+        return attendues
+    return [p for p in attendues if p.mentor_id and p.mentor.user_id == user.pk]
+
+
+def participations_a_declarer(*, seance, user) -> list:
+    """The participations `user` may declare absent; 403 when their role announces no absence at all.
+
+    An empty list for a mentor (or vie scolaire) means nothing is left to declare, not a refusal.
+    """
+    participations = participations_declarables(seance=seance, user=user)
+    if not participations and not a_un_role(
+        user, seance.dispositif.etablissement_id, DECLARENT_TOUTE_ABSENCE | {Role.MENTOR}
+    ):
+        raise PermissionDenied("Votre rôle ne permet pas de déclarer une absence.")
+    return participations
 
 
 @transaction.atomic

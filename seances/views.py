@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
-from etablissements.scoping import get_for_user, perimetre, peut_ecrire
+from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
 from socle.courriels import lien
 from socle.decorators import login_not_required, role_required
@@ -39,7 +39,6 @@ from .models import (
     Evenement,
     JetonCalendrier,
     Participation,
-    Presence,
     ReunionSuivi,
     Seance,
     StatutSeance,
@@ -64,11 +63,10 @@ def _participations():
 @role_required(LECTURE_SEANCES)
 def liste(request):
     """Séances of every LP the user reaches (a coordinator serves several), filterable by LP."""
-    ids = perimetre(request.user).etablissements(LECTURE_SEANCES)
     filtre = SeanceFiltre(
         request.GET or None,
         queryset=Seance.objects.for_user(request.user).select_related("dispositif__etablissement"),
-        etablissements=Etablissement.objects.filter(pk__in=ids),
+        etablissements=Etablissement.objects.for_user(request.user, roles=LECTURE_SEANCES),
     )
     page = Paginator(filtre.qs.prefetch_related(_participations()), PAR_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -77,7 +75,7 @@ def liste(request):
         {
             "filtre": filtre,
             "page": page,
-            "peut_saisir": bool(perimetre(request.user).etablissements(R.SUIVI_PARTENAIRE)),
+            "peut_saisir": bool(etablissements_ou(request.user, R.SUIVI_PARTENAIRE)),
             "est_mentor": Role.MENTOR in request.roles,
         },
     )
@@ -182,10 +180,8 @@ def _saisie(request, seance, dispositif, choix=None):
 @role_required(R.SUIVI_PARTENAIRE)
 def nouvelle(request):
     dispositifs = (
-        Dispositif.objects.filter(
-            etablissement__in=perimetre(request.user).etablissements(R.SUIVI_PARTENAIRE),
-            annee=annee_scolaire_courante(),
-        )
+        Dispositif.objects.for_user(request.user, roles=R.SUIVI_PARTENAIRE)
+        .filter(annee=annee_scolaire_courante())
         .select_related("etablissement")
         .order_by("etablissement__nom")
     )
@@ -225,20 +221,11 @@ def detail(request, pk):
         "seances/detail.html",
         {
             "seance": seance,
-            "peut_modifier": peut_ecrire(request.user, Seance, etab),
+            "peut_modifier": Seance.objects.peut_ecrire(request.user, etab),
             "peut_declarer": seance.statut == StatutSeance.PREVUE
-            and bool(_participations_declarables(request, seance)),
+            and bool(services.participations_declarables(seance=seance, user=request.user)),
         },
     )
-
-
-def _participations_declarables(request, seance):
-    """Whose absence this user may announce: anyone's for vie scolaire and the partner, else their own."""
-    roles = perimetre(request.user).roles_sur(seance.dispositif.etablissement_id)
-    attendues = [p for p in seance.participations.all() if p.presence == Presence.ATTENDU]
-    if roles & (R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE):
-        return attendues
-    return [p for p in attendues if p.mentor_id and p.mentor.user_id == request.user.pk]
 
 
 def declarer_absence(request, pk):
@@ -250,11 +237,8 @@ def declarer_absence(request, pk):
     if seance.statut != StatutSeance.PREVUE:
         messages.error(request, "Une absence ne peut être déclarée à l’avance que pour une séance prévue.")
         return redirect(seance)
-    participations = _participations_declarables(request, seance)
+    participations = services.participations_a_declarer(seance=seance, user=request.user)
     if not participations:
-        roles = perimetre(request.user).roles_sur(seance.dispositif.etablissement_id)
-        if not roles & (R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE | {Role.MENTOR}):
-            raise PermissionDenied("Votre rôle ne permet pas de déclarer une absence.")
         messages.info(request, "Aucun participant attendu dont l’absence reste à déclarer.")
         return redirect(seance)
     form = DeclarationAbsenceForm(request.POST or None, participations=participations)
@@ -334,7 +318,7 @@ def reunions(request):
     return render(
         request,
         "seances/reunions.html",
-        {"page": page, "peut_creer": peut_ecrire(request.user, ReunionSuivi, request.etablissement.pk)},
+        {"page": page, "peut_creer": ReunionSuivi.objects.peut_ecrire(request.user, request.etablissement.pk)},
     )
 
 
@@ -366,16 +350,15 @@ def reunion(request, pk):
         ecriture=request.method == "POST",
         pk=pk,
     )
-    if request.method == "POST" or (
-        request.GET.get("modifier") and peut_ecrire(request.user, ReunionSuivi, reunion.dispositif.etablissement_id)
-    ):
+    peut_modifier = ReunionSuivi.objects.peut_ecrire(request.user, reunion.dispositif.etablissement_id)
+    if request.method == "POST" or (request.GET.get("modifier") and peut_modifier):
         return _reunion_formulaire(request, reunion, reunion.dispositif)
     return render(
         request,
         "seances/reunion.html",
         {
             "reunion": reunion,
-            "peut_modifier": peut_ecrire(request.user, ReunionSuivi, reunion.dispositif.etablissement_id),
+            "peut_modifier": peut_modifier,
         },
     )
 
@@ -392,7 +375,7 @@ def evenements(request):
     return render(
         request,
         "seances/evenements.html",
-        {"page": page, "peut_creer": peut_ecrire(request.user, Evenement, request.etablissement.pk)},
+        {"page": page, "peut_creer": Evenement.objects.peut_ecrire(request.user, request.etablissement.pk)},
     )
 
 
@@ -420,7 +403,7 @@ def evenement(request, pk):
         ecriture=request.method == "POST",
         pk=pk,
     )
-    peut_modifier = peut_ecrire(request.user, Evenement, evenement.dispositif.etablissement_id)
+    peut_modifier = Evenement.objects.peut_ecrire(request.user, evenement.dispositif.etablissement_id)
     if request.method == "POST" or (request.GET.get("modifier") and peut_modifier):
         return _evenement_formulaire(request, evenement, evenement.dispositif)
     return render(request, "seances/evenement.html", {"evenement": evenement, "peut_modifier": peut_modifier})

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -11,7 +11,7 @@ from socle.pdf import rendre_pdf
 from .. import services
 from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
 from ..models import Comite, StatutCadrage, VersionCadrage
-from ..scoping import get_for_user, perimetre
+from ..scoping import a_un_role, exiger_role, get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif, post_seulement
 
 
@@ -55,7 +55,6 @@ def cadrage_nouvelle_version(request, pk):
 
 def cadrage_version(request, pk):
     v = _version(request, pk)
-    roles = perimetre(request.user).roles_sur(v.dispositif.etablissement_id)
     return render(
         request,
         "etablissements/cadrage_version.html",
@@ -66,7 +65,8 @@ def cadrage_version(request, pk):
             version=v,
             comites=list(v.comites.all()),
             historique=v.modifications.select_related("auteur"),
-            peut_valider=bool(roles & R.VALIDATION) and v.statut == StatutCadrage.SOUMISE,
+            peut_valider=a_un_role(request.user, v.dispositif.etablissement_id, R.VALIDATION)
+            and v.statut == StatutCadrage.SOUMISE,
         ),
     )
 
@@ -107,8 +107,12 @@ def cadrage_soumettre(request, pk):
 def cadrage_valider(request, pk):
     """The chef d'établissement validates the submitted version (POST only)."""
     v = _version(request, pk)
-    if not (perimetre(request.user).roles_sur(v.dispositif.etablissement_id) & R.VALIDATION):
-        raise PermissionDenied("Seul le chef d’établissement valide le document de cadrage.")
+    exiger_role(
+        request.user,
+        v.dispositif.etablissement_id,
+        R.VALIDATION,
+        "Seul le chef d’établissement valide le document de cadrage.",
+    )
     if refus := post_seulement(request):
         return refus
     try:

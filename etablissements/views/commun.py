@@ -5,7 +5,7 @@ from django.http import HttpResponseNotAllowed
 from socle import roles as R
 
 from ..models import Dispositif
-from ..scoping import get_for_user, perimetre, peut_ecrire
+from ..scoping import a_un_role, get_for_user
 
 # The dispositif's sections, in the sub-navigation's order: (key, label, URL name).
 SECTIONS = [
@@ -27,14 +27,13 @@ def obtenir_dispositif(request, pk, *, ecriture=False):
 
 def contexte_dispositif(request, dispositif, section, **extra):
     """Context of a page of one dispositif: the sub-navigation and what the user may do there."""
-    roles = perimetre(request.user).roles_sur(dispositif.etablissement_id)
     return {
         "dispositif": dispositif,
         "etablissement": dispositif.etablissement,
         "section": section,
         "sections": SECTIONS,
-        "peut_ecrire": peut_ecrire(request.user, Dispositif, dispositif.etablissement_id),
-        "peut_valider": bool(roles & R.VALIDATION),
+        "peut_ecrire": Dispositif.objects.peut_ecrire(request.user, dispositif.etablissement_id),
+        "peut_valider": a_un_role(request.user, dispositif.etablissement_id, R.VALIDATION),
         **extra,
     }
 

@@ -13,7 +13,7 @@ from .. import services
 from ..filters import PartenaireFilter, helper_filtre
 from ..forms import ConventionForm, PartenaireChoixForm, PartenaireForm
 from ..models import Affectation, Convention, Partenaire
-from ..scoping import get_for_user, perimetre
+from ..scoping import get_for_user, partenaires_de
 from ..services import CHAMPS_CONVENTION
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -108,7 +108,7 @@ def partenaires(request):
 def _peut_modifier_partenaire(user, partenaire) -> bool:
     """The référent of an LP bound to it by a convention, or one of its coordinators."""
     return (
-        partenaire.pk in perimetre(user).partenaires
+        partenaire.pk in partenaires_de(user)
         or Partenaire.objects.for_user(user, roles=R.GESTION_PROGRAMME).filter(pk=partenaire.pk).exists()
     )
 

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -27,7 +27,7 @@ from ..models import (
     VersionCadrage,
     annee_scolaire_courante,
 )
-from ..scoping import get_for_user, perimetre, peut_ecrire
+from ..scoping import exiger_ecriture, get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
 
@@ -35,9 +35,7 @@ from .commun import contexte_dispositif, obtenir_dispositif
 def dispositifs(request):
     """The dispositifs of the user's LPs, by school year."""
     qs = Dispositif.objects.for_user(request.user).select_related("etablissement", "partenaire")
-    etablissements = Etablissement.objects.filter(
-        pk__in=perimetre(request.user).etablissements(Dispositif.ROLES_LECTURE)
-    ).order_by("nom")
+    etablissements = Etablissement.objects.for_user(request.user, roles=Dispositif.ROLES_LECTURE).order_by("nom")
     filtre = DispositifFilter(
         request.GET or None, queryset=qs.order_by("-annee", "etablissement__nom"), etablissements=etablissements
     )
@@ -54,8 +52,7 @@ def dispositif_creer(request):
     etab = request.etablissement
     if etab is None:
         raise Http404
-    if not peut_ecrire(request.user, Dispositif, etab.pk):
-        raise PermissionDenied("Seul le référent mentorat crée le dispositif.")
+    exiger_ecriture(request.user, Dispositif, etab.pk, "Seul le référent mentorat crée le dispositif.")
     courante = annee_scolaire_courante()
     existantes = set(etab.dispositifs.values_list("annee", flat=True))
     annees = [a for a in (courante, courante + 1) if a not in existantes]

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,7 @@ from socle.decorators import role_required
 from ..filters import EntrepriseFilter, helper_filtre
 from ..forms import EntrepriseForm
 from ..models import Entreprise
-from ..scoping import get_for_user, peut_ecrire
+from ..scoping import exiger_ecriture, get_for_user
 
 
 def _lp_courant(request):
@@ -34,15 +33,14 @@ def entreprises(request):
             "filtre": filtre,
             "helper": helper_filtre(),
             "page": page,
-            "peut_ajouter": peut_ecrire(request.user, Entreprise, etab.pk),
+            "peut_ajouter": Entreprise.objects.peut_ecrire(request.user, etab.pk),
         },
     )
 
 
 def entreprise_ajouter(request):
     etab = _lp_courant(request)
-    if not peut_ecrire(request.user, Entreprise, etab.pk):
-        raise PermissionDenied("Votre rôle ne permet pas d’ajouter une entreprise.")
+    exiger_ecriture(request.user, Entreprise, etab.pk, "Votre rôle ne permet pas d’ajouter une entreprise.")
     form = EntrepriseForm(request.POST or None, instance=Entreprise(etablissement=etab))
     if request.method == "POST" and form.is_valid():
         entreprise = form.save()
@@ -58,7 +56,7 @@ def entreprise(request, pk):
     return render(
         request,
         "etablissements/entreprise.html",
-        {"entreprise": e, "peut_modifier": peut_ecrire(request.user, Entreprise, e.etablissement_id)},
+        {"entreprise": e, "peut_modifier": Entreprise.objects.peut_ecrire(request.user, e.etablissement_id)},
     )
 
 

@@ -11,7 +11,7 @@ from .. import frise as frise_mod
 from ..forms import EtablissementForm, FormationFormSet, helper_formset
 from ..middleware import SESSION_KEY
 from ..models import Dispositif, Etablissement, annee_scolaire_courante
-from ..scoping import get_for_user, perimetre, peut_ecrire
+from ..scoping import a_un_role, get_for_user
 from .commun import SECTIONS
 
 
@@ -22,7 +22,7 @@ def choisir(request):
         pk = int(request.POST.get("etablissement", ""))
     except ValueError:
         raise Http404 from None
-    if not (perimetre(request.user).roles_sur(pk) - {Role.PILOTAGE}):
+    if not a_un_role(request.user, pk, set(Role) - {Role.PILOTAGE}):
         raise Http404
     request.session[SESSION_KEY] = pk
     suivant = request.POST.get("suivant", "")
@@ -45,11 +45,11 @@ def detail(request, pk):
     The current year's dispositif is shown by default; `?annee=` shows a past (or next) one.
     """
     etab = get_for_user(Etablissement.objects.select_related("academie"), request.user, pk=pk)
-    lit_programme = pk in perimetre(request.user).etablissements(Dispositif.ROLES_LECTURE)
+    lit_programme = a_un_role(request.user, pk, Dispositif.ROLES_LECTURE)
     contexte = {
         "etablissement": etab,
         "formations": list(etab.formations.all()),
-        "peut_modifier": peut_ecrire(request.user, Etablissement, etab.pk),
+        "peut_modifier": Etablissement.objects.peut_ecrire(request.user, etab.pk),
         "lit_programme": lit_programme,
     }
     if lit_programme:
@@ -63,7 +63,7 @@ def detail(request, pk):
         choisi = par_annee.get(annee)
         if choisi is None and "annee" not in request.GET and dispositifs:
             choisi = dispositifs[0]
-        peut_creer = peut_ecrire(request.user, Dispositif, etab.pk)
+        peut_creer = Dispositif.objects.peut_ecrire(request.user, etab.pk)
         contexte.update(
             {
                 "dispositifs": dispositifs,
