@@ -47,8 +47,7 @@ from etablissements.models import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
 from seances.tests import factories as seances_f
 from socle.validators import DATE_MIN, date_max_plausible
-from tests.test_cloisonnement_global import OBJETS_DU_LP_A
-from tests.urls_inventaire import motifs
+from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # Module names ("socle") and app labels ("mentorat", the core app's label) of the project.
 APPS = ("socle", "mentorat", "etablissements", "binomes", "seances", "bilans", "rgpd")

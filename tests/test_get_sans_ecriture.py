@@ -20,8 +20,7 @@ from bilans.models import Enquete, Invitation
 from binomes.tests.factories import BinomeFactory, MentorFactory
 from seances.models import JetonCalendrier
 from seances.tests import factories as seances_f
-from tests.test_cloisonnement_global import OBJETS_DU_LP_A
-from tests.urls_inventaire import motifs
+from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # Written on read by design, each for its reason; everything else must stay as it was.
 ECRITS_A_LA_LECTURE = {

@@ -1,6 +1,12 @@
-"""Every URL pattern of the project, walked from the root URLconf, with sample arguments."""
+"""Every URL pattern of the project, walked from the root URLconf, with sample arguments and,
+for the URLs that take an object, how to build one of LP A (shared by the sweeps)."""
 
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from bilans.models import Enquete
+from binomes.tests import factories as binomes_f
+from etablissements.tests import factories as etab_f
+from seances.tests import factories as seances_f
 
 EXEMPLES = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000", "path": "x"}
 
@@ -26,3 +32,110 @@ def chemin_exemple(route: str) -> str:
         return EXEMPLES.get(convertisseur, "x")
 
     return "/" + re.sub(r"<(?:(\w+):)?\w+>", remplacer, route)
+
+
+def _enquete(cast):
+    return Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0]
+
+
+# URL name -> function(cast) returning the URL's kwargs for an object of LP A.
+OBJETS_DU_LP_A = {
+    "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
+    "bilans:rapport": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:rapport_generer": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:rapport_telecharger": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:inviter": lambda cast: {"pk": _enquete(cast).pk},
+    "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:formations": lambda cast: {"pk": cast.lp_a.pk},
+    "etablissements:dispositif": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:diagnostic": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:diagnostic_modifier": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:conventions": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:partenaire_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:cadrage": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:cadrage_nouvelle_version": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:equipe": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:membre_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:budget": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:ligne_budget_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:frise": lambda cast: {"pk": cast.dispositif_a.pk},
+    "etablissements:convention": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_modifier": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:partenaire": lambda cast: {"pk": cast.partenaire_a.pk},
+    "etablissements:partenaire_modifier": lambda cast: {"pk": cast.partenaire_a.pk},
+    "etablissements:jalon_modifier": lambda cast: {"pk": cast.dispositif_a.jalons.first().pk},
+    "etablissements:entreprise": lambda cast: {"pk": etab_f.EntrepriseFactory(etablissement=cast.lp_a).pk},
+    "etablissements:entreprise_modifier": lambda cast: {"pk": etab_f.EntrepriseFactory(etablissement=cast.lp_a).pk},
+    "etablissements:membre_modifier": lambda cast: {"pk": etab_f.MembreEquipeFactory(dispositif=cast.dispositif_a).pk},
+    "etablissements:membre_supprimer": lambda cast: {"pk": etab_f.MembreEquipeFactory(dispositif=cast.dispositif_a).pk},
+    "etablissements:ligne_budget_modifier": lambda cast: {
+        "pk": etab_f.LigneBudgetFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:ligne_budget_supprimer": lambda cast: {
+        "pk": etab_f.LigneBudgetFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_version": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_modifier": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_soumettre": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_valider": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
+    "etablissements:cadrage_pdf": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True).pk
+    },
+    "binomes:import_apercu": lambda cast: {"pk": binomes_f.ImportSiecleFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve_modifier": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "binomes:eleve_confirmer": lambda cast: {
+        "pk": binomes_f.EleveFactory(etablissement=cast.lp_a, statut="propose").pk
+    },
+    "binomes:mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:mentor_modifier": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:mentor_honorabilite": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:honorabilite_saisir": lambda cast: {
+        "pk": binomes_f.MentorFactory(etablissement=cast.lp_a, recommande_par="aucune").pk
+    },
+    "binomes:binome": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_modifier": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_activer": lambda cast: {
+        "pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a, statut="propose").pk
+    },
+    "binomes:binome_suspendre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_terminer": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:binome_rompre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:reunion": lambda cast: {"pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:reunion_calculer": lambda cast: {
+        "pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_accepter": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_changer": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
+    },
+    "binomes:proposition_rejeter": lambda cast: {
+        "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
+    },
+    "seances:detail": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:modifier": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:declarer_absence": lambda cast: {
+        "pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a, prevue=True).pk
+    },
+    "seances:entretien": lambda cast: {
+        "pk": seances_f.EntretienAbsenceFactory(seance__dispositif=cast.dispositif_a).pk
+    },
+    "seances:reunion": lambda cast: {"pk": seances_f.ReunionSuiviFactory(dispositif=cast.dispositif_a).pk},
+    "seances:evenement": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
+    "seances:calendrier_reinitialiser": lambda cast: {
+        "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
+    },
+    "rgpd:export_eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "rgpd:export_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+}
