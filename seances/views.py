@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
@@ -20,6 +21,7 @@ from socle.models import User
 from socle.roles import Role
 
 from . import services
+from .filters import SeanceFiltre
 from .forms import (
     NON_CONCERNE,
     ActionSuiviFormSet,
@@ -29,7 +31,6 @@ from .forms import (
     EvenementForm,
     ParticipantFormSet,
     ReunionSuiviForm,
-    SeanceFiltre,
     SeanceForm,
 )
 from .models import (
@@ -441,12 +442,11 @@ def calendrier(request):
     return render(request, "seances/calendrier.html", {"jetons": jetons})
 
 
+@require_POST
 def calendrier_reinitialiser(request, pk):
-    # Only the mentor's own record: nobody resets someone else's subscription (404 first,
-    # the same answer for others' records and missing ones).
+    # Only the mentor's own record: nobody resets someone else's subscription (the same 404
+    # for others' records and missing ones).
     mentor = get_object_or_404(Mentor.objects.filter(user=request.user), pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     premiere = not hasattr(mentor, "jeton_calendrier")
     services.jeton_calendrier_reinitialiser(mentor=mentor)
     if premiere:

@@ -157,10 +157,7 @@ CIBLES = {
 }
 
 # Form classes no target renders, with the reason.
-SANS_PAGE = {
-    # The base class of the filter sets' forms: django-filter builds one subclass per list.
-    "binomes.filters.FiltreForm": "classe de base des formulaires de filtre",
-}
+SANS_PAGE = {}
 
 
 @pytest.fixture

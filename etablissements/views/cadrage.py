@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from socle import roles as R
 from socle.journal import ActionJournal, journaliser
@@ -12,7 +13,7 @@ from .. import services
 from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
 from ..models import Comite, StatutCadrage, VersionCadrage
 from ..scoping import get_for_user, perimetre
-from .commun import contexte_dispositif, obtenir_dispositif, post_seulement
+from .commun import contexte_dispositif, obtenir_dispositif
 
 
 def _version(request, pk, *, ecriture=False):
@@ -44,11 +45,10 @@ def cadrage(request, pk):
     )
 
 
+@require_POST
 def cadrage_nouvelle_version(request, pk):
     """Open a draft: the first version, or a copy of the latest to change a validated document."""
     d = obtenir_dispositif(request, pk, ecriture=True)
-    if refus := post_seulement(request):
-        return refus
     version = services.cadrage_nouvelle_version(dispositif=d, auteur=request.user)
     return redirect("etablissements:cadrage_modifier", pk=version.pk)
 
@@ -91,10 +91,9 @@ def cadrage_modifier(request, pk):
     )
 
 
+@require_POST
 def cadrage_soumettre(request, pk):
     v = _version(request, pk, ecriture=True)
-    if refus := post_seulement(request):
-        return refus
     try:
         services.cadrage_soumettre(version=v, auteur=request.user)
     except ValidationError as erreur:
@@ -104,13 +103,12 @@ def cadrage_soumettre(request, pk):
     return redirect(v)
 
 
+@require_POST
 def cadrage_valider(request, pk):
     """The chef d'établissement validates the submitted version (POST only)."""
     v = _version(request, pk)
     if not (perimetre(request.user).roles_sur(v.dispositif.etablissement_id) & R.VALIDATION):
         raise PermissionDenied("Seul le chef d’établissement valide le document de cadrage.")
-    if refus := post_seulement(request):
-        return refus
     try:
         services.cadrage_valider(version=v, auteur=request.user)
     except ValidationError as erreur:

@@ -13,7 +13,7 @@ from socle.decorators import role_required
 
 from .. import frise as frise_mod
 from .. import services
-from ..filters import DispositifFilter, helper_filtre
+from ..filters import DispositifFiltre
 from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
 from ..models import (
     Diagnostic,
@@ -38,14 +38,14 @@ def dispositifs(request):
     etablissements = Etablissement.objects.filter(
         pk__in=perimetre(request.user).etablissements(Dispositif.ROLES_LECTURE)
     ).order_by("nom")
-    filtre = DispositifFilter(
+    filtre = DispositifFiltre(
         request.GET or None, queryset=qs.order_by("-annee", "etablissement__nom"), etablissements=etablissements
     )
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "etablissements/dispositifs.html",
-        {"filtre": filtre, "helper": helper_filtre(), "page": page},
+        {"filtre": filtre, "page": page},
     )
 
 

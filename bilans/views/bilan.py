@@ -8,9 +8,9 @@ from etablissements.models import Dispositif
 from etablissements.scoping import peut_ecrire
 from socle.decorators import role_required
 
-from .forms import BilanQualitatifForm, ResultatFormSet
-from .indicateurs import STATUTS_COMMENCES, indicateurs
-from .models import BilanQualitatif, ResultatEleve
+from ..forms import BilanQualitatifForm, ResultatFormSet
+from ..indicateurs import STATUTS_COMMENCES, indicateurs
+from ..models import BilanQualitatif, ResultatEleve
 
 
 @role_required(ResultatEleve.ROLES_LECTURE)

@@ -12,9 +12,9 @@ from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
-from . import rapports
-from .indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif
-from .models import RapportAnnuel, StatutRapport
+from .. import rapports
+from ..indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif
+from ..models import RapportAnnuel, StatutRapport
 
 
 def _dispositif(request, pk):

@@ -23,9 +23,9 @@ from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R
 from socle.roles import Role
 
-from . import graphiques
-from .indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
-from .models import RapportAnnuel, StatutRapport
+from .. import graphiques
+from ..indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
+from ..models import RapportAnnuel, StatutRapport
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
 # LPs per page of the académie dashboard.
