@@ -3,7 +3,8 @@ from django import forms
 
 from socle.filters import DsfrFilterSet
 
-from .models import Dispositif, Entreprise, Etablissement, Partenaire, TypePartenaire
+from .models import Dispositif, Entreprise, Etablissement, Partenaire
+from .models.partenaire import TypePartenaire
 
 
 class EntrepriseFiltre(DsfrFilterSet):

@@ -13,7 +13,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
-from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
+from etablissements.models import Dispositif, Etablissement, Partenaire
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import get_for_user, perimetre, peut_ecrire
 from socle import roles as R
 from socle.decorators import login_not_required, role_required

@@ -6,7 +6,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import perimetre, peut_ecrire
 from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser

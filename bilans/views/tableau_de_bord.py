@@ -17,7 +17,8 @@ from binomes.models import (
     StatutProposition,
 )
 from etablissements.frise import frise
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import perimetre
 from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R

@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import get_for_user, peut_ecrire
 from socle import roles as R
 from socle.decorators import role_required

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from etablissements.models import Dispositif, Etablissement, StatutCadrage
+from etablissements.models import Dispositif, Etablissement
+from etablissements.models.cadrage import StatutCadrage
 from etablissements.tests.factories import (
     AffectationFactory,
     ConventionFactory,

@@ -11,7 +11,8 @@ from socle.pdf import rendre_pdf
 
 from .. import services
 from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
-from ..models import Comite, StatutCadrage, VersionCadrage
+from ..models import Comite, VersionCadrage
+from ..models.cadrage import StatutCadrage
 from ..scoping import get_for_user, perimetre
 from .commun import contexte_dispositif, obtenir_dispositif
 

@@ -15,18 +15,10 @@ from .. import frise as frise_mod
 from .. import services
 from ..filters import DispositifFiltre
 from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
-from ..models import (
-    Diagnostic,
-    Dispositif,
-    Etablissement,
-    Jalon,
-    LigneBudget,
-    MembreEquipe,
-    StatutCadrage,
-    TypeLigneBudget,
-    VersionCadrage,
-    annee_scolaire_courante,
-)
+from ..models import Diagnostic, Dispositif, Etablissement, Jalon, LigneBudget, MembreEquipe, VersionCadrage
+from ..models.budget import TypeLigneBudget
+from ..models.cadrage import StatutCadrage
+from ..models.dispositif import annee_scolaire_courante
 from ..scoping import get_for_user, perimetre, peut_ecrire
 from .commun import contexte_dispositif, obtenir_dispositif
 

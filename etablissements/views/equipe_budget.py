@@ -3,7 +3,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ..forms import LigneBudgetForm, MembreEquipeForm
-from ..models import LigneBudget, MembreEquipe, NatureDepense, SourceFinancement, TypeLigneBudget
+from ..models import LigneBudget, MembreEquipe
+from ..models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
 from ..scoping import get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
