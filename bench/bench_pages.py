@@ -143,7 +143,8 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
 
     from bilans import indicateurs
     from binomes.models import Eleve
-    from etablissements.models import Dispositif, annee_scolaire_courante
+    from etablissements.models import Dispositif
+    from etablissements.models.dispositif import annee_scolaire_courante
     from socle.models import User
 
     annee = annee_scolaire_courante()
@@ -332,7 +333,8 @@ def section_taches(args):
     from bilans.models import RapportAnnuel, StatutRapport
     from bilans.rapports import construire
     from bilans.tasks import construire_rapport
-    from etablissements.models import Dispositif, annee_scolaire_courante
+    from etablissements.models import Dispositif
+    from etablissements.models.dispositif import annee_scolaire_courante
     from mentorat.celery import app
     from seances.models import Notification, Participation, Presence, StatutNotification, StatutSeance
     from seances.services import absence_declarer

@@ -6,7 +6,9 @@ Idempotent: it finds the demo LPs by UAI and creates each object only once.
 from datetime import date, time, timedelta
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.frise import generer_jalons
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from seances.models import Participation, Presence, Seance, StatutSeance, TypeSeance
 
 from .enquetes import Population
@@ -42,6 +44,7 @@ def _annee_precedente(courant):
     )
     if not cree:
         return
+    generer_jalons(precedent)
     mentors = list(Mentor.objects.filter(etablissement=courant.etablissement).order_by("pk")[:2])
     eleves = list(Eleve.objects.filter(etablissement=courant.etablissement).order_by("-date_naissance")[:2])
     for i, (mentor, eleve) in enumerate(zip(mentors, eleves, strict=False)):

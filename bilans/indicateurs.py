@@ -22,7 +22,8 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
-from etablissements.models import Dispositif, Etablissement, LigneBudget, TypeLigneBudget
+from etablissements.models import Dispositif, Etablissement, LigneBudget
+from etablissements.models.budget import TypeLigneBudget
 from seances.models import Participation, Presence, StatutSeance
 
 from .models import ResultatEleve, Situation

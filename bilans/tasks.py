@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 
 from . import rapports
 from .indicateurs import rafraichir, tableaux_perimes

@@ -6,7 +6,8 @@ Idempotent: it finds the demo LPs by UAI and creates each object only once.
 
 from datetime import date
 
-from etablissements.models import Dispositif, Entreprise, annee_scolaire_courante
+from etablissements.models import Dispositif, Entreprise
+from etablissements.models.dispositif import annee_scolaire_courante
 from socle.models import User
 
 from .models import Eleve, IdentifiePar, Mentor, Recommandation, ReunionAppariement, StatutEleve

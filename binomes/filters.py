@@ -3,16 +3,9 @@ from django import forms
 from django.db.models import Q
 
 from etablissements.models import Entreprise, Formation
-from socle.crispy_dsfr import DsfrFormHelper
+from socle.filters import DsfrFilterSet
 
 from .models import Besoin, Binome, Eleve, Mentor, Sexe, StatutBinome, StatutEleve, StatutHonorabilite
-
-
-class FiltreForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = DsfrFormHelper(self, submit_label="Filtrer")
-        self.helper.form_method = "get"
 
 
 def _besoins(queryset, prefixe, valeurs):
@@ -25,7 +18,7 @@ def _besoins(queryset, prefixe, valeurs):
     return queryset.filter(condition)
 
 
-class _FiltreLP(django_filters.FilterSet):
+class _FiltreLP(DsfrFilterSet):
     """A filter set whose choice lists only hold the current LP's formations and companies."""
 
     def __init__(self, data=None, queryset=None, *, request=None, etablissement=None, **kwargs):
@@ -57,7 +50,6 @@ class EleveFiltre(_FiltreLP):
     class Meta:
         model = Eleve
         fields = []
-        form = FiltreForm
 
 
 class MentorFiltre(_FiltreLP):
@@ -70,7 +62,6 @@ class MentorFiltre(_FiltreLP):
     class Meta:
         model = Mentor
         fields = []
-        form = FiltreForm
 
 
 class BinomeFiltre(_FiltreLP):
@@ -101,4 +92,3 @@ class BinomeFiltre(_FiltreLP):
     class Meta:
         model = Binome
         fields = []
-        form = FiltreForm

@@ -6,7 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from etablissements.models import Dispositif, Entreprise, Etablissement, Formation, annee_scolaire_courante
+from etablissements.models import Dispositif, Entreprise, Etablissement, Formation
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
 from socle.roles import Role

@@ -38,7 +38,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from django.core.exceptions import ValidationError
 
-from etablissements.models import annee_scolaire_courante
+from etablissements.models.dispositif import annee_scolaire_courante
 from socle.validators import DatePlausible, valider_ine
 
 from .models import valider_date_naissance

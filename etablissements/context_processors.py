@@ -1,6 +1,7 @@
 from socle.navigation import menu_pour
 from socle.roles import Role
 
+from .models import Etablissement
 from .scoping import perimetre
 
 
@@ -9,8 +10,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Etablissement
-
     p = perimetre(user)
     roles = set(getattr(request, "roles", ()))
     if p.academies:

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from socle.models import User
 
-from . import services
+from . import frise, services
 from .models import (
-    POINTS_DE_VIGILANCE,
     Comite,
     Convention,
     Diagnostic,
@@ -24,12 +23,12 @@ from .models import (
     Formation,
     LigneBudget,
     MembreEquipe,
-    StatutCadrage,
-    StatutConvention,
-    StatutJalon,
     VersionCadrage,
-    annee_scolaire_courante,
 )
+from .models.cadrage import StatutCadrage
+from .models.convention import POINTS_DE_VIGILANCE, StatutConvention
+from .models.dispositif import annee_scolaire_courante
+from .models.jalon import StatutJalon
 
 CLAUSES = {
     "duree_engagement": "Un an, du 1er septembre au 31 août, reconductible par avenant.",
@@ -197,6 +196,8 @@ def charger(*, stdout=None):
         passe, cree = Dispositif.objects.get_or_create(
             etablissement=louise, annee=annee - 1, defaults={"partenaire": courant.partenaire if courant else None}
         )
+        if cree:
+            frise.generer_jalons(passe)
         if cree and passe.partenaire:
             Convention.objects.create(dispositif=passe, partenaire=passe.partenaire)
         _diagnostic(passe)

@@ -1,20 +1,13 @@
 import django_filters
 from django import forms
 
-from socle.crispy_dsfr import DsfrFormHelper
+from socle.filters import DsfrFilterSet
 
-from .models import Dispositif, Entreprise, Etablissement, Partenaire, TypePartenaire
-
-
-def helper_filtre():
-    """Crispy helper of a filter form: GET, one « Filtrer » button."""
-    helper = DsfrFormHelper(submit_label="Filtrer")
-    helper.form_method = "get"
-    helper.disable_csrf = True
-    return helper
+from .models import Dispositif, Entreprise, Etablissement, Partenaire
+from .models.partenaire import TypePartenaire
 
 
-class EntrepriseFilter(django_filters.FilterSet):
+class EntrepriseFiltre(DsfrFilterSet):
     nom = django_filters.CharFilter(label="Nom", lookup_expr="icontains")
     secteur = django_filters.ChoiceFilter(label="Secteur d’activité", empty_label="Tous les secteurs")
 
@@ -28,7 +21,7 @@ class EntrepriseFilter(django_filters.FilterSet):
         self.filters["secteur"].extra["choices"] = [(s, s) for s in secteurs]
 
 
-class PartenaireFilter(django_filters.FilterSet):
+class PartenaireFiltre(DsfrFilterSet):
     nom = django_filters.CharFilter(label="Nom", lookup_expr="icontains")
     type = django_filters.ChoiceFilter(label="Type", choices=TypePartenaire.choices, empty_label="Tous les types")
     plan_1j1m = django_filters.BooleanFilter(
@@ -41,7 +34,7 @@ class PartenaireFilter(django_filters.FilterSet):
         fields = ["nom", "type", "plan_1j1m"]
 
 
-class DispositifFilter(django_filters.FilterSet):
+class DispositifFiltre(DsfrFilterSet):
     annee = django_filters.ChoiceFilter(label="Année scolaire", empty_label="Toutes les années")
     etablissement = django_filters.ModelChoiceFilter(
         label="Établissement", queryset=Etablissement.objects.none(), empty_label="Tous vos établissements"

@@ -9,8 +9,6 @@ from socle.roles import Role
 from socle.validators import valider_siret
 
 from .models import (
-    POINTS_DE_VIGILANCE,
-    ActivitePrevue,
     Affectation,
     Comite,
     Convention,
@@ -18,18 +16,18 @@ from .models import (
     Entreprise,
     Etablissement,
     Formation,
-    IndicateurSuivi,
     Jalon,
-    Label,
     LigneBudget,
     MembreEquipe,
     Partenaire,
-    SourceDiagnostic,
-    StatutJalon,
-    TypeLigneBudget,
-    TypeMentorat,
     VersionCadrage,
 )
+from .models.budget import TypeLigneBudget
+from .models.cadrage import ActivitePrevue, IndicateurSuivi
+from .models.convention import POINTS_DE_VIGILANCE
+from .models.diagnostic import SourceDiagnostic, TypeMentorat
+from .models.etablissement import Label
+from .models.jalon import StatutJalon
 from .services import CHAMPS_CADRAGE, CHAMPS_CONVENTION
 
 

@@ -19,8 +19,8 @@ dispositif's school year N-(N+1):
   11 January N+1;
 - « fin d'année ou fin du mentorat »: 1 June – 10 July N+1 (the end of classes).
 
-This module holds values and functions only; it imports models lazily, so that
-`models.py` can take the table of milestones from here.
+The table of milestones (`JALONS`) lives with the `Jalon` model, whose choices it gives;
+this module reads the models and the models never read it.
 """
 
 from collections import defaultdict
@@ -28,52 +28,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
 
-@dataclass(frozen=True)
-class DefinitionJalon:
-    code: str
-    libelle: str
-    periode: str
-    # (month, day, years after the dispositif's first year)
-    debut: tuple[int, int, int]
-    fin: tuple[int, int, int]
-
-    def dates(self, annee: int) -> tuple[date, date]:
-        (m1, j1, a1), (m2, j2, a2) = self.debut, self.fin
-        return date(annee + a1, m1, j1), date(annee + a2, m2, j2)
-
-
-_FIN_N_1 = "Fin de l’année scolaire précédente"
-_SEPTEMBRE = "Septembre"
-_OCT_MAI = "D’octobre à mai"
-_FIN_ANNEE = "Fin d’année ou fin du mentorat"
-
-JALONS = [
-    DefinitionJalon("reflexion", "Réflexion en établissement (diagnostic)", _FIN_N_1, (5, 1, 0), (8, 31, 0)),
-    DefinitionJalon("partenaire", "Identification du partenaire", _FIN_N_1, (5, 1, 0), (8, 31, 0)),
-    DefinitionJalon("cadrage", "Rédaction du document de cadrage", _FIN_N_1, (5, 1, 0), (8, 31, 0)),
-    DefinitionJalon("designation", "Désignation du référent et du coordonnateur", _FIN_N_1, (5, 1, 0), (8, 31, 0)),
-    DefinitionJalon("sourcing", "Sourcing des mentors", f"{_FIN_N_1} et septembre", (5, 1, 0), (9, 30, 0)),
-    DefinitionJalon("eleves", "Identification des élèves", _SEPTEMBRE, (9, 1, 0), (9, 30, 0)),
-    DefinitionJalon(
-        "presentation", "Présentation du projet et des partenaires en interne", _SEPTEMBRE, (9, 1, 0), (9, 30, 0)
-    ),
-    DefinitionJalon("appariement", "Appariement élèves-mentors", _OCT_MAI, (10, 1, 0), (5, 31, 1)),
-    DefinitionJalon("lancement", "Lancement", "D’octobre à début janvier au plus tard", (10, 1, 0), (1, 10, 1)),
-    DefinitionJalon(
-        "deroulement",
-        "Déroulement : entretiens, animations pédagogiques, visites d’entreprises, réunions de suivi",
-        _OCT_MAI,
-        (10, 1, 0),
-        (5, 31, 1),
-    ),
-    DefinitionJalon("bilan", "Bilan et indicateurs", _FIN_ANNEE, (6, 1, 1), (7, 10, 1)),
-    DefinitionJalon("reunion_fin", "Réunion de fin d’année", _FIN_ANNEE, (6, 1, 1), (7, 10, 1)),
-    DefinitionJalon("evenement_fin", "Évènement de fin d’année", _FIN_ANNEE, (6, 1, 1), (7, 10, 1)),
-]
-DEFINITIONS = {d.code: d for d in JALONS}
-CODES_JALONS = [(d.code, d.libelle) for d in JALONS]
-PERIODES_JALONS = {d.code: d.periode for d in JALONS}
+from .models import Convention, Diagnostic, Jalon, MembreEquipe, VersionCadrage
+from .models.cadrage import StatutCadrage
+from .models.convention import StatutConvention
+from .models.equipe import RoleEquipe
+from .models.jalon import DEFINITIONS, JALONS
 
 FAIT = "fait"
 EN_COURS = "en_cours"
@@ -100,8 +61,6 @@ def enregistrer_derivation(code: str, fonction: Derivation) -> None:
 
 def generer_jalons(dispositif) -> None:
     """Create the missing milestones of `dispositif` with their recommended periods (idempotent)."""
-    from .models import Jalon
-
     existants = set(dispositif.jalons.values_list("code", flat=True))
     Jalon.objects.bulk_create(
         [
@@ -173,8 +132,6 @@ def statuts_derives(dispositifs: list) -> dict[tuple[int, str], str]:
 
 def etats(jalons: Iterable, jour: date | None = None) -> list[EtatJalon]:
     """The displayed state of each of `jalons` (their `dispositif` selected with them)."""
-    from django.utils import timezone
-
     jour = jour or timezone.localdate()
     jalons = list(jalons)
     dispositifs = list({j.dispositif_id: j.dispositif for j in jalons}.values())
@@ -196,10 +153,6 @@ def jalons_en_retard(jalons=None, jour: date | None = None) -> list:
     For the alerts and the dashboards: `jalons_en_retard(Jalon.objects.for_user(user))`.
     A bounded number of queries, whatever the number of dispositifs.
     """
-    from django.utils import timezone
-
-    from .models import Jalon
-
     jour = jour or timezone.localdate()
     jalons = Jalon.objects.all() if jalons is None else jalons
     candidats = jalons.periode_depassee(jour).select_related("dispositif__etablissement")
@@ -214,8 +167,6 @@ def _ids(dispositifs):
 
 
 def _reflexion(dispositifs):
-    from .models import Diagnostic
-
     return {
         d.dispositif_id: FAIT if d.est_complet else EN_COURS
         for d in Diagnostic.objects.filter(dispositif_id__in=_ids(dispositifs))
@@ -224,8 +175,6 @@ def _reflexion(dispositifs):
 
 def _partenaire(dispositifs):
     """Identified and formalised: a signed convention; a chosen partner or a draft is on the way."""
-    from .models import Convention, StatutConvention
-
     resultat = {d.pk: EN_COURS for d in dispositifs if d.partenaire_id}
     for dispositif_id, statut in Convention.objects.filter(dispositif_id__in=_ids(dispositifs)).values_list(
         "dispositif_id", "statut"
@@ -238,8 +187,6 @@ def _partenaire(dispositifs):
 
 
 def _cadrage(dispositifs):
-    from .models import StatutCadrage, VersionCadrage
-
     resultat = {}
     for dispositif_id, statut in VersionCadrage.objects.filter(dispositif_id__in=_ids(dispositifs)).values_list(
         "dispositif_id", "statut"
@@ -252,8 +199,6 @@ def _cadrage(dispositifs):
 
 
 def _designation(dispositifs):
-    from .models import MembreEquipe, RoleEquipe
-
     roles = defaultdict(set)
     for dispositif_id, role in MembreEquipe.objects.filter(
         dispositif_id__in=_ids(dispositifs), role__in=[RoleEquipe.REFERENT, RoleEquipe.COORDONNATEUR]

@@ -6,6 +6,7 @@ from django.utils.http import urlencode
 from socle.middleware import CLE_APPAREIL_OTP
 from socle.roles import Role
 
+from .models import Etablissement
 from .scoping import perimetre
 
 SESSION_KEY = "etablissement_id"
@@ -13,8 +14,6 @@ SESSION_KEY = "etablissement_id"
 
 def etablissement_courant(request):
     """The LP the user works on: the one picked in the switcher, else the first one they reach."""
-    from .models import Etablissement
-
     ids = [pk for pk, roles in perimetre(request.user).roles.items() if roles - {Role.PILOTAGE}]
     if not ids:
         return None

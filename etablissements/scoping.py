@@ -18,14 +18,14 @@ class Perimetre:
     """The établissements a user reaches, with the roles held on each."""
 
     def __init__(self, user):
-        from .models import Affectation, Convention, Etablissement
-
+        # Read through the user's affectations and their relations, not the model classes:
+        # the models build their querysets from this module, which therefore imports none.
         self.roles: dict[int, set[str]] = {}
         self.partenaires: set[int] = set()
         self.academies: set[int] = set()
         if not (user and user.is_authenticated and user.is_active):
             return
-        for role, etablissement_id, partenaire_id, academie_id in Affectation.objects.filter(user=user).values_list(
+        for role, etablissement_id, partenaire_id, academie_id in user.affectations.values_list(
             "role", "etablissement_id", "partenaire_id", "academie_id"
         ):
             if etablissement_id:
@@ -36,16 +36,18 @@ class Perimetre:
                 self.academies.add(academie_id)
         if self.partenaires:
             # A coordinator serves every LP where their association holds a convention.
-            lps = Convention.objects.filter(partenaire__in=self.partenaires).values_list(
-                "dispositif__etablissement_id", flat=True
+            lps = user.affectations.filter(partenaire__in=self.partenaires).values_list(
+                "partenaire__conventions__dispositif__etablissement_id", flat=True
             )
             for etablissement_id in lps:
-                self.roles.setdefault(etablissement_id, set()).add(Role.COORDONNATEUR)
+                if etablissement_id is not None:  # an association without any convention yet
+                    self.roles.setdefault(etablissement_id, set()).add(Role.COORDONNATEUR)
         if self.academies:
-            for etablissement_id in Etablissement.objects.filter(academie__in=self.academies).values_list(
-                "pk", flat=True
+            for etablissement_id in user.affectations.filter(academie__in=self.academies).values_list(
+                "academie__etablissements__pk", flat=True
             ):
-                self.roles.setdefault(etablissement_id, set()).add(Role.PILOTAGE)
+                if etablissement_id is not None:  # an académie without any LP yet
+                    self.roles.setdefault(etablissement_id, set()).add(Role.PILOTAGE)
 
     def etablissements(self, roles) -> list[int]:
         """Ids of the établissements where the user holds at least one of `roles`."""

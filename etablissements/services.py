@@ -12,19 +12,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import (
-    POINTS_DE_VIGILANCE,
-    ActionHistorique,
-    Comite,
-    Convention,
-    Dispositif,
-    Jalon,
-    MembreEquipe,
-    Modification,
-    StatutCadrage,
-    StatutConvention,
-    VersionCadrage,
-)
+from . import frise
+from .models import Comite, Convention, Dispositif, Jalon, MembreEquipe, Modification, VersionCadrage
+from .models.cadrage import StatutCadrage
+from .models.convention import POINTS_DE_VIGILANCE, StatutConvention
+from .models.historique import ActionHistorique
 
 # The fields staff type in a convention and a cadrage version: their forms show exactly these,
 # and the history (`Modification`) records each change among them.
@@ -133,6 +125,8 @@ def dispositif_creer(*, etablissement, annee: int, auteur, copier: bool = False)
     dispositif = Dispositif.objects.create(
         etablissement=etablissement, annee=annee, partenaire=precedent.partenaire if precedent else None
     )
+    # Every dispositif carries the sheet's timeline from its first day.
+    frise.generer_jalons(dispositif)
     if precedent:
         _copier(precedent, dispositif, auteur)
     return dispositif

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from bilans import views as bilans_views
-from socle import sante, views, views_securite
+from bilans.views import tableau_de_bord
+from socle import sante
+from socle.views import comptes, journal, pages, securite
 
 # Every error page of the project, in one place. Django's own handlers render our French
 # templates (templates/400.html without the request, 403.html and 404.html with it); a CSRF
@@ -10,21 +11,21 @@ from socle import sante, views, views_securite
 handler400 = "django.views.defaults.bad_request"
 handler403 = "django.views.defaults.permission_denied"
 handler404 = "django.views.defaults.page_not_found"
-handler500 = "socle.views.erreur_serveur"
+handler500 = "socle.views.pages.erreur_serveur"
 
 urlpatterns = [
-    path("", bilans_views.accueil, name="accueil"),
-    path("connexion/", views.connexion, name="login"),
-    path("deconnexion/", views.deconnexion, name="logout"),
-    path("mot-de-passe/oublie/", views.mot_de_passe_oublie, name="password_reset"),
-    path("mot-de-passe/envoye/", views.mot_de_passe_envoye, name="password_reset_done"),
-    path("mot-de-passe/nouveau/<uidb64>/<token>/", views.mot_de_passe_nouveau, name="password_reset_confirm"),
-    path("mot-de-passe/change/", views.mot_de_passe_change, name="password_reset_complete"),
-    path("connexion/code/", views_securite.code_otp, name="code_otp"),
-    path("compte/securite/", views_securite.securite, name="securite"),
-    path("accessibilite/", views.accessibilite, name="accessibilite"),
-    path("mentions-legales/", views.mentions_legales, name="mentions_legales"),
-    path("donnees-personnelles/", views.donnees_personnelles, name="donnees_personnelles"),
+    path("", tableau_de_bord.accueil, name="accueil"),
+    path("connexion/", comptes.connexion, name="login"),
+    path("deconnexion/", comptes.deconnexion, name="logout"),
+    path("mot-de-passe/oublie/", comptes.mot_de_passe_oublie, name="password_reset"),
+    path("mot-de-passe/envoye/", comptes.mot_de_passe_envoye, name="password_reset_done"),
+    path("mot-de-passe/nouveau/<uidb64>/<token>/", comptes.mot_de_passe_nouveau, name="password_reset_confirm"),
+    path("mot-de-passe/change/", comptes.mot_de_passe_change, name="password_reset_complete"),
+    path("connexion/code/", securite.code_otp, name="code_otp"),
+    path("compte/securite/", securite.securite, name="securite"),
+    path("accessibilite/", pages.accessibilite, name="accessibilite"),
+    path("mentions-legales/", pages.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", pages.donnees_personnelles, name="donnees_personnelles"),
     path("etablissements/", include("etablissements.urls")),
     path("binomes/", include("binomes.urls")),
     path("bilans/", include("bilans.urls")),
@@ -32,6 +33,6 @@ urlpatterns = [
     path("rgpd/", include("rgpd.urls")),
     path("sante/", sante.vivant, name="sante"),
     path("sante/detail/", sante.detail, name="sante_detail"),
-    path("journal-des-acces/", views.journal, name="journal"),
+    path("journal-des-acces/", journal.journal, name="journal"),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
 from etablissements.frise import jalons_en_retard
-from etablissements.models import Affectation, Convention, Jalon, annee_scolaire_courante
+from etablissements.models import Affectation, Convention, Jalon
+from etablissements.models.dispositif import annee_scolaire_courante
 from socle.courriels import envoyer_courriel, lien
 from socle.models import User
 from socle.roles import Role

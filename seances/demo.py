@@ -9,7 +9,8 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from binomes.models import Eleve, Mentor
-from etablissements.models import Dispositif, Entreprise, annee_scolaire_courante
+from etablissements.models import Dispositif, Entreprise
+from etablissements.models.dispositif import annee_scolaire_courante
 
 from .alertes import alertes_calculer
 from .models import (

@@ -1,9 +1,8 @@
-import django_filters
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Layout
 from django import forms
 
-from etablissements.models import Entreprise, Etablissement
+from etablissements.models import Entreprise
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 
@@ -230,28 +229,3 @@ class EvenementForm(DsfrFormMixin, forms.ModelForm):
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entreprises_invitees"].queryset = Entreprise.objects.filter(etablissement=etablissement)
-
-
-class SeanceFiltre(django_filters.FilterSet):
-    etablissement = django_filters.ModelChoiceFilter(
-        label="Établissement", field_name="dispositif__etablissement", queryset=Etablissement.objects.none()
-    )
-    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutSeance.choices, empty_label="Tous")
-    type = django_filters.ChoiceFilter(label="Type", choices=TypeSeance.choices, empty_label="Tous")
-    depuis = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="Depuis le", widget=DateInput)
-
-    class Meta:
-        model = Seance
-        fields = ["etablissement", "statut", "type", "depuis"]
-
-    def __init__(self, *args, etablissements, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["etablissement"].queryset = etablissements
-
-    @property
-    def form(self):
-        form = super().form
-        if not hasattr(form, "helper"):
-            form.helper = DsfrFormHelper(form, submit_label="Filtrer")
-            form.helper.form_method = "get"
-        return form

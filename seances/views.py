@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
-from etablissements.models import Dispositif, Etablissement, Partenaire, annee_scolaire_courante
+from etablissements.models import Dispositif, Etablissement, Partenaire
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
 from socle.courriels import lien
@@ -21,6 +23,7 @@ from socle.models import User
 from socle.roles import Role
 
 from . import services
+from .filters import SeanceFiltre
 from .forms import (
     NON_CONCERNE,
     ActionSuiviFormSet,
@@ -30,7 +33,6 @@ from .forms import (
     EvenementForm,
     ParticipantFormSet,
     ReunionSuiviForm,
-    SeanceFiltre,
     SeanceForm,
 )
 from .models import (
@@ -425,12 +427,11 @@ def calendrier(request):
     return render(request, "seances/calendrier.html", {"jetons": jetons})
 
 
+@require_POST
 def calendrier_reinitialiser(request, pk):
-    # Only the mentor's own record: nobody resets someone else's subscription (404 first,
-    # the same answer for others' records and missing ones).
+    # Only the mentor's own record: nobody resets someone else's subscription (the same 404
+    # for others' records and missing ones).
     mentor = get_object_or_404(Mentor.objects.filter(user=request.user), pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     premiere = not hasattr(mentor, "jeton_calendrier")
     services.jeton_calendrier_reinitialiser(mentor=mentor)
     if premiere:

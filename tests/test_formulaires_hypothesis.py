@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 from binomes.models import naissances_admises
 from binomes.tests import factories as binomes_f
 from binomes.tests import fichiers as fichiers_siecle
-from etablissements.models import annee_scolaire_courante
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
 from seances.tests import factories as seances_f
 from socle.validators import DATE_MIN, date_max_plausible
@@ -156,10 +156,7 @@ CIBLES = {
 }
 
 # Form classes no target renders, with the reason.
-SANS_PAGE = {
-    # The base class of the filter sets' forms: django-filter builds one subclass per list.
-    "binomes.filters.FiltreForm": "classe de base des formulaires de filtre",
-}
+SANS_PAGE = {}
 
 
 @pytest.fixture

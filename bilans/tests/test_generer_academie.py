@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 
 from bilans.models import Enquete, Note, ResultatEleve
 from binomes.models import Binome, Eleve, Mentor
-from etablissements.frise import JALONS
 from etablissements.models import Academie, Affectation, Dispositif, Etablissement, Jalon, LigneBudget
+from etablissements.models.jalon import JALONS
 from seances.models import Participation, Seance, StatutSeance
 from socle.validators import valider_ine, valider_uai
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bilans.indicateurs import DUREE_CACHE, indicateurs_par_dispositif, tableau_recent
 from bilans.tasks import rafraichir_indicateurs
-from bilans.views import PAR_PAGE
+from bilans.views.tableau_de_bord import PAR_PAGE
 from binomes.tests.factories import BinomeFactory
 from etablissements.models import Etablissement
 from etablissements.tests.factories import DispositifFactory, EtablissementFactory

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from binomes.models import Binome, Eleve
-from etablissements.models import annee_scolaire_courante
+from etablissements.models.dispositif import annee_scolaire_courante
 
 from . import fichiers
 from .factories import MentorFactory

@@ -3,6 +3,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from etablissements.frise import generer_jalons
 from etablissements.models import (
     Academie,
     Affectation,
@@ -15,16 +16,14 @@ from etablissements.models import (
     Formation,
     LigneBudget,
     MembreEquipe,
-    NatureDepense,
     Partenaire,
-    RoleEquipe,
-    SourceFinancement,
-    StatutCadrage,
-    StatutConvention,
-    TypeLigneBudget,
     VersionCadrage,
-    annee_scolaire_courante,
 )
+from etablissements.models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
+from etablissements.models.cadrage import StatutCadrage
+from etablissements.models.convention import StatutConvention
+from etablissements.models.dispositif import annee_scolaire_courante
+from etablissements.models.equipe import RoleEquipe
 from socle.roles import Role
 from socle.tests.factories import UserFactory
 from socle.validators import lettre_cle_uai
@@ -86,6 +85,13 @@ class DispositifFactory(factory.django.DjangoModelFactory):
     etablissement = factory.SubFactory(EtablissementFactory)
     annee = factory.LazyFunction(annee_scolaire_courante)
     partenaire = factory.SubFactory(PartenaireFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As services.dispositif_creer does: a dispositif comes with the sheet's milestones.
+        dispositif = super()._create(model_class, *args, **kwargs)
+        generer_jalons(dispositif)
+        return dispositif
 
 
 class ConventionFactory(factory.django.DjangoModelFactory):

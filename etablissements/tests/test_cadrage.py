@@ -9,7 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from etablissements import services
-from etablissements.models import ActionHistorique, StatutCadrage, VersionCadrage
+from etablissements.models import VersionCadrage
+from etablissements.models.cadrage import StatutCadrage
+from etablissements.models.historique import ActionHistorique
 from etablissements.tests.factories import ComiteFactory, VersionCadrageFactory
 
 pytestmark = pytest.mark.django_db

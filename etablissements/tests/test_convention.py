@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from etablissements.models import POINTS_DE_VIGILANCE, Convention, Partenaire, StatutConvention
+from etablissements.models import Convention, Partenaire
+from etablissements.models.convention import POINTS_DE_VIGILANCE, StatutConvention
 from etablissements.tests.factories import DispositifFactory, PartenaireFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,18 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from etablissements.models import (
-    Diagnostic,
-    Dispositif,
-    Jalon,
-    LigneBudget,
-    MembreEquipe,
-    Modification,
-    StatutCadrage,
-    StatutConvention,
-    VersionCadrage,
-    annee_scolaire_courante,
-)
+from etablissements.models import Diagnostic, Dispositif, Jalon, LigneBudget, MembreEquipe, Modification, VersionCadrage
+from etablissements.models.cadrage import StatutCadrage
+from etablissements.models.convention import StatutConvention
+from etablissements.models.dispositif import annee_scolaire_courante
 
 pytestmark = pytest.mark.django_db
 

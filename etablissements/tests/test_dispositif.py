@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from etablissements.models import Diagnostic, Dispositif, LigneBudget, StatutCadrage, StatutConvention
+from etablissements.models import Diagnostic, Dispositif, LigneBudget
+from etablissements.models.cadrage import StatutCadrage
+from etablissements.models.convention import StatutConvention
 from etablissements.tests.factories import (
     AffectationFactory,
     ComiteFactory,

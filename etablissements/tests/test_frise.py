@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
 from etablissements import frise
-from etablissements.models import Dispositif, Jalon, StatutConvention, StatutJalon
+from etablissements.models import Dispositif, Jalon
+from etablissements.models.convention import StatutConvention
+from etablissements.models.jalon import StatutJalon
 from etablissements.tests.factories import (
     ConventionFactory,
     DiagnosticFactory,

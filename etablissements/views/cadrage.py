@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from socle import roles as R
 from socle.journal import ActionJournal, journaliser
@@ -10,9 +11,10 @@ from socle.pdf import rendre_pdf
 
 from .. import services
 from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
-from ..models import Comite, StatutCadrage, VersionCadrage
+from ..models import Comite, VersionCadrage
+from ..models.cadrage import StatutCadrage
 from ..scoping import a_un_role, exiger_role, get_for_user
-from .commun import contexte_dispositif, obtenir_dispositif, post_seulement
+from .commun import contexte_dispositif, obtenir_dispositif
 
 
 def _version(request, pk, *, ecriture=False):
@@ -44,11 +46,10 @@ def cadrage(request, pk):
     )
 
 
+@require_POST
 def cadrage_nouvelle_version(request, pk):
     """Open a draft: the first version, or a copy of the latest to change a validated document."""
     d = obtenir_dispositif(request, pk, ecriture=True)
-    if refus := post_seulement(request):
-        return refus
     version = services.cadrage_nouvelle_version(dispositif=d, auteur=request.user)
     return redirect("etablissements:cadrage_modifier", pk=version.pk)
 
@@ -91,10 +92,9 @@ def cadrage_modifier(request, pk):
     )
 
 
+@require_POST
 def cadrage_soumettre(request, pk):
     v = _version(request, pk, ecriture=True)
-    if refus := post_seulement(request):
-        return refus
     try:
         services.cadrage_soumettre(version=v, auteur=request.user)
     except ValidationError as erreur:
@@ -104,6 +104,7 @@ def cadrage_soumettre(request, pk):
     return redirect(v)
 
 
+@require_POST
 def cadrage_valider(request, pk):
     """The chef d'établissement validates the submitted version (POST only)."""
     v = _version(request, pk)
@@ -113,8 +114,6 @@ def cadrage_valider(request, pk):
         R.VALIDATION,
         "Seul le chef d’établissement valide le document de cadrage.",
     )
-    if refus := post_seulement(request):
-        return refus
     try:
         services.cadrage_valider(version=v, auteur=request.user)
     except ValidationError as erreur:

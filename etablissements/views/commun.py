@@ -1,7 +1,5 @@
 """What the views of the « cadre du dispositif » share: fetching a dispositif, the sub-navigation."""
 
-from django.http import HttpResponseNotAllowed
-
 from socle import roles as R
 
 from ..models import Dispositif
@@ -36,10 +34,3 @@ def contexte_dispositif(request, dispositif, section, **extra):
         "peut_valider": a_un_role(request.user, dispositif.etablissement_id, R.VALIDATION),
         **extra,
     }
-
-
-def post_seulement(request):
-    """The answer to a GET on an action: checked after the object's scope, so outsiders still get 404."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None

@@ -10,7 +10,7 @@ from socle.decorators import role_required
 from socle.roles import Role
 
 from .. import services
-from ..filters import PartenaireFilter, helper_filtre
+from ..filters import PartenaireFiltre
 from ..forms import ConventionForm, PartenaireChoixForm, PartenaireForm
 from ..models import Affectation, Convention, Partenaire
 from ..scoping import get_for_user, partenaires_de
@@ -98,11 +98,9 @@ def convention_modifier(request, pk):
 def partenaires(request):
     """The partners of the user's LPs (through a convention) and those the user coordinates."""
     qs = Partenaire.objects.for_user(request.user).annotate(nb_conventions=Count("conventions")).order_by("nom")
-    filtre = PartenaireFilter(request.GET or None, queryset=qs)
+    filtre = PartenaireFiltre(request.GET or None, queryset=qs)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request, "etablissements/partenaires.html", {"filtre": filtre, "helper": helper_filtre(), "page": page}
-    )
+    return render(request, "etablissements/partenaires.html", {"filtre": filtre, "page": page})
 
 
 def _peut_modifier_partenaire(user, partenaire) -> bool:

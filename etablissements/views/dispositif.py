@@ -13,20 +13,12 @@ from socle.decorators import role_required
 
 from .. import frise as frise_mod
 from .. import services
-from ..filters import DispositifFilter, helper_filtre
+from ..filters import DispositifFiltre
 from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
-from ..models import (
-    Diagnostic,
-    Dispositif,
-    Etablissement,
-    Jalon,
-    LigneBudget,
-    MembreEquipe,
-    StatutCadrage,
-    TypeLigneBudget,
-    VersionCadrage,
-    annee_scolaire_courante,
-)
+from ..models import Diagnostic, Dispositif, Etablissement, Jalon, LigneBudget, MembreEquipe, VersionCadrage
+from ..models.budget import TypeLigneBudget
+from ..models.cadrage import StatutCadrage
+from ..models.dispositif import annee_scolaire_courante
 from ..scoping import exiger_ecriture, get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -36,14 +28,14 @@ def dispositifs(request):
     """The dispositifs of the user's LPs, by school year."""
     qs = Dispositif.objects.for_user(request.user).select_related("etablissement", "partenaire")
     etablissements = Etablissement.objects.for_user(request.user, roles=Dispositif.ROLES_LECTURE).order_by("nom")
-    filtre = DispositifFilter(
+    filtre = DispositifFiltre(
         request.GET or None, queryset=qs.order_by("-annee", "etablissement__nom"), etablissements=etablissements
     )
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "etablissements/dispositifs.html",
-        {"filtre": filtre, "helper": helper_filtre(), "page": page},
+        {"filtre": filtre, "page": page},
     )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from socle import roles as R
 from socle.decorators import role_required
 
-from ..filters import EntrepriseFilter, helper_filtre
+from ..filters import EntrepriseFiltre
 from ..forms import EntrepriseForm
 from ..models import Entreprise
 from ..scoping import exiger_ecriture, get_for_user
@@ -23,7 +23,7 @@ def entreprises(request):
     """The current LP's network of companies and structures, shared by all its dispositifs."""
     etab = _lp_courant(request)
     qs = Entreprise.objects.for_user(request.user).filter(etablissement=etab).order_by("nom")
-    filtre = EntrepriseFilter(request.GET or None, queryset=qs)
+    filtre = EntrepriseFiltre(request.GET or None, queryset=qs)
     page = Paginator(filtre.qs, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -31,7 +31,6 @@ def entreprises(request):
         {
             "etablissement": etab,
             "filtre": filtre,
-            "helper": helper_filtre(),
             "page": page,
             "peut_ajouter": Entreprise.objects.peut_ecrire(request.user, etab.pk),
         },

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from ..forms import LigneBudgetForm, MembreEquipeForm
-from ..models import LigneBudget, MembreEquipe, NatureDepense, SourceFinancement, TypeLigneBudget
+from ..models import LigneBudget, MembreEquipe
+from ..models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
 from ..scoping import get_for_user
-from .commun import contexte_dispositif, obtenir_dispositif, post_seulement
+from .commun import contexte_dispositif, obtenir_dispositif
 
 # --- Équipe ---------------------------------------------------------------------------
 
@@ -53,10 +55,9 @@ def membre_modifier(request, pk):
     )
 
 
+@require_POST
 def membre_supprimer(request, pk):
     membre = _membre(request, pk)
-    if refus := post_seulement(request):
-        return refus
     membre.delete()
     messages.success(request, f"{membre.nom_complet} ne fait plus partie de l’équipe.")
     return redirect("etablissements:equipe", pk=membre.dispositif_id)
@@ -136,10 +137,9 @@ def ligne_budget_modifier(request, pk):
     )
 
 
+@require_POST
 def ligne_budget_supprimer(request, pk):
     ligne = _ligne(request, pk)
-    if refus := post_seulement(request):
-        return refus
     ligne.delete()
     messages.success(request, f"La ligne « {ligne.libelle} » est supprimée.")
     return redirect("etablissements:budget", pk=ligne.dispositif_id)

@@ -10,7 +10,8 @@ from socle.roles import Role
 from .. import frise as frise_mod
 from ..forms import EtablissementForm, FormationFormSet, helper_formset
 from ..middleware import SESSION_KEY
-from ..models import Dispositif, Etablissement, annee_scolaire_courante
+from ..models import Dispositif, Etablissement
+from ..models.dispositif import annee_scolaire_courante
 from ..scoping import a_un_role, get_for_user
 from .commun import SECTIONS
 

@@ -109,7 +109,8 @@ def test_mentor_absent_et_honorabilite_bientot_expiree(cast, gele):
 
 
 def test_jalons_en_retard_alertent_le_referent(cast, gele):
-    from etablissements.models import Jalon, StatutJalon
+    from etablissements.models import Jalon
+    from etablissements.models.jalon import StatutJalon
 
     jalons = Jalon.objects.filter(dispositif=cast.dispositif_a)
     en_retard = {j.pk for j in jalons if j.fin < AUJOURD_HUI}

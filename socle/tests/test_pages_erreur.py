@@ -73,7 +73,7 @@ def test_500_et_503(client, monkeypatch, erreur, code, titre):
     def panne(*args, **kwargs):
         raise erreur
 
-    monkeypatch.setattr("socle.views.render", panne)  # the accessibility page fails while rendering
+    monkeypatch.setattr("socle.views.pages.render", panne)  # the accessibility page fails while rendering
     client.raise_request_exception = False
     reponse = client.get("/accessibilite/")
     assert reponse.status_code == code

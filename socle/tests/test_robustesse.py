@@ -51,7 +51,7 @@ def test_base_indisponible_page_503_en_francais(connecte, base_coupee):
 
 
 def test_autre_erreur_page_500():
-    from socle.views import erreur_serveur
+    from socle.views.pages import erreur_serveur
 
     try:
         raise RuntimeError("panne")

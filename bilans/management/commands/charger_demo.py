@@ -15,20 +15,20 @@ from binomes import demo as binomes_demo
 from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, Recommandation, StatutBinome
 from binomes.models import StatutHonorabilite as SH
 from etablissements import demo as etablissements_demo
+from etablissements.frise import generer_jalons
 from etablissements.models import (
     Academie,
     Affectation,
     Convention,
-    Diplome,
     Dispositif,
     Entreprise,
     Etablissement,
     Formation,
-    Label,
     Partenaire,
-    StatutConvention,
-    annee_scolaire_courante,
 )
+from etablissements.models.convention import StatutConvention
+from etablissements.models.dispositif import annee_scolaire_courante
+from etablissements.models.etablissement import Diplome, Label
 from seances import demo as seances_demo
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
 from socle.models import User
@@ -152,6 +152,7 @@ class Command(BaseCommand):
             dispositif, _ = Dispositif.objects.update_or_create(
                 etablissement=etab, annee=annee, defaults={"partenaire": partenaire}
             )
+            generer_jalons(dispositif)  # idempotent, as the whole loader
             Convention.objects.update_or_create(
                 dispositif=dispositif,
                 partenaire=partenaire,

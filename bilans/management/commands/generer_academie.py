@@ -1,8 +1,8 @@
 """Generate an académie-scale data set, reproducibly from a seed, for the benchmarks (issue 8).
 
-Everything goes through `bulk_create` in batches: no per-row `save()`, so no signal and no
-`Dispositif.save()` side effect; the milestones a dispositif needs (`Jalon`) are therefore
-created here, from the same table as `etablissements.frise.generer_jalons`.
+Everything goes through `bulk_create` in batches: no per-row `save()`, so no signal; the
+milestones a dispositif needs (`Jalon`) are created here, in bulk, from the same table as
+`etablissements.frise.generer_jalons`.
 
 Same seed, same parameters and same `--annee` give the same rows (names, INE, dates,
 attendance, answers, budgets); only primary keys depend on the database's sequences.
@@ -32,25 +32,23 @@ from binomes.models import (
     StatutEleve,
     StatutHonorabilite,
 )
-from etablissements.frise import JALONS
 from etablissements.models import (
     Academie,
     Affectation,
     Convention,
-    Diplome,
     Dispositif,
     Entreprise,
     Etablissement,
     Formation,
     Jalon,
     LigneBudget,
-    NatureDepense,
     Partenaire,
-    SourceFinancement,
-    StatutConvention,
-    TypeLigneBudget,
-    annee_scolaire_courante,
 )
+from etablissements.models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
+from etablissements.models.convention import StatutConvention
+from etablissements.models.dispositif import annee_scolaire_courante
+from etablissements.models.etablissement import Diplome
+from etablissements.models.jalon import JALONS
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
 from socle.models import User
 from socle.roles import Role

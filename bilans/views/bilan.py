@@ -7,9 +7,9 @@ from binomes.models import Eleve
 from etablissements.models import Dispositif
 from socle.decorators import role_required
 
-from .forms import BilanQualitatifForm, ResultatFormSet
-from .indicateurs import STATUTS_COMMENCES, indicateurs
-from .models import BilanQualitatif, ResultatEleve
+from ..forms import BilanQualitatifForm, ResultatFormSet
+from ..indicateurs import STATUTS_COMMENCES, indicateurs
+from ..models import BilanQualitatif, ResultatEleve
 
 
 @role_required(ResultatEleve.ROLES_LECTURE)

@@ -1,13 +1,13 @@
-"""Pages for students, mentors, honorabilité and binômes (import and pairing: views_appariement)."""
+"""Pages for students, mentors, honorabilité and binômes (import and pairing: appariement)."""
 
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif
 from etablissements.scoping import a_un_role, etablissements_ou, get_for_user
@@ -17,9 +17,9 @@ from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
-from . import services
-from .filters import BinomeFiltre, EleveFiltre, MentorFiltre
-from .forms import (
+from .. import services
+from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
+from ..forms import (
     BinomeForm,
     BinomeModifierForm,
     EleveForm,
@@ -29,7 +29,7 @@ from .forms import (
     RuptureForm,
     moins_de_six_mois,
 )
-from .models import (
+from ..models import (
     Binome,
     Eleve,
     Mentor,
@@ -168,10 +168,9 @@ def eleve_modifier(request, pk):
     return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier la fiche de {eleve}"})
 
 
+@require_POST
 def eleve_confirmer(request, pk):
     eleve = get_for_user(Eleve, request.user, ecriture=True, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         services.eleve_confirmer(eleve=eleve)
         messages.success(request, f"{eleve} est retenu pour le mentorat.")
@@ -455,10 +454,7 @@ def binome_modifier(request, pk):
 
 
 def _verbe_simple(request, pk, service, message):
-    # The object is fetched first, so outsiders get 404 whatever the method.
     binome = get_for_user(Binome, request.user, ecriture=True, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         service(binome=binome)
         messages.success(request, message)
@@ -467,10 +463,12 @@ def _verbe_simple(request, pk, service, message):
     return redirect("binomes:binome", pk=binome.pk)
 
 
+@require_POST
 def binome_activer(request, pk):
     return _verbe_simple(request, pk, services.binome_activer, "Le binôme est actif.")
 
 
+@require_POST
 def binome_suspendre(request, pk):
     return _verbe_simple(request, pk, services.binome_suspendre, "Le binôme est suspendu.")
 

@@ -3,19 +3,20 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import get_for_user
 from socle import roles as R
 from socle.decorators import role_required
 
-from . import services, siecle
-from .forms import CalculForm, ChangerForm, ImportForm, ReunionForm
-from .models import ImportSiecle, Proposition, ReunionAppariement, StatutProposition
-from .views import _page
+from .. import services, siecle
+from ..forms import CalculForm, ChangerForm, ImportForm, ReunionForm
+from ..models import ImportSiecle, Proposition, ReunionAppariement, StatutProposition
+from .fiches import _page
 
 # --- Import SIECLE -----------------------------------------------------------------------------
 
@@ -115,10 +116,9 @@ def reunion(request, pk):
     )
 
 
+@require_POST
 def reunion_calculer(request, pk):
     reunion = get_for_user(ReunionAppariement.objects.select_related("dispositif"), request.user, ecriture=True, pk=pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     form = CalculForm(request.POST, etablissement=reunion.dispositif.etablissement)
     if not form.is_valid():
         messages.error(request, "Choisissez au moins un élève et un mentor.")
@@ -141,10 +141,9 @@ def _proposition(request, pk):
     )
 
 
+@require_POST
 def proposition_accepter(request, pk):
     proposition = _proposition(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         services.proposition_accepter(proposition=proposition)
         messages.success(request, f"Binôme proposé : {proposition.mentor} – {proposition.eleve}.")
@@ -153,10 +152,9 @@ def proposition_accepter(request, pk):
     return redirect("binomes:reunion", pk=proposition.reunion_id)
 
 
+@require_POST
 def proposition_rejeter(request, pk):
     proposition = _proposition(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     try:
         services.proposition_rejeter(proposition=proposition)
         messages.success(request, "La proposition est rejetée.")

@@ -4,16 +4,18 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import academies_de, exiger_ecriture
 from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
-from . import rapports
-from .indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif
-from .models import RapportAnnuel, StatutRapport
+from .. import rapports
+from ..indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif
+from ..models import RapportAnnuel, StatutRapport
 
 
 def _dispositif(request, pk):
@@ -110,8 +112,6 @@ def export(request):
         )
     nom = f"indicateurs-mentorat-{annee}-{annee + 1}"
     if request.GET.get("format") == "xlsx":
-        from openpyxl import Workbook
-
         classeur = Workbook()
         feuille = classeur.active
         feuille.title = "Indicateurs"

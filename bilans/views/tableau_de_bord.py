@@ -17,15 +17,16 @@ from binomes.models import (
     StatutProposition,
 )
 from etablissements.frise import frise
-from etablissements.models import Dispositif, annee_scolaire_courante
+from etablissements.models import Dispositif
+from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import academies_de, etablissements_ou, partenaires_de
 from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R
 from socle.roles import Role
 
-from . import graphiques
-from .indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
-from .models import RapportAnnuel, StatutRapport
+from .. import graphiques
+from ..indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
+from ..models import RapportAnnuel, StatutRapport
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
 # LPs per page of the académie dashboard.

@@ -10,9 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .decorators import sans_double_authentification
-from .forms import CodeOTPForm
-from .middleware import CLE_APPAREIL_OTP
+from ..decorators import sans_double_authentification
+from ..forms import CodeOTPForm
+from ..middleware import CLE_APPAREIL_OTP
 
 
 def _verifier(request, device, form):

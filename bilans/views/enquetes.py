@@ -9,10 +9,10 @@ from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user
 from socle.decorators import role_required
 
-from . import services
-from .enquetes import Population
-from .forms import InvitationsForm, ReponseForm
-from .models import Enquete, Invitation
+from .. import services
+from ..enquetes import Population
+from ..forms import InvitationsForm, ReponseForm
+from ..models import Enquete, Invitation
 
 
 @role_required(Enquete.ROLES_LECTURE)

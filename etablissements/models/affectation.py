@@ -1,0 +1,70 @@
+"""The roles users hold: on an LP, a partner association or an académie."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from socle import roles as R
+from socle.roles import Role
+
+from .etablissement import Academie, Etablissement
+from .partenaire import Partenaire
+
+
+class Affectation(models.Model):
+    """A role held by a user: on an LP, on a partner association, or on an académie."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affectations", verbose_name="utilisateur"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    etablissement = models.ForeignKey(
+        Etablissement, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations"
+    )
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations"
+    )
+    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, null=True, blank=True, related_name="affectations")
+
+    class Meta:
+        verbose_name = "affectation"
+        constraints = [
+            # Each role is held on exactly the kind of place it is about.
+            models.CheckConstraint(
+                name="affectation_perimetre_coherent",
+                condition=(
+                    Q(
+                        role__in=sorted(R.ROLES_ETABLISSEMENT),
+                        etablissement__isnull=False,
+                        partenaire__isnull=True,
+                        academie__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COORDONNATEUR,
+                        partenaire__isnull=False,
+                        etablissement__isnull=True,
+                        academie__isnull=True,
+                    )
+                    | Q(role=Role.PILOTAGE, academie__isnull=False, etablissement__isnull=True, partenaire__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "etablissement"],
+                condition=Q(etablissement__isnull=False),
+                name="affectation_unique_etablissement",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "partenaire"],
+                condition=Q(partenaire__isnull=False),
+                name="affectation_unique_partenaire",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "academie"],
+                condition=Q(academie__isnull=False),
+                name="affectation_unique_academie",
+            ),
+        ]
+
+    def __str__(self):
+        lieu = self.etablissement or self.partenaire or self.academie
+        return f"{self.user} — {self.get_role_display()} — {lieu}"

@@ -1,0 +1,105 @@
+"""The lycées professionnels, their académie and the formations they teach."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from socle import roles as R
+from socle.roles import Role
+from socle.validators import valider_uai
+
+from ..scoping import ScopedQuerySet
+
+
+class Academie(models.Model):
+    nom = models.CharField("nom", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "académie"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return f"Académie de {self.nom}" if not self.nom.startswith(("Académie", "académie")) else self.nom
+
+
+class Label(models.TextChoices):
+    CMQ = "cmq", "Campus des métiers et des qualifications (CMQ)"
+    LYCEE_METIERS = "lycee_metiers", "Lycée des métiers"
+    E3D = "e3d", "Établissement en démarche de développement durable (E3D)"
+    EGALITE = "egalite", "Égalité filles-garçons"
+    AUTRE = "autre", "Autre label"
+
+
+class Etablissement(models.Model):
+    nom = models.CharField("nom", max_length=200)
+    uai = models.CharField(
+        "code UAI",
+        max_length=8,
+        unique=True,
+        validators=[valider_uai],
+        help_text="7 chiffres et une lettre clé, par exemple 0750654D.",
+    )
+    academie = models.ForeignKey(
+        Academie, verbose_name="académie", on_delete=models.PROTECT, related_name="etablissements"
+    )
+    adresse = models.CharField("adresse", max_length=255, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.CharField("commune", max_length=100, blank=True)
+    labels = models.JSONField("labels", default=list, blank=True)
+    autre_label = models.CharField("autre label", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "pk"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME | {Role.PERSONNEL, Role.MENTOR}
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+    def get_absolute_url(self):
+        return reverse("etablissements:detail", args=[self.pk])
+
+    def clean(self):
+        self.uai = (self.uai or "").strip().upper()
+        unknown = set(self.labels or []) - set(Label.values)
+        if unknown:
+            raise ValidationError({"labels": "Label inconnu."})
+
+    def get_labels_display(self):
+        return [Label(code).label for code in self.labels or [] if code in Label.values]
+
+
+class Diplome(models.TextChoices):
+    CAP = "cap", "CAP"
+    BAC_PRO = "bac_pro", "Baccalauréat professionnel"
+    AUTRE = "autre", "Autre diplôme"
+
+
+class Formation(models.Model):
+    """A diploma and speciality taught by an LP (e.g. bac pro « Métiers de l’électricité »)."""
+
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="formations")
+    diplome = models.CharField("diplôme", max_length=20, choices=Diplome.choices)
+    specialite = models.CharField("spécialité", max_length=200)
+    secteur = models.CharField("secteur professionnel", max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME | {Role.PERSONNEL}
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "formation"
+        ordering = ["diplome", "specialite"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["etablissement", "diplome", "specialite"], name="formation_unique_par_etablissement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_diplome_display()} {self.specialite}"
