@@ -44,7 +44,7 @@ def droits_en_ligne(source):
 def test_les_modules_de_vues_sont_trouves():
     noms = {str(p.relative_to(RACINE)) for p in modules_de_vues()}
     assert {"seances/views.py", "bilans/views/rapport.py", "etablissements/views/dispositif.py"} <= noms
-    assert any(n.startswith("binomes/views_") for n in noms)
+    assert {"binomes/views/appariement.py", "socle/views/securite.py"} <= noms
 
 
 def test_le_detecteur_voit_un_controle_en_ligne():
