@@ -21,3 +21,21 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Each test process keeps its cache to itself (sessions are read from the cache).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+class VariableDeGabaritInconnue(str):
+    """`string_if_invalid` that fails the test on a template variable that does not exist (a typo,
+    a context key renamed), as les-emplois does, instead of rendering an empty string.
+
+    False in a condition: Django also hands this value back, without formatting it, for a lookup
+    that fails silently (a missing reverse one-to-one in `{% if p.declaration_absence %}`).
+    """
+
+    def __mod__(self, nom):
+        raise NameError(f"Variable de gabarit inconnue : {nom}")
+
+    def __bool__(self):
+        return False
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = VariableDeGabaritInconnue("%s")  # noqa: F405
