@@ -21,7 +21,7 @@ from etablissements.models import (
 )
 from etablissements.models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
 from etablissements.models.cadrage import StatutCadrage
-from etablissements.models.convention import StatutConvention
+from etablissements.models.convention import POINTS_DE_VIGILANCE, StatutConvention
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.models.equipe import RoleEquipe
 from socle.roles import Role
@@ -188,3 +188,22 @@ class LigneBudgetFactory(factory.django.DjangoModelFactory):
 
     class Params:
         engagement = factory.Trait(type=TypeLigneBudget.ENGAGEMENT, source="", nature=NatureDepense.REMBOURSEMENT_FRAIS)
+
+
+def donnees_convention(**extra):
+    """POST data of the convention form: every point of vigilance filled, then `extra`."""
+    donnees = {champ: f"Clause : {libelle}" for champ, libelle, _aide in POINTS_DE_VIGILANCE}
+    donnees.update(
+        {
+            "statut": "brouillon",
+            "date_debut": "2026-09-01",
+            "date_fin": "2027-08-31",
+            "cout_estime": "1200.50",
+            "couts": "Frais de déplacement des mentors",
+            "prise_en_charge": "L’association rembourse les frais",
+            "signataire_etablissement": "Philippe Garnier, proviseur",
+            "signataire_partenaire": "Amina Diallo, directrice",
+        }
+    )
+    donnees.update(extra)
+    return donnees

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from etablissements.models import Convention, Partenaire
 from etablissements.models.convention import POINTS_DE_VIGILANCE, StatutConvention
-from etablissements.tests.factories import DispositifFactory, PartenaireFactory
+from etablissements.tests.factories import DispositifFactory, PartenaireFactory, donnees_convention
 
 pytestmark = pytest.mark.django_db
 
@@ -56,24 +56,6 @@ def test_partenaire_ni_choisi_ni_nomme(client, cast, dispositif_sans_partenaire)
     assert not Partenaire.objects.filter(nom="Doublon").exists()
 
 
-def _donnees(**extra):
-    donnees = {champ: f"Clause : {libelle}" for champ, libelle, _aide in POINTS_DE_VIGILANCE}
-    donnees.update(
-        {
-            "statut": "brouillon",
-            "date_debut": "2026-09-01",
-            "date_fin": "2027-08-31",
-            "cout_estime": "1200.50",
-            "couts": "Frais de déplacement des mentors",
-            "prise_en_charge": "L’association rembourse les frais",
-            "signataire_etablissement": "Philippe Garnier, proviseur",
-            "signataire_partenaire": "Amina Diallo, directrice",
-        }
-    )
-    donnees.update(extra)
-    return donnees
-
-
 def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change_quoi(client, cast):
     convention = cast.dispositif_a.conventions.get()
     client.force_login(cast.referent_a)
@@ -81,7 +63,7 @@ def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change
     formulaire = client.get(url).content.decode()
     for champ, _libelle, _aide in POINTS_DE_VIGILANCE:
         assert f'name="{champ}"' in formulaire, champ
-    assert client.post(url, _donnees()).status_code == 302
+    assert client.post(url, donnees_convention()).status_code == 302
     convention.refresh_from_db()
     for champ, libelle, _aide in POINTS_DE_VIGILANCE:
         assert getattr(convention, champ) == f"Clause : {libelle}"
@@ -98,7 +80,7 @@ def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change
     assert "Historique des modifications" in page
     assert "Clause : Respect des valeurs de la République (laïcité, neutralité)" in page
     # Saving the same values adds no history row.
-    client.post(url, _donnees())
+    client.post(url, donnees_convention())
     assert convention.modifications.count() == 1
 
 
@@ -106,17 +88,19 @@ def test_signee_exige_les_dates_de_signature(client, cast):
     convention = cast.dispositif_a.conventions.get()
     client.force_login(cast.referent_a)
     url = reverse("etablissements:convention_modifier", args=[convention.pk])
-    reponse = client.post(url, _donnees(statut="signee"))
+    reponse = client.post(url, donnees_convention(statut="signee"))
     assert reponse.status_code == 200
     assert "Une convention signée porte les deux dates de signature." in reponse.content.decode()
     reponse = client.post(
         url,
-        _donnees(statut="signee", date_signature_etablissement="2026-06-20", date_signature_partenaire="2026-06-22"),
+        donnees_convention(
+            statut="signee", date_signature_etablissement="2026-06-20", date_signature_partenaire="2026-06-22"
+        ),
     )
     assert reponse.status_code == 302
     convention.refresh_from_db()
     assert convention.date_signature_partenaire == date(2026, 6, 22)
-    reponse = client.post(url, _donnees(date_debut="2027-01-01", date_fin="2026-01-01"))
+    reponse = client.post(url, donnees_convention(date_debut="2027-01-01", date_fin="2026-01-01"))
     assert "La fin de l’engagement doit suivre son début." in reponse.content.decode()
 
 
