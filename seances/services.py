@@ -141,15 +141,25 @@ def _emails_referents(etablissement_id) -> list[str]:
 DECLARENT_TOUTE_ABSENCE = R.VIE_SCOLAIRE | R.SUIVI_PARTENAIRE
 
 
+def peut_declarer(user, participation, etablissement_id) -> bool:
+    """Whether `user` may announce this participant's absence: vie scolaire and the partner anyone's,
+    a mentor their own. The perimeter is cached on the user: no query beyond the participation's mentor."""
+    if a_un_role(user, etablissement_id, DECLARENT_TOUTE_ABSENCE):
+        return True
+    return bool(participation.mentor_id and participation.mentor.user_id == user.pk)
+
+
 def participations_declarables(*, seance, user) -> list:
-    """Whose absence `user` may announce at a séance: anyone's for vie scolaire and the partner, else their own.
+    """Whose absence `user` may announce at a séance (see `peut_declarer`).
 
     Reads the séance's prefetched participations (with their mentors): no query of its own.
     """
-    attendues = [p for p in seance.participations.all() if p.presence == Presence.ATTENDU]
-    if a_un_role(user, seance.dispositif.etablissement_id, DECLARENT_TOUTE_ABSENCE):
-        return attendues
-    return [p for p in attendues if p.mentor_id and p.mentor.user_id == user.pk]
+    etablissement_id = seance.dispositif.etablissement_id
+    return [
+        p
+        for p in seance.participations.all()
+        if p.presence == Presence.ATTENDU and peut_declarer(user, p, etablissement_id)
+    ]
 
 
 def participations_a_declarer(*, seance, user) -> list:
@@ -174,6 +184,8 @@ def absence_declarer(*, participation, motif: str, auteur):
     the sending task is published after commit, tolerating a dead broker.
     """
     seance = participation.seance
+    if not peut_declarer(auteur, participation, seance.dispositif.etablissement_id):
+        raise PermissionDenied("Votre rôle ne permet pas de déclarer cette absence.")
     if seance.statut != StatutSeance.PREVUE:
         raise ValidationError("Une absence ne peut être déclarée à l’avance que pour une séance prévue.")
     if hasattr(participation, "declaration_absence"):

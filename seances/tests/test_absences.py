@@ -113,6 +113,17 @@ def test_deja_declaree(cast, binome_a, seance_prevue, django_capture_on_commit_c
         services.absence_declarer(participation=participation, motif="", auteur=cast.cpe_a)
 
 
+@pytest.mark.parametrize("qui", ["chef_a", "ddfpt_a", "mentor_a", "referent_b"])
+def test_le_service_refuse_qui_ne_peut_pas_declarer(cast, binome_a, seance_prevue, qui):
+    """The rule lives in the service: a reader, a mentor for someone else, another LP's référent."""
+    from django.core.exceptions import PermissionDenied
+
+    participation = seance_prevue.participations.get(eleve=binome_a.eleve)
+    with pytest.raises(PermissionDenied):
+        services.absence_declarer(participation=participation, motif="", auteur=getattr(cast, qui))
+    assert not DeclarationAbsence.objects.exists()
+
+
 @pytest.mark.parametrize("qui", ["chef_a", "ddfpt_a"])
 def test_lecteurs_403(client, cast, seance_prevue, qui):
     client.force_login(getattr(cast, qui))
