@@ -115,7 +115,7 @@ def get_for_user(queryset, user, *, ecriture=False, **lookup):
 
 
 def peut_ecrire(user, model, etablissement_id) -> bool:
-    return bool(perimetre(user).roles_sur(etablissement_id) & set(model.ROLES_ECRITURE))
+    return a_un_role(user, etablissement_id, model.ROLES_ECRITURE)
 
 
 # Rights that no model declares (validating a cadrage, reading the programme's nominative data):
@@ -140,8 +140,7 @@ def exiger_role(user, etablissement_id, roles, message="Votre rôle ne permet pa
 
 def exiger_ecriture(user, model, etablissement_id, message="Votre rôle ne permet pas de modifier cet élément."):
     """403 with `message` unless the user's roles on that LP write `model` (a creation, before any object)."""
-    if not peut_ecrire(user, model, etablissement_id):
-        raise PermissionDenied(message)
+    exiger_role(user, etablissement_id, model.ROLES_ECRITURE, message)
 
 
 def academies_de(user) -> set[int]:
