@@ -1,4 +1,4 @@
-"""Tests of the crispy_dsfr template pack (templates/crispy_dsfr/, mentorat/crispy_dsfr.py).
+"""Tests of the crispy_dsfr template pack (socle/templates/crispy_dsfr/, socle/crispy_dsfr.py).
 
 Every rendering is parsed into a small tree (html.parser) and checked for DSFR classes
 and accessibility links: label ↔ input, aria-describedby ↔ existing ids, unique ids.
