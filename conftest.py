@@ -128,8 +128,6 @@ def lancer_worker(tmp_path, settings, monkeypatch):
     """
     from django.db import connection
 
-    from mentorat.celery import app
-
     processus = []
 
     def lancer(*, base_de_test=False, file_par_defaut=False):
@@ -151,15 +149,8 @@ def lancer_worker(tmp_path, settings, monkeypatch):
             "MEDIA_ROOT": str(worker.media),
         }
         if base_de_test:
-            base = settings.DATABASES["default"]
-            env["DATABASE_URL"] = (
-                f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST'] or '127.0.0.1'}:"
-                f"{base['PORT'] or 5432}/{base['NAME']}"
-            )
-        monkeypatch.setitem(app.conf, "task_always_eager", False)
-        monkeypatch.setitem(app.conf, "broker_url", redis_url)
-        monkeypatch.setattr(app, "_pool", None)
-        monkeypatch.setattr(app.amqp, "_producer_pool", None)
+            env["DATABASE_URL"] = url_base_de_test()
+        publier_vers(monkeypatch, redis_url)
         files = f"{file},celery" if file_par_defaut else file
         journal = open(tmp_path / f"worker-{file}.log", "w")  # noqa: SIM115 (closed when the worker stops)
         processus.append(
@@ -187,16 +178,33 @@ def lancer_worker(tmp_path, settings, monkeypatch):
         journal.close()
 
 
-@pytest.fixture
-def broker_mort(monkeypatch):
-    """Point Celery at a port where nothing listens, as if Redis were stopped; restored afterwards."""
+def url_base_de_test() -> str:
+    """DATABASE_URL of the test database (PostgreSQL), for the processes a test starts."""
+    from django.conf import settings
+
+    base = settings.DATABASES["default"]
+    return (
+        f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST'] or '127.0.0.1'}:"
+        f"{base['PORT'] or 5432}/{base['NAME']}"
+    )
+
+
+def publier_vers(monkeypatch, broker_url):
+    """Publish tasks through `broker_url` instead of running them in-process; restored after the test."""
     from mentorat.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.conf, "broker_url", broker_url)
     # Connection and producer pools are built from the broker URL on first use: rebuild them.
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
+    return app
+
+
+@pytest.fixture
+def broker_mort(monkeypatch):
+    """Point Celery at a port where nothing listens, as if Redis were stopped; restored afterwards."""
+    publier_vers(monkeypatch, "redis://127.0.0.1:1/0")
     yield monkeypatch
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from conftest import url_base_de_test
+
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
 
@@ -119,7 +121,6 @@ class RedisPrive(Processus):
 
 def environnement(*, redis_url: str, dossier: Path, **autres) -> dict:
     """The production settings (DEBUG off) on the test database, files kept under `dossier`."""
-    base = settings.DATABASES["default"]
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mentorat.settings",
@@ -131,10 +132,7 @@ def environnement(*, redis_url: str, dossier: Path, **autres) -> dict:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "DATABASE_URL": (
-            f"postgres://{base['USER']}:{base['PASSWORD']}@{base['HOST'] or '127.0.0.1'}:"
-            f"{base['PORT'] or 5432}/{base['NAME']}"
-        ),
+        "DATABASE_URL": url_base_de_test(),
         "CONN_MAX_AGE": "60",
         "REDIS_URL": redis_url,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",

@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from bilans.models import RapportAnnuel, StatutRapport
 from binomes.tests.factories import BinomeFactory, MentorFactory
-from conftest import manque
+from conftest import manque, publier_vers
 from seances.models import DeclarationAbsence, Notification, StatutNotification
 from seances.tests.factories import SeanceFactory
 from socle.models import User
@@ -67,16 +67,7 @@ def services(dossier):
 @pytest.fixture
 def broker(monkeypatch):
     """Publish from the test process to the private Redis, as beat would."""
-    from mentorat.celery import app
-
-    def vers(redis):
-        monkeypatch.setitem(app.conf, "task_always_eager", False)
-        monkeypatch.setitem(app.conf, "broker_url", redis.url)
-        monkeypatch.setattr(app, "_pool", None)
-        monkeypatch.setattr(app.amqp, "_producer_pool", None)
-        return app
-
-    return vers
+    return lambda redis: publier_vers(monkeypatch, redis.url)
 
 
 @pytest.fixture
