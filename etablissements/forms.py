@@ -1,5 +1,6 @@
 from crispy_forms.layout import Layout
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.db.models import Q
 
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
@@ -316,3 +317,33 @@ class EntrepriseForm(DsfrFormMixin, forms.ModelForm):
         if siret:
             valider_siret(siret)
         return siret
+
+
+class InvitationForm(DsfrFormMixin, forms.Form):
+    """An invitation to a role on one place; the roles offered are the ones the user hands out there."""
+
+    submit_label = "Envoyer l’invitation"
+
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Son adresse professionnelle : le lien d’invitation y sera envoyé.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    prenom = forms.CharField(label="Prénom", max_length=150, required=False)
+    nom = forms.CharField(label="Nom", max_length=150, required=False)
+    role = forms.ChoiceField(label="Rôle")
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r, Role(r).label) for r in roles]
+
+
+class AcceptationForm(DsfrFormMixin, auth_forms.SetPasswordForm):
+    """The invited person's first password (and their name, as the inviter may not have typed it)."""
+
+    submit_label = "Créer mon compte"
+    field_order = ["prenom", "nom", "new_password1", "new_password2"]
+
+    prenom = forms.CharField(label="Prénom", max_length=150)
+    nom = forms.CharField(label="Nom", max_length=150)

@@ -61,6 +61,6 @@ class DoubleAuthentificationMiddleware:
         if request.session.get(CLE_APPAREIL_OTP):
             if not request.user.is_verified():
                 return redirect(f"{reverse('code_otp')}?{urlencode({'next': request.get_full_path()})}")
-        elif perimetre(request.user).tous_roles & set(settings.DOUBLE_AUTHENTIFICATION_ROLES):
+        elif perimetre(request.user).roles_tenus & set(settings.DOUBLE_AUTHENTIFICATION_ROLES):
             return redirect("securite")
         return None

@@ -21,9 +21,13 @@ class Perimetre:
         # Read through the user's affectations and their relations, not the model classes:
         # the models build their querysets from this module, which therefore imports none.
         self.roles: dict[int, set[str]] = {}
-        self.partenaires: set[int] = set()
-        self.academies: set[int] = set()
+        # Roles held on partner associations and on académies, by id.
+        self.roles_partenaires: dict[int, set[str]] = {}
+        self.roles_academies: dict[int, set[str]] = {}
         if not (user and user.is_authenticated and user.is_active):
+            self.partenaires: set[int] = set()
+            self.academies: set[int] = set()
+            self.administration: set[int] = set()
             return
         for role, etablissement_id, partenaire_id, academie_id in user.affectations.values_list(
             "role", "etablissement_id", "partenaire_id", "academie_id"
@@ -31,9 +35,15 @@ class Perimetre:
             if etablissement_id:
                 self.roles.setdefault(etablissement_id, set()).add(role)
             elif partenaire_id:
-                self.partenaires.add(partenaire_id)
+                self.roles_partenaires.setdefault(partenaire_id, set()).add(role)
             elif academie_id:
-                self.academies.add(academie_id)
+                self.roles_academies.setdefault(academie_id, set()).add(role)
+        # Coordinator or responsable: both follow the mentors of the LPs their association serves.
+        self.partenaires = set(self.roles_partenaires)
+        # Pilots read the académie's aggregates; administrators manage its LPs and accounts,
+        # and read no nominative data.
+        self.academies = {pk for pk, held in self.roles_academies.items() if Role.PILOTAGE in held}
+        self.administration = {pk for pk, held in self.roles_academies.items() if Role.ADMIN_ACADEMIQUE in held}
         if self.partenaires:
             # A coordinator serves every LP where their association holds a convention.
             lps = user.affectations.filter(partenaire__in=self.partenaires).values_list(
@@ -48,6 +58,17 @@ class Perimetre:
             ):
                 if etablissement_id is not None:  # an académie without any LP yet
                     self.roles.setdefault(etablissement_id, set()).add(Role.PILOTAGE)
+
+    def roles_sur_partenaire(self, partenaire_id) -> set[str]:
+        return self.roles_partenaires.get(partenaire_id, set())
+
+    def roles_sur_academie(self, academie_id) -> set[str]:
+        return self.roles_academies.get(academie_id, set())
+
+    @property
+    def roles_tenus(self) -> set[str]:
+        """Every role the user holds anywhere (LPs, associations, académies)."""
+        return self.tous_roles.union(*self.roles_partenaires.values(), *self.roles_academies.values())
 
     def etablissements(self, roles) -> list[int]:
         """Ids of the établissements where the user holds at least one of `roles`."""
@@ -151,3 +172,16 @@ def academies_de(user) -> set[int]:
 def partenaires_de(user) -> set[int]:
     """Ids of the partners (associations) the user coordinates for."""
     return perimetre(user).partenaires
+
+
+def academies_administrees(user) -> set[int]:
+    """Ids of the académies the user administers (LPs, chefs, pilots, partners)."""
+    return perimetre(user).administration
+
+
+def a_un_role_partenaire(user, partenaire_id, roles) -> bool:
+    return bool(perimetre(user).roles_sur_partenaire(partenaire_id) & set(roles))
+
+
+def a_un_role_academie(user, academie_id, roles) -> bool:
+    return bool(perimetre(user).roles_sur_academie(academie_id) & set(roles))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadrage, convention, dispositif, entreprises, equipe_budget, etablissement
+from .views import acces, cadrage, convention, dispositif, entreprises, equipe_budget, etablissement
 
 app_name = "etablissements"
 
@@ -43,6 +43,11 @@ urlpatterns = [
     path("budget/<int:pk>/modifier/", equipe_budget.ligne_budget_modifier, name="ligne_budget_modifier"),
     path("budget/<int:pk>/supprimer/", equipe_budget.ligne_budget_supprimer, name="ligne_budget_supprimer"),
     path("jalons/<int:pk>/modifier/", dispositif.jalon_modifier, name="jalon_modifier"),
+    # Accounts and access: roles held, invitations (on an LP, an association, an académie).
+    path("acces/<str:type_>/<int:pk>/", acces.acces, name="acces"),
+    path("invitations/<int:pk>/renvoyer/", acces.invitation_renvoyer, name="invitation_renvoyer"),
+    path("invitations/<int:pk>/annuler/", acces.invitation_annuler, name="invitation_annuler"),
+    path("roles/<int:pk>/retirer/", acces.affectation_retirer, name="affectation_retirer"),
     # The LP's network: partner associations and companies.
     path("partenaires/", convention.partenaires, name="partenaires"),
     path("partenaires/<int:pk>/", convention.partenaire, name="partenaire"),

@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from socle.cache import ConnexionDisjonctable
+from socle.roles import Role
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -338,18 +339,10 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 # Two-factor authentication (TOTP, django-otp): optional for everyone; required for the
 # roles listed here (e.g. "chef,referent,pilotage"), whose holders must enrol a device
 # before anything else. Wrong codes slow the next tries down (django-otp throttling).
-DOUBLE_AUTHENTIFICATION_ROLES = env.list("DOUBLE_AUTHENTIFICATION_ROLES", default=[])
-_roles_inconnus = set(DOUBLE_AUTHENTIFICATION_ROLES) - {
-    "referent",
-    "chef",
-    "ddfpt",
-    "rbde",
-    "cpe",
-    "personnel",
-    "coordonnateur",
-    "mentor",
-    "pilotage",
-}
+# The académie's administrators create LPs and hand out chefs' and pilots' accounts: the
+# second factor is theirs by default. Listing roles replaces the default (keep it in the list).
+DOUBLE_AUTHENTIFICATION_ROLES = env.list("DOUBLE_AUTHENTIFICATION_ROLES", default=["admin_academique"])
+_roles_inconnus = set(DOUBLE_AUTHENTIFICATION_ROLES) - set(Role.values)
 if _roles_inconnus:
     raise ImproperlyConfigured(f"DOUBLE_AUTHENTIFICATION_ROLES : rôle(s) inconnu(s) {sorted(_roles_inconnus)}.")
 OTP_TOTP_ISSUER = "Mentorat LP"

@@ -5,7 +5,7 @@ from .models import ActionJournal, JournalAcces
 __all__ = ["ActionJournal", "journaliser"]
 
 
-def journaliser(request, *, action: str, etablissement_id: int, objet: str) -> JournalAcces:
+def journaliser(request, *, action: str, etablissement_id: int | None, objet: str) -> JournalAcces:
     """Record that request.user did `action` on `objet` of LP `etablissement_id`.
 
     Written in the request's transaction: if the view fails, no entry claims an access
@@ -18,4 +18,18 @@ def journaliser(request, *, action: str, etablissement_id: int, objet: str) -> J
         action=action,
         objet=objet[:255],
         chemin=request.get_full_path()[:255],
+    )
+
+
+def journaliser_droit(
+    auteur, *, action: str, etablissement_id: int | None, objet: str, chemin: str = ""
+) -> JournalAcces:
+    """Record a grant, withdrawal or invitation made by `auteur` (None: a script or the operator)."""
+    return JournalAcces.objects.create(
+        user=auteur,
+        utilisateur=auteur.email if auteur is not None else "système",
+        etablissement_id=etablissement_id,
+        action=action,
+        objet=objet[:255],
+        chemin=chemin[:255],
     )

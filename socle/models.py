@@ -72,6 +72,10 @@ class ActionJournal(models.TextChoices):
     CONSULTATION = "consultation", "Consultation d’une fiche"
     EXPORT = "export", "Export de données"
     TELECHARGEMENT = "telechargement", "Téléchargement d’un document"
+    INVITATION = "invitation", "Invitation à un rôle"
+    ACCEPTATION = "acceptation", "Attribution d’un rôle (invitation acceptée)"
+    ANNULATION = "annulation", "Annulation d’une invitation"
+    RETRAIT = "retrait", "Retrait d’un rôle"
 
 
 class JournalAcces(models.Model):
@@ -84,7 +88,8 @@ class JournalAcces(models.Model):
     date = models.DateTimeField("date", default=timezone.now)
     user = models.ForeignKey(User, verbose_name="compte", on_delete=models.SET_NULL, null=True, related_name="+")
     utilisateur = models.CharField("utilisateur", max_length=254)
-    etablissement_id = models.PositiveBigIntegerField("établissement")
+    # Empty for the rights granted on an association or an académie (the object says where).
+    etablissement_id = models.PositiveBigIntegerField("établissement", null=True, blank=True)
     action = models.CharField("action", max_length=20, choices=ActionJournal.choices)
     objet = models.CharField("objet", max_length=255)
     chemin = models.CharField("adresse de la page", max_length=255, blank=True)

@@ -10,22 +10,30 @@ from django.db import models
 class Role(models.TextChoices):
     REFERENT = "referent", "Référent mentorat"
     CHEF = "chef", "Chef d’établissement"
+    CHEF_ADJOINT = "chef_adjoint", "Chef d’établissement adjoint"
     DDFPT = "ddfpt", "DDFPT"
     RBDE = "rbde", "Responsable du bureau des entreprises (RBDE)"
     CPE = "cpe", "CPE / vie scolaire"
     PERSONNEL = "personnel", "Autre personnel (enseignant, AED, assistante sociale, infirmière…)"
     COORDONNATEUR = "coordonnateur", "Coordonnateur des mentors (partenaire)"
+    RESPONSABLE = "responsable", "Responsable de l’association partenaire"
     MENTOR = "mentor", "Mentor"
     PILOTAGE = "pilotage", "Pilotage académique"
+    ADMIN_ACADEMIQUE = "admin_academique", "Administrateur académique"
 
 
 # Roles held on one établissement (the others are held on a partenaire or an académie).
 ROLES_ETABLISSEMENT = frozenset(
-    {Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.PERSONNEL, Role.MENTOR}
+    {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.PERSONNEL, Role.MENTOR}
 )
+# Roles held on a partner association, and on an académie.
+ROLES_PARTENAIRE = frozenset({Role.COORDONNATEUR, Role.RESPONSABLE})
+ROLES_ACADEMIE = frozenset({Role.PILOTAGE, Role.ADMIN_ACADEMIQUE})
 
 # Who reads the programme's nominative data of an LP.
-LECTURE_PROGRAMME = frozenset({Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR})
+LECTURE_PROGRAMME = frozenset(
+    {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR}
+)
 # Who manages the programme (the référent "may do everything about the programme of their LP").
 GESTION_PROGRAMME = frozenset({Role.REFERENT})
 # Who validates the cadrage and the convention.
@@ -37,4 +45,19 @@ VIE_SCOLAIRE = frozenset({Role.REFERENT, Role.CPE})
 # Who logs séances, attendance and mentors for the partner.
 SUIVI_PARTENAIRE = frozenset({Role.REFERENT, Role.COORDONNATEUR})
 # Who sees an LP's dashboard (aggregates).
-TABLEAU_DE_BORD = frozenset({Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR})
+TABLEAU_DE_BORD = frozenset(
+    {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR}
+)
+
+# Who brings staff into an LP (invitations, withdrawals), and which roles they hand out there.
+# The chef is brought in by the académie's administrator; mentors by the partner's coordinators
+# (with their mentor record) or the référent; coordinators by their association's responsable.
+GESTION_ACCES_LP = frozenset({Role.CHEF, Role.CHEF_ADJOINT, Role.REFERENT})
+ROLES_INVITES_PAR_LE_LP = (
+    Role.REFERENT,
+    Role.CHEF_ADJOINT,
+    Role.DDFPT,
+    Role.RBDE,
+    Role.CPE,
+    Role.PERSONNEL,
+)

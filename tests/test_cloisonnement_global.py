@@ -9,12 +9,12 @@ role get 404, for GET and for POST.
 import pytest
 from django.urls import reverse
 
-from etablissements.tests.factories import AffectationFactory
-from socle.roles import Role
+from etablissements.tests.factories import AcademieFactory, AffectationFactory
+from socle import roles as R
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).
-SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre", "seances:calendrier_ics"}
+SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre", "seances:calendrier_ics", "invitation"}
 
 
 def _urls_a_arguments():
@@ -31,15 +31,18 @@ def test_chaque_url_a_objet_est_balayee():
 
 
 @pytest.fixture
-def utilisateurs_du_lp_b(cast):
+def utilisateurs_du_lp_b(cast, settings):
     """One user per LP role on LP B, plus the référent of B and a user without a role."""
+    # The sweep is about scoping: the académie administrator's second factor is tested elsewhere.
+    settings.DOUBLE_AUTHENTIFICATION_ROLES = []
     users = [cast.referent_b, cast.sans_role]
-    for role in sorted(Role.values):
-        if role in (Role.COORDONNATEUR, Role.PILOTAGE):
-            continue
+    for role in sorted(R.ROLES_ETABLISSEMENT):
         users.append(AffectationFactory(role=role, etablissement=cast.lp_b).user)
-    # The coordinator of LP B's partner, who has no convention with LP A.
+    # The coordinator and the responsable of LP B's partner, which has no convention with LP A.
     users.append(AffectationFactory(coordonnateur=True, partenaire=cast.dispositif_b.partenaire).user)
+    users.append(AffectationFactory(responsable=True, partenaire=cast.dispositif_b.partenaire).user)
+    # The administrator of another académie.
+    users.append(AffectationFactory(admin_academique=True, academie=AcademieFactory(nom="Grenoble")).user)
     return users
 
 

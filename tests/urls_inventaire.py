@@ -136,6 +136,12 @@ OBJETS_DU_LP_A = {
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },
+    "etablissements:acces": lambda cast: {"type_": "lycee", "pk": cast.lp_a.pk},
+    "etablissements:invitation_renvoyer": lambda cast: {"pk": etab_f.InvitationFactory(etablissement=cast.lp_a).pk},
+    "etablissements:invitation_annuler": lambda cast: {"pk": etab_f.InvitationFactory(etablissement=cast.lp_a).pk},
+    "etablissements:affectation_retirer": lambda cast: {
+        "pk": etab_f.AffectationFactory(role="cpe", etablissement=cast.lp_a).pk
+    },
     "rgpd:export_eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "rgpd:export_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
 }

@@ -13,6 +13,7 @@ from .dispositif import Dispositif
 from .equipe import MembreEquipe
 from .etablissement import Academie, Etablissement, Formation
 from .historique import Modification
+from .invitation import Invitation
 from .jalon import Jalon
 from .partenaire import Entreprise, Partenaire
 
@@ -26,6 +27,7 @@ __all__ = [
     "Entreprise",
     "Etablissement",
     "Formation",
+    "Invitation",
     "Jalon",
     "LigneBudget",
     "MembreEquipe",

@@ -40,12 +40,17 @@ class Affectation(models.Model):
                         academie__isnull=True,
                     )
                     | Q(
-                        role=Role.COORDONNATEUR,
+                        role__in=sorted(R.ROLES_PARTENAIRE),
                         partenaire__isnull=False,
                         etablissement__isnull=True,
                         academie__isnull=True,
                     )
-                    | Q(role=Role.PILOTAGE, academie__isnull=False, etablissement__isnull=True, partenaire__isnull=True)
+                    | Q(
+                        role__in=sorted(R.ROLES_ACADEMIE),
+                        academie__isnull=False,
+                        etablissement__isnull=True,
+                        partenaire__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(
@@ -66,5 +71,9 @@ class Affectation(models.Model):
         ]
 
     def __str__(self):
-        lieu = self.etablissement or self.partenaire or self.academie
-        return f"{self.user} — {self.get_role_display()} — {lieu}"
+        return f"{self.user} — {self.get_role_display()} — {self.lieu}"
+
+    @property
+    def lieu(self):
+        """The LP, association or académie the role is held on."""
+        return self.etablissement or self.partenaire or self.academie

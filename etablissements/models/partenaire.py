@@ -9,7 +9,7 @@ from socle.roles import Role
 from socle.validators import valider_siret
 
 from ..scoping import ScopedQuerySet, perimetre
-from .etablissement import Etablissement
+from .etablissement import Academie, Etablissement
 
 
 class TypePartenaire(models.TextChoices):
@@ -43,6 +43,13 @@ class Partenaire(models.Model):
     adresse = models.CharField("adresse", max_length=255, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
+    academies = models.ManyToManyField(
+        Academie,
+        verbose_name="académies",
+        blank=True,
+        related_name="partenaires",
+        help_text="Les académies qui ont inscrit l’association sur leur liste : leurs lycées la choisissent.",
+    )
 
     objects = PartenaireQuerySet.as_manager()
 

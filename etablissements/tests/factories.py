@@ -14,6 +14,7 @@ from etablissements.models import (
     Entreprise,
     Etablissement,
     Formation,
+    Invitation,
     LigneBudget,
     MembreEquipe,
     Partenaire,
@@ -24,6 +25,7 @@ from etablissements.models.cadrage import StatutCadrage
 from etablissements.models.convention import POINTS_DE_VIGILANCE, StatutConvention
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.models.equipe import RoleEquipe
+from etablissements.models.invitation import DUREE_VALIDITE, empreinte_jeton
 from socle.roles import Role
 from socle.tests.factories import UserFactory
 from socle.validators import lettre_cle_uai
@@ -123,6 +125,27 @@ class AffectationFactory(factory.django.DjangoModelFactory):
             role=Role.COORDONNATEUR, etablissement=None, partenaire=factory.SubFactory(PartenaireFactory)
         )
         pilotage = factory.Trait(role=Role.PILOTAGE, etablissement=None, academie=factory.SubFactory(AcademieFactory))
+        responsable = factory.Trait(
+            role=Role.RESPONSABLE, etablissement=None, partenaire=factory.SubFactory(PartenaireFactory)
+        )
+        admin_academique = factory.Trait(
+            role=Role.ADMIN_ACADEMIQUE, etablissement=None, academie=factory.SubFactory(AcademieFactory)
+        )
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation; its link's secret is `jeton` (only the hash is stored)."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["jeton"]
+
+    jeton = factory.Sequence(lambda n: f"jeton-de-test-{n}")
+    email = factory.Sequence(lambda n: f"invite{n}@exemple.fr")
+    role = Role.CPE
+    etablissement = factory.SubFactory(EtablissementFactory)
+    jeton_empreinte = factory.LazyAttribute(lambda o: empreinte_jeton(o.jeton))
+    expire_le = factory.LazyFunction(lambda: timezone.now() + DUREE_VALIDITE)
 
 
 class DiagnosticFactory(factory.django.DjangoModelFactory):

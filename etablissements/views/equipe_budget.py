@@ -2,9 +2,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from .. import invitations
 from ..forms import LigneBudgetForm, MembreEquipeForm
 from ..models import LigneBudget, MembreEquipe
 from ..models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
+from ..models.invitation import StatutInvitation
 from ..scoping import get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -12,9 +14,24 @@ from .commun import contexte_dispositif, obtenir_dispositif
 
 
 def equipe(request, pk):
+    """The dispositif's team and, for those who manage the LP's access, its accounts and invitations."""
     d = obtenir_dispositif(request, pk)
     membres = list(d.equipe.select_related("user"))
-    return render(request, "etablissements/equipe.html", contexte_dispositif(request, d, "equipe", membres=membres))
+    acces = {}
+    if invitations.gere_les_acces(request.user, d.etablissement):
+        acces = {
+            "gere_les_acces": True,
+            "affectations": list(invitations.affectations_visibles(request.user, d.etablissement)),
+            "invitations": list(
+                invitations.invitations_visibles(request.user, d.etablissement).filter(
+                    statut=StatutInvitation.EN_ATTENTE
+                )
+            ),
+            "retirables": set(invitations.roles_retirables(request.user, d.etablissement)),
+        }
+    return render(
+        request, "etablissements/equipe.html", contexte_dispositif(request, d, "equipe", membres=membres, **acces)
+    )
 
 
 def membre_ajouter(request, pk):

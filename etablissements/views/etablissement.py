@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from socle.roles import Role
 
 from .. import frise as frise_mod
+from .. import invitations
 from ..forms import EtablissementForm, FormationFormSet, helper_formset
 from ..middleware import SESSION_KEY
 from ..models import Dispositif, Etablissement
@@ -52,6 +53,7 @@ def detail(request, pk):
         "formations": list(etab.formations.all()),
         "peut_modifier": Etablissement.objects.peut_ecrire(request.user, etab.pk),
         "lit_programme": lit_programme,
+        "gere_les_acces": invitations.gere_les_acces(request.user, etab),
     }
     if lit_programme:
         annee_courante = annee_scolaire_courante()
