@@ -347,3 +347,8 @@ class AcceptationForm(DsfrFormMixin, auth_forms.SetPasswordForm):
 
     prenom = forms.CharField(label="Prénom", max_length=150)
     nom = forms.CharField(label="Nom", max_length=150)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Choisissez un mot de passe"
+        self.fields["new_password2"].label = "Confirmez le mot de passe"
