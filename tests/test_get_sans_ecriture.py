@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from bilans.models import Enquete, Invitation
 from binomes.tests.factories import BinomeFactory, MentorFactory
+from etablissements.tests import factories as etab_f
 from seances.models import JetonCalendrier
 from seances.tests import factories as seances_f
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
@@ -45,10 +46,17 @@ def _invitation(cast):
     return {"jeton": Invitation.objects.create(enquete=enquete).jeton}
 
 
+def _lien_d_invitation(cast):
+    # Opening an invitation's link shows it; only the form's POST accepts it.
+    etab_f.InvitationFactory(etablissement=cast.lp_a, jeton="jeton-ouvert-en-get")
+    return {"jeton": "jeton-ouvert-en-get"}
+
+
 ARGUMENTS = OBJETS_DU_LP_A | {
     "seances:calendrier_ics": _jeton_calendrier,
     "bilans:repondre": _invitation,
     "password_reset_confirm": lambda cast: {"uidb64": "MQ", "token": "faux-jeton"},
+    "invitation": _lien_d_invitation,
 }
 
 
