@@ -113,3 +113,15 @@ def test_pages_publiques_et_deconnexion_restent_accessibles(client, user, settin
     _connexion(client, user)
     assert client.get(reverse("accessibilite")).status_code == 200
     assert client.post(reverse("logout")).status_code == 302
+
+
+def test_l_administrateur_academique_doit_activer_la_double_authentification_par_defaut(client, settings):
+    # The production default, read from the settings module itself (no environment variable).
+    assert settings.DOUBLE_AUTHENTIFICATION_ROLES == ["admin_academique"]
+    admin = UserFactory(email="admin@ac-lyon.fr")
+    AffectationFactory(user=admin, admin_academique=True)
+    _connexion(client, admin)
+    reponse = client.get(reverse("accueil"))
+    assert reponse.status_code == 302 and reponse["Location"] == reverse("securite")
+    _activer(client, admin)
+    assert client.get(reverse("accueil")).status_code == 200
