@@ -21,6 +21,8 @@ PUBLIQUES = {
     "bilans:repondre",
     "seances:calendrier_ics",
     "rgpd:information",
+    # The emailed invitation: the invited person has no account yet.
+    "invitation",
 }
 
 PROTEGEES = {
@@ -73,6 +75,10 @@ PROTEGEES = {
     "etablissements:ligne_budget_modifier",
     "etablissements:ligne_budget_supprimer",
     "etablissements:jalon_modifier",
+    "etablissements:acces",
+    "etablissements:invitation_renvoyer",
+    "etablissements:invitation_annuler",
+    "etablissements:affectation_retirer",
     "etablissements:partenaires",
     "etablissements:partenaire",
     "etablissements:partenaire_modifier",
