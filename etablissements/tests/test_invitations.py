@@ -105,9 +105,10 @@ def test_un_lien_inconnu_ou_remplace_par_un_renvoi_est_refuse(client, cast):
     nouveau = _chemin(lien_du_courriel(mail.outbox[1]))
     assert nouveau != ancien
     client.logout()
-    assert client.get(ancien).status_code == 410
+    assert client.get(ancien).status_code == 404
+    assert "n’est pas valable" in client.get(ancien).content.decode()
     assert client.get(nouveau).status_code == 200
-    assert client.get("/invitation/nimporte-quoi/").status_code == 410
+    assert client.get("/invitation/nimporte-quoi/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -225,7 +226,7 @@ def test_inviter_deux_fois_renvoie_la_meme_invitation(client, cast):
     inviter_par_la_page(client, cast.chef_a, cast.lp_a, "CPE6@exemple.fr")
     assert Invitation.objects.count() == 1 and len(mail.outbox) == 2
     client.logout()
-    assert client.get(_chemin(lien_du_courriel(mail.outbox[0]))).status_code == 410
+    assert client.get(_chemin(lien_du_courriel(mail.outbox[0]))).status_code == 404
     assert client.get(_chemin(lien_du_courriel(mail.outbox[1]))).status_code == 200
 
 

@@ -147,7 +147,9 @@ def invitation(request, jeton):
     try:
         invitation = service.trouver(jeton)
     except service.InvitationInvalide as erreur:
-        return render(request, "etablissements/invitation_invalide.html", {"message": erreur.message}, status=410)
+        # A link that matches nothing is not found (404); one used, cancelled or expired is gone (410).
+        statut = 404 if erreur.invitation is None else 410
+        return render(request, "etablissements/invitation_invalide.html", {"message": erreur.message}, status=statut)
     contexte = {"invitation": invitation, "jeton": jeton}
     user = request.user
     if user.is_authenticated:
