@@ -160,3 +160,20 @@ def test_createsuperuser_sans_question(monkeypatch):
     premier = User.objects.get(email="premier@exemple.fr")
     assert premier.is_staff and premier.is_superuser
     assert premier.check_password("un-mot-de-passe-solide-2026")
+
+
+def test_parcours_du_premier_operateur(client, monkeypatch):
+    """README « Premier opérateur »: createsuperuser, sign in on the app, enrol, open the admin."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "un-mot-de-passe-solide-2026")
+    call_command("createsuperuser", "--noinput", "--email", "premier@exemple.fr", stdout=io.StringIO())
+    reponse = client.post(
+        reverse("login"), {"username": "premier@exemple.fr", "password": "un-mot-de-passe-solide-2026"}
+    )
+    assert reponse.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.post(reverse("securite"), {"commencer": "1"}).status_code == 302
+    appareil = TOTPDevice.objects.get(user__email="premier@exemple.fr", confirmed=False)
+    assert client.post(reverse("securite"), {"code": _code(appareil)}).status_code == 302
+    page = client.get(reverse("admin:mentorat_user_changelist"))
+    assert page.status_code == 200
+    assert "premier@exemple.fr" in page.content.decode()
