@@ -83,6 +83,13 @@ def test_appareil_sans_code_donne_le_formulaire_du_code(client, operateur, appar
     # …and the admin's sign-in asks for it too.
     page = client.get(reverse("admin:login")).content.decode()
     assert 'name="otp_token"' in page
+    assert f'href="{reverse("code_otp")}?next=/admin/"' in page
+
+
+def test_compte_sans_acces_a_l_administration(client):
+    client.force_login(UserFactory(email="chef@exemple.fr"))
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
+    assert "n’a pas accès à l’administration" in client.get(reverse("admin:login")).content.decode()
 
 
 def test_mauvais_code_refuse(client, operateur, appareil):
