@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from etablissements.models import Etablissement
 from etablissements.tests.factories import AffectationFactory, EtablissementFactory, PartenaireFactory
 from socle.models import User
 from socle.roles import Role
@@ -184,3 +185,27 @@ def test_parcours_du_premier_operateur(client, monkeypatch):
     page = client.get(reverse("admin:mentorat_user_changelist"))
     assert page.status_code == 200
     assert "premier@exemple.fr" in page.content.decode()
+
+
+def test_creer_un_etablissement_et_une_affectation(verifie):
+    academie = EtablissementFactory().academie
+    reponse = verifie.post(
+        reverse("admin:etablissements_etablissement_add"),
+        {"nom": "Lycée professionnel Delta", "uai": "0750654d", "academie": academie.pk, "labels": ["cmq"]},
+    )
+    assert reponse.status_code == 302, reponse.content.decode()
+    lp = Etablissement.objects.get(uai="0750654D")
+    assert lp.labels == ["cmq"]
+    compte = UserFactory(email="referent@exemple.fr")
+    # A role on the wrong kind of place is refused by the model's constraint, as a form error.
+    reponse = verifie.post(
+        reverse("admin:etablissements_affectation_add"),
+        {"user": compte.pk, "role": Role.REFERENT, "academie": academie.pk},
+    )
+    assert reponse.status_code == 200
+    reponse = verifie.post(
+        reverse("admin:etablissements_affectation_add"),
+        {"user": compte.pk, "role": Role.REFERENT, "etablissement": lp.pk},
+    )
+    assert reponse.status_code == 302
+    assert compte.affectations.get().etablissement == lp
