@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SocleConfig(AppConfig):
@@ -21,3 +22,13 @@ class SocleConfig(AppConfig):
 
         # Session bookkeeping only: the clock of the session's maximum lifetime starts at login.
         user_logged_in.connect(horodater_la_connexion, dispatch_uid="mentorat-horodater-connexion")
+
+
+class AdministrationConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site that requires the second factor (socle.admin_site).
+
+    `default = False`: "socle" in INSTALLED_APPS still means SocleConfig.
+    """
+
+    default = False
+    default_site = "socle.admin_site.SiteAdministration"

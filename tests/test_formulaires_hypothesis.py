@@ -156,7 +156,14 @@ CIBLES = {
 }
 
 # Form classes no target renders, with the reason.
-SANS_PAGE = {}
+SANS_PAGE = {
+    # The Django admin's forms: operators only, behind the second factor; the admin's pages are
+    # left out of the targets (Django's own views) and checked in tests/test_administration.py.
+    "socle.admin_site.ConnexionAdministrationForm": "connexion à l’admin Django",
+    "socle.admin.CreationUtilisateurForm": "admin Django",
+    "socle.admin.ModificationUtilisateurForm": "admin Django",
+    "etablissements.admin.EtablissementForm": "admin Django",
+}
 
 
 @pytest.fixture

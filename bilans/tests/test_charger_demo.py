@@ -4,11 +4,13 @@ import io
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from bilans.management.commands.charger_demo import COMPTES
+from etablissements.models import Etablissement
+from socle.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,8 @@ def _comptes_par_modele():
     }
 
 
-def test_demo_idempotente_et_comptes_utilisables(client):
+def test_demo_idempotente_et_comptes_utilisables(client, settings):
+    settings.DEBUG = True  # as `make run` and `make demo` (DEBUG=1)
     sortie = io.StringIO()
     call_command("charger_demo", stdout=sortie)
     avant = _comptes_par_modele()
@@ -34,3 +37,20 @@ def test_demo_idempotente_et_comptes_utilisables(client):
         reponse = client.post(reverse("login"), {"username": email, "password": settings.DEMO_PASSWORD})
         assert reponse.status_code == 302, email
         assert client.get(reverse("accueil")).status_code == 200, email
+
+
+def test_refuse_sans_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="refuse de s’exécuter quand DEBUG est désactivé.*--force-demo"):
+        call_command("charger_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not User.objects.exists()
+    assert not Etablissement.objects.exists()
+
+
+def test_force_demo_sans_debug_charge_et_previent(settings):
+    settings.DEBUG = False
+    erreurs = io.StringIO()
+    call_command("charger_demo", "--force-demo", stdout=io.StringIO(), stderr=erreurs)
+    assert "Attention : DEBUG est désactivé" in erreurs.getvalue()
+    assert User.objects.filter(email="admin@demo.mentorat.fr", is_superuser=True).exists()
+    assert Etablissement.objects.filter(uai="0691234S").exists()

@@ -221,11 +221,12 @@ def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
     assert "élève(s) proposé(s) à confirmer" not in client.get(reverse("accueil")).content.decode()
 
 
-def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client):
+def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client, settings):
     from django.core.management import call_command
 
     from socle.models import User
 
+    settings.DEBUG = True  # charger_demo refuses to run without it
     call_command("charger_demo", stdout=io.StringIO())
     client.force_login(User.objects.get(email="academie@demo.mentorat.fr"))
     for url in (reverse("bilans:academie"), reverse("accueil"), reverse("bilans:academie") + "?tri=filles"):

@@ -20,7 +20,8 @@ def _compte():
     ]
 
 
-def test_demo_idempotente():
+def test_demo_idempotente(settings):
+    settings.DEBUG = True  # charger_demo refuses to run without it
     call_command("charger_demo", stdout=io.StringIO())
     avant = _compte()
     call_command("charger_demo", stdout=io.StringIO())

@@ -6,7 +6,7 @@ It lives in the top app because it fills every layer below it.
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -118,10 +118,36 @@ COMPTES = [
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+    help = (
+        "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration. "
+        "Refuse de s’exécuter quand DEBUG est désactivé, sauf avec --force-demo."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force-demo",
+            action="store_true",
+            help="Charger quand même les données de démonstration alors que DEBUG est désactivé.",
+        )
+
+    def handle(self, *args, **options):
+        # The demo creates accounts with a known password (a superuser among them): a production
+        # base must not get them by a slip of the keyboard.
+        if not settings.DEBUG:
+            if not options["force_demo"]:
+                raise CommandError(
+                    "charger_demo refuse de s’exécuter quand DEBUG est désactivé : il crée des comptes "
+                    "au mot de passe connu, dont un administrateur. Pour charger quand même les données "
+                    "de démonstration (base de recette), relancez avec --force-demo."
+                )
+            self.stderr.write(
+                "Attention : DEBUG est désactivé et --force-demo est donné : chargement des données de "
+                "démonstration, avec des comptes au mot de passe connu (dont un administrateur)."
+            )
+        self._charger()
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def _charger(self):
         annee = annee_scolaire_courante()
         aujourd_hui = timezone.localdate()
         academie, _ = Academie.objects.get_or_create(nom="Lyon")
@@ -285,3 +311,6 @@ class Command(BaseCommand):
             lieu = f" — {uai}" if uai else ""
             self.stdout.write(f"  {Role(role).label:<45} {email}{lieu}")
         self.stdout.write(f"  {'Administrateur (admin Django)':<45} admin@demo.mentorat.fr")
+        self.stdout.write(
+            "  (l’admin Django demande la double authentification : activez-la d’abord sur /compte/securite/)"
+        )
