@@ -74,6 +74,7 @@ class ActionJournal(models.TextChoices):
     TELECHARGEMENT = "telechargement", "Téléchargement d’un document"
     INVITATION = "invitation", "Invitation à un rôle"
     ACCEPTATION = "acceptation", "Attribution d’un rôle (invitation acceptée)"
+    ATTRIBUTION = "attribution", "Attribution d’un rôle par un opérateur"
     ANNULATION = "annulation", "Annulation d’une invitation"
     RETRAIT = "retrait", "Retrait d’un rôle"
 

@@ -10,8 +10,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from etablissements.models import Etablissement
-from etablissements.tests.factories import AffectationFactory, EtablissementFactory, PartenaireFactory
-from socle.models import User
+from etablissements.tests.factories import (
+    AffectationFactory,
+    EtablissementFactory,
+    InvitationFactory,
+    PartenaireFactory,
+)
+from socle.models import ActionJournal, JournalAcces, User
 from socle.roles import Role
 from socle.tests.factories import UserFactory
 
@@ -209,3 +214,20 @@ def test_creer_un_etablissement_et_une_affectation(verifie):
     )
     assert reponse.status_code == 302
     assert compte.affectations.get().etablissement == lp
+    # Given by an operator, the role is in the access log with who gave it; so is its withdrawal.
+    attribution = JournalAcces.objects.get(action=ActionJournal.ATTRIBUTION)
+    assert attribution.user.is_staff
+    assert attribution.etablissement_id == lp.pk and "referent@exemple.fr" in attribution.objet
+    affectation = compte.affectations.get()
+    reponse = verifie.post(reverse("admin:etablissements_affectation_delete", args=[affectation.pk]), {"post": "yes"})
+    assert reponse.status_code == 302
+    retrait = JournalAcces.objects.get(action=ActionJournal.RETRAIT)
+    assert retrait.user.is_staff and "referent@exemple.fr" in retrait.objet
+
+
+def test_les_invitations_se_lisent_sans_s_ajouter(verifie):
+    invitation = InvitationFactory(email="invitee@exemple.fr")
+    page = verifie.get(reverse("admin:etablissements_invitation_changelist")).content.decode()
+    assert "invitee@exemple.fr" in page
+    assert verifie.get(reverse("admin:etablissements_invitation_add")).status_code == 403
+    assert verifie.get(reverse("admin:etablissements_invitation_change", args=[invitation.pk])).status_code == 200
