@@ -7,6 +7,7 @@ identity ProConnect would vouch for.
 """
 
 import copy
+import os
 import re
 import select
 import shutil
@@ -20,6 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import jwt
 import pytest
 import requests
+from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -58,7 +60,7 @@ def _demarrer(base_urls: list[str], journal: Path) -> Fournisseur:
     if not (DOSSIER / "node_modules" / "oidc-provider").is_dir():
         manque("Modules Node absents : npm ci --prefix tests/oidc_fournisseur (fait par `make install`).")
     env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "OIDC_REDIRECT_URI": ",".join(f"{base}/proconnect/callback/" for base in base_urls),
@@ -196,7 +198,22 @@ def test_connexion_par_le_client_de_test(fournisseur_http, cast, monkeypatch):
     assert fin["url"] == f"{fournisseur_http.issuer}/session/end" and fin["id_token"].count(".") == 2
     # The userinfo came as a signed JWT and went through the signature check.
     assert len(jwt_verifies) == 1
+    # user_logged_in ran as for a password sign-in: the session's clock started.
+    assert "connexion_debut" in client.session
     assert client.get("/").status_code == 200
+
+
+def test_axes_refus_sans_tentative_et_verrou_du_mot_de_passe(fournisseur_http, cast, settings):
+    """A ProConnect refusal counts no failed attempt (no typed username); a password lockout
+    (the account's typos) does not bar ProConnect, which proves the identity by itself."""
+    client = Client()
+    assert _rappel(client, "inconnu@exemple.fr")["Location"] == "/connexion/"
+    assert AccessAttempt.objects.count() == 0
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/connexion/", {"username": "cpe.a@exemple.fr", "password": "faux"})
+    assert AccessAttempt.objects.get(username="cpe.a@exemple.fr").failures_since_start >= settings.AXES_FAILURE_LIMIT
+    assert _rappel(client, "cpe.a@exemple.fr")["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(cast.cpe_a.pk)
 
 
 def test_state_altere_refuse(fournisseur_http, cast):
