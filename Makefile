@@ -13,7 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The OpenID Connect provider of the ProConnect tests (tests/test_proconnect.py), when npm is here.
+OIDC_FOURNISSEUR := tests/oidc_fournisseur
+$(OIDC_FOURNISSEUR)/node_modules: $(OIDC_FOURNISSEUR)/package.json $(OIDC_FOURNISSEUR)/package-lock.json
+	if command -v npm >/dev/null 2>&1; then npm ci --prefix $(OIDC_FOURNISSEUR) --no-audit --no-fund && touch $@; \
+	else echo "npm absent : les tests ProConnect seront ignorés (apt-get install nodejs npm)."; fi
+
+install: $(VENV)/.installed $(OIDC_FOURNISSEUR)/node_modules
 
 ## Sets everything up on SQLite with in-process tasks, loads the demo data and serves the app.
 run: install
@@ -50,4 +56,4 @@ beat: install
 	$(VENV)/bin/celery -A mentorat beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3
+	rm -rf $(VENV) staticfiles var db.sqlite3 $(OIDC_FOURNISSEUR)/node_modules

@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from socle.cache import ConnexionDisjonctable
+from socle.context_processors import origine_de
 from socle.roles import Role
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "etablissements.context_processors.navigation",
+                "socle.context_processors.proconnect",
             ],
         },
     },
@@ -122,6 +124,8 @@ AUTH_USER_MODEL = "mentorat.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # ProConnect (OpenID Connect): answers only its own callback, and only when configured.
+    "etablissements.proconnect.ProConnectBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
@@ -347,6 +351,29 @@ _roles_inconnus = set(DOUBLE_AUTHENTIFICATION_ROLES) - set(Role.values)
 if _roles_inconnus:
     raise ImproperlyConfigured(f"DOUBLE_AUTHENTIFICATION_ROLES : rôle(s) inconnu(s) {sorted(_roles_inconnus)}.")
 OTP_TOTP_ISSUER = "Mentorat LP"
+
+# --- ProConnect ------------------------------------------------------------------------
+# Sign-in with ProConnect, the State's identity federation for professionals (README,
+# « Se connecter avec ProConnect »). Absent (no discovery URL or client id): no button, and
+# its URLs answer 404. The endpoints come from the discovery document, fetched at first use
+# (no network call at start-up) and kept in the process's memory.
+PROCONNECT_DISCOVERY_URL = env.str("PROCONNECT_DISCOVERY_URL", default="")
+PROCONNECT_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+PROCONNECT_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+# Signature of the ID token and of the userinfo, as registered with ProConnect.
+PROCONNECT_ALGORITHME = env.str("PROCONNECT_ALGORITHME", default="RS256")
+PROCONNECT_SCOPES = env.str("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+# Seconds to wait for each call to ProConnect (discovery, token, userinfo, keys).
+PROCONNECT_TIMEOUT = env.float("PROCONNECT_TIMEOUT", default=5.0)
+if PROCONNECT_DISCOVERY_URL and PROCONNECT_CLIENT_ID:
+    if not PROCONNECT_CLIENT_SECRET:
+        raise ImproperlyConfigured("PROCONNECT_CLIENT_SECRET doit être défini avec PROCONNECT_CLIENT_ID.")
+    if PROCONNECT_ALGORITHME not in {"RS256", "ES256", "HS256"}:
+        raise ImproperlyConfigured("PROCONNECT_ALGORITHME : RS256, ES256 ou HS256.")
+    if "openid" not in PROCONNECT_SCOPES.split() or "email" not in PROCONNECT_SCOPES.split():
+        raise ImproperlyConfigured("PROCONNECT_SCOPES doit contenir « openid » et « email ».")
+    # The sign-in and sign-out forms end in a redirect to ProConnect: CSP's form-action allows it.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origine_de(PROCONNECT_DISCOVERY_URL))
 
 # Brute-force protection: lock on (username, IP) after AXES_FAILURE_LIMIT failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -5,6 +5,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else-0123456789")
 for variable in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
     os.environ.setdefault(variable, "0")
+# ProConnect is off unless a test configures it (tests/test_proconnect.py starts a provider).
+for variable in ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID"):
+    os.environ[variable] = ""
 os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 from .settings import *  # noqa: E402,F403

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bilans.views import tableau_de_bord
+from etablissements import proconnect
 from etablissements.views import acces
 from socle import sante
 from socle.views import comptes, journal, pages, securite
@@ -23,6 +24,8 @@ urlpatterns = [
     path("mot-de-passe/nouveau/<uidb64>/<token>/", comptes.mot_de_passe_nouveau, name="password_reset_confirm"),
     path("mot-de-passe/change/", comptes.mot_de_passe_change, name="password_reset_complete"),
     path("invitation/<str:jeton>/", acces.invitation, name="invitation"),
+    path("proconnect/connexion/", proconnect.connexion, name="proconnect_connexion"),
+    path("proconnect/callback/", proconnect.retour, name="proconnect_callback"),
     path("connexion/code/", securite.code_otp, name="code_otp"),
     path("compte/securite/", securite.securite, name="securite"),
     path("accessibilite/", pages.accessibilite, name="accessibilite"),

@@ -62,6 +62,9 @@ class SessionDureeMaxMiddleware:
 
 # Session key: the user who signed in has a confirmed second factor, to be asked for.
 CLE_APPAREIL_OTP = "otp_appareil_confirme"
+# Session key: the identity provider's end of session, for a sign-in made there (ProConnect):
+# {"url": its end_session_endpoint, "id_token": the ID token}; signing out goes through it.
+CLE_FIN_DE_SESSION = "oidc_fin_de_session"
 
 
 def horodater_la_connexion(sender, request, user, **kwargs):

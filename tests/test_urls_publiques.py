@@ -23,6 +23,8 @@ PUBLIQUES = {
     "rgpd:information",
     # The emailed invitation: the invited person has no account yet.
     "invitation",
+    "proconnect_connexion",
+    "proconnect_callback",
 }
 
 PROTEGEES = {
@@ -174,8 +176,10 @@ def test_anonyme_renvoye_vers_la_connexion(client, nom, route):
 def test_pages_publiques_sans_connexion(client, nom, route):
     reponse = client.get(chemin_exemple(route))
     # Reached without login; a sample token that matches nothing is a plain 404, and so is
-    # the detailed health check without the monitoring token.
-    attendu = {404} if nom == "sante_detail" else {200} | ({404} if "<" in route else set())
+    # the detailed health check without the monitoring token, and ProConnect when not configured.
+    attendu = (
+        {404} if nom == "sante_detail" or nom.startswith("proconnect_") else {200} | ({404} if "<" in route else set())
+    )
     assert reponse.status_code in attendu, nom
 
 

@@ -1,15 +1,42 @@
 """Signing in and out, and resetting a forgotten password."""
 
+import secrets
+
 from axes.helpers import get_client_ip_address
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from ..decorators import sans_double_authentification
 from ..forms import ConnexionForm, MotDePasseOublieForm, NouveauMotDePasseForm
+from ..middleware import CLE_FIN_DE_SESSION
 from ..services import reinitialisation_autoriser, verrouillage_lever
 
 connexion = auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True)
-deconnexion = sans_double_authentification(auth_views.LogoutView.as_view())
+
+
+class DeconnexionView(auth_views.LogoutView):
+    """Signs out; a session opened at an identity provider (ProConnect) is ended there too.
+
+    The provider's end of session (OpenID Connect RP-initiated logout) gets the ID token,
+    a fresh `state` and the way back: the login page, as registered with the provider.
+    """
+
+    def post(self, request, *args, **kwargs):
+        fin = request.session.get(CLE_FIN_DE_SESSION) or {}
+        reponse = super().post(request, *args, **kwargs)
+        if not (fin.get("url") and fin.get("id_token")):
+            return reponse
+        parametres = {
+            "id_token_hint": fin["id_token"],
+            "state": secrets.token_urlsafe(32),
+            "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+        }
+        return HttpResponseRedirect(f"{fin['url']}?{urlencode(parametres)}")
+
+
+deconnexion = sans_double_authentification(DeconnexionView.as_view())
 
 
 class MotDePasseOublieView(auth_views.PasswordResetView):
