@@ -317,3 +317,16 @@ def test_inviter_administrateur_refuse_sans_rien_creer(monkeypatch):
     with pytest.raises(CommandError, match="n’a pas pu être envoyé"):
         call_command("inviter_administrateur", academie="Nantes", email="a@ac-nantes.fr", stdout=StringIO())
     assert not Academie.objects.exists() and not Invitation.objects.exists()
+
+
+def _menu(client):
+    return [entree["libelle"] for entree in client.get(reverse("accueil")).context["menu"]]
+
+
+def test_le_menu_mene_a_l_administration_et_a_l_association(client, admin, cast):
+    client.force_login(admin)
+    assert "Administration" in _menu(client) and "Mon association" not in _menu(client)
+    client.force_login(AffectationFactory(responsable=True, partenaire=cast.partenaire_a).user)
+    assert "Mon association" in _menu(client) and "Administration" not in _menu(client)
+    client.force_login(cast.coordonnateur_a)
+    assert "Mon association" not in _menu(client)
