@@ -14,6 +14,10 @@ def navigation(request):
     roles = set(getattr(request, "roles", ()))
     if p.academies:
         roles.add(Role.PILOTAGE)
+    if p.administration:
+        roles.add(Role.ADMIN_ACADEMIQUE)
+    if any(Role.RESPONSABLE in held for held in p.roles_partenaires.values()):
+        roles.add(Role.RESPONSABLE)
     ids = [pk for pk, held in p.roles.items() if held - {Role.PILOTAGE}]
     return {
         "menu": menu_pour(roles, request.path),

@@ -142,15 +142,23 @@ class PartenaireForm(DsfrFormMixin, forms.ModelForm):
 
 
 class PartenaireChoixForm(DsfrFormMixin, forms.Form):
-    """Pick an association already known, or describe a new one."""
+    """The LP picks its partner from its académie's list, or describes a new one.
+
+    The list is the académie's (the « 1 jeune, 1 mentor » laureates first, flagged in the
+    label). Describing a new association stays possible, under a legend that says it is
+    not on the list: an académie may not have drawn up its list yet, and an LP must not
+    wait for it to start its dispositif. The new association is put on the académie's
+    list, where the administrator sees it (and may take it off).
+    """
 
     submit_label = "Enregistrer le partenaire et préparer la convention"
 
     partenaire = forms.ModelChoiceField(
-        label="Partenaire déjà connu",
+        label="Association de la liste de l’académie",
         queryset=Partenaire.objects.none(),
         required=False,
-        help_text="Associations déjà partenaires de vos établissements ou lauréates du plan « 1 jeune, 1 mentor ».",
+        help_text="Les associations que l’académie a inscrites sur sa liste ; "
+        "les lauréates du plan « 1 jeune, 1 mentor » en premier.",
     )
     nom = forms.CharField(label="Ou nouveau partenaire : nom", max_length=200, required=False)
     type = forms.ChoiceField(label="Type", choices=Partenaire._meta.get_field("type").choices, required=False)
@@ -160,14 +168,28 @@ class PartenaireChoixForm(DsfrFormMixin, forms.Form):
 
     def __init__(self, *args, user, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partenaire"].queryset = (
-            Partenaire.objects.filter(Q(pk__in=Partenaire.objects.for_user(user).values("pk")) | Q(plan_1j1m=True))
+        champ = self.fields["partenaire"]
+        champ.queryset = (
+            Partenaire.objects.filter(academies=dispositif.etablissement.academie_id)
             .exclude(conventions__dispositif=dispositif)
-            .order_by("nom")
+            .order_by("-plan_1j1m", "nom")
         )
+        champ.label_from_instance = libelle_partenaire
+        if not champ.queryset.exists():
+            champ.help_text = (
+                "L’académie n’a encore inscrit aucune association sur sa liste : décrivez la vôtre ci-dessous."
+            )
         self.helper.layout = Layout(
-            Fieldset("Un partenaire déjà connu", "partenaire"),
-            Fieldset("Ou un nouveau partenaire", "nom", "type", "plan_1j1m", "email", "telephone"),
+            Fieldset("Une association de la liste de l’académie", "partenaire"),
+            Fieldset(
+                "Ou une association qui n’est pas sur la liste",
+                "nom",
+                "type",
+                "plan_1j1m",
+                "email",
+                "telephone",
+                hint="Elle sera ajoutée à la liste de l’académie.",
+            ),
         )
 
     def clean(self):
@@ -177,6 +199,64 @@ class PartenaireChoixForm(DsfrFormMixin, forms.Form):
         if not donnees.get("partenaire") and not (donnees.get("nom") or "").strip():
             raise forms.ValidationError("Choisissez un partenaire connu ou indiquez le nom du nouveau partenaire.")
         return donnees
+
+
+def libelle_partenaire(partenaire) -> str:
+    if partenaire.plan_1j1m:
+        return f"{partenaire.nom} — lauréat « 1 jeune, 1 mentor »"
+    return partenaire.nom
+
+
+class LyceeCreerForm(DsfrFormMixin, forms.ModelForm):
+    """A new LP of the académie, and optionally its chef, invited at once."""
+
+    submit_label = "Créer le lycée"
+
+    chef_email = forms.EmailField(
+        label="Adresse électronique du chef d’établissement",
+        max_length=254,
+        required=False,
+        help_text="Facultatif : il reçoit une invitation valable 7 jours.",
+    )
+    chef_prenom = forms.CharField(label="Prénom du chef d’établissement", max_length=150, required=False)
+    chef_nom = forms.CharField(label="Nom du chef d’établissement", max_length=150, required=False)
+
+    class Meta:
+        model = Etablissement
+        fields = ["nom", "uai", "adresse", "code_postal", "commune"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset("Le lycée", "nom", "uai", "adresse", "code_postal", "commune"),
+            Fieldset("Son chef d’établissement", "chef_email", "chef_prenom", "chef_nom"),
+        )
+
+    def clean_uai(self):
+        return self.cleaned_data["uai"].strip().upper()
+
+    def validate_unique(self):
+        # The service names the LP that already holds the UAI.
+        pass
+
+
+class PartenaireAcademieForm(PartenaireForm):
+    """A new association of the académie's list."""
+
+    submit_label = "Ajouter à la liste"
+
+
+class PartenaireInscrireForm(DsfrFormMixin, forms.Form):
+    """Put on the académie's list an association another académie already lists."""
+
+    submit_label = "Ajouter à la liste"
+
+    partenaire = forms.ModelChoiceField(label="Association", queryset=Partenaire.objects.none())
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partenaire"].queryset = queryset
+        self.fields["partenaire"].label_from_instance = libelle_partenaire
 
 
 class ConventionForm(DsfrFormMixin, forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import acces, cadrage, convention, dispositif, entreprises, equipe_budget, etablissement
+from .views import academie, acces, cadrage, convention, dispositif, entreprises, equipe_budget, etablissement
 
 app_name = "etablissements"
 
@@ -48,6 +48,31 @@ urlpatterns = [
     path("invitations/<int:pk>/renvoyer/", acces.invitation_renvoyer, name="invitation_renvoyer"),
     path("invitations/<int:pk>/annuler/", acces.invitation_annuler, name="invitation_annuler"),
     path("roles/<int:pk>/retirer/", acces.affectation_retirer, name="affectation_retirer"),
+    # The académie's administration (LPs, chefs, partner associations) and the responsable's entry.
+    path("administration/", academie.administration, name="administration"),
+    path("administration/<int:pk>/", academie.academie, name="academie"),
+    path("administration/<int:pk>/lycees/nouveau/", academie.lycee_creer, name="lycee_creer"),
+    path(
+        "administration/<int:pk>/partenaires/nouveau/",
+        academie.academie_partenaire_nouveau,
+        name="academie_partenaire_nouveau",
+    ),
+    path(
+        "administration/<int:pk>/partenaires/inscrire/",
+        academie.academie_partenaire_inscrire,
+        name="academie_partenaire_inscrire",
+    ),
+    path(
+        "administration/<int:pk>/partenaires/<int:partenaire_pk>/modifier/",
+        academie.academie_partenaire_modifier,
+        name="academie_partenaire_modifier",
+    ),
+    path(
+        "administration/<int:pk>/partenaires/<int:partenaire_pk>/retirer/",
+        academie.academie_partenaire_retirer,
+        name="academie_partenaire_retirer",
+    ),
+    path("mon-association/", academie.mon_association, name="mon_association"),
     # The LP's network: partner associations and companies.
     path("partenaires/", convention.partenaires, name="partenaires"),
     path("partenaires/<int:pk>/", convention.partenaire, name="partenaire"),

@@ -33,6 +33,14 @@ MENU = [
     Entree("Bilan", "bilans:bilan", R.LECTURE_PROGRAMME - {Role.COORDONNATEUR}, "/bilans/"),
     Entree("Académie", "bilans:academie", frozenset({Role.PILOTAGE}), "/bilans/academie/"),
     Entree("Registre RGPD", "rgpd:registre", frozenset({Role.CHEF, Role.REFERENT}), "/rgpd/"),
+    # Roles held on an académie or an association, added by the context processor.
+    Entree(
+        "Administration",
+        "etablissements:administration",
+        frozenset({Role.ADMIN_ACADEMIQUE}),
+        "/etablissements/administration/",
+    ),
+    Entree("Mon association", "etablissements:mon_association", frozenset({Role.RESPONSABLE})),
 ]
 
 

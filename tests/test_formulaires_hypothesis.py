@@ -78,6 +78,7 @@ class Monde:
     seance_prevue: object
     reunion: object
     enquete: object
+    admin_academique: object = None
 
     def __getattr__(self, nom):
         return getattr(self.cast, nom)
@@ -153,6 +154,17 @@ CIBLES = {
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),
     "journal": Cible("chef_a", methode="get"),
     "securite": Cible("referent_a"),
+    # The académie's administration (the monde's administrator of LP A's académie).
+    "etablissements:lycee_creer": Cible("admin_academique", _objet("etablissements:lycee_creer")),
+    "etablissements:academie_partenaire_nouveau": Cible(
+        "admin_academique", _objet("etablissements:academie_partenaire_nouveau")
+    ),
+    "etablissements:academie_partenaire_inscrire": Cible(
+        "admin_academique", _objet("etablissements:academie_partenaire_inscrire")
+    ),
+    "etablissements:academie_partenaire_modifier": Cible(
+        "admin_academique", _objet("etablissements:academie_partenaire_modifier")
+    ),
 }
 
 # Form classes no target renders, with the reason.
@@ -167,7 +179,7 @@ SANS_PAGE = {
 
 
 @pytest.fixture
-def monde(cast):
+def monde(cast, settings):
     """The cast plus what the forms offer to choose: a binôme, a planned séance, a meeting, a survey."""
     from bilans.models import Enquete
 
@@ -179,12 +191,20 @@ def monde(cast):
     # A second LP served by the coordinator: the séance page asks which one (ChoixDispositifForm).
     lp_c = etab_f.EtablissementFactory(nom="Lycée professionnel Gamma")
     etab_f.ConventionFactory(dispositif=etab_f.DispositifFactory(etablissement=lp_c, partenaire=cast.partenaire_a))
+    # The académie's administrator (their second factor has its own tests), and an association
+    # of another académie's list that they may put on theirs.
+    settings.DOUBLE_AUTHENTIFICATION_ROLES = []
+    admin_academique = etab_f.AffectationFactory(admin_academique=True, academie=cast.lp_a.academie).user
+    etab_f.PartenaireFactory(nom="Association d’une autre académie").academies.add(
+        etab_f.AcademieFactory(nom="Grenoble")
+    )
     return Monde(
         cast=cast,
         binome=binome,
         seance_prevue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome, prevue=True),
         reunion=binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a),
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
+        admin_academique=admin_academique,
     )
 
 

@@ -139,6 +139,15 @@ PROTEGEES = {
     "rgpd:registre",
     "rgpd:export_eleve",
     "rgpd:export_mentor",
+    # The académie's administration and the responsable's association.
+    "etablissements:administration",
+    "etablissements:academie",
+    "etablissements:lycee_creer",
+    "etablissements:academie_partenaire_nouveau",
+    "etablissements:academie_partenaire_inscrire",
+    "etablissements:academie_partenaire_modifier",
+    "etablissements:academie_partenaire_retirer",
+    "etablissements:mon_association",
 }
 
 

@@ -38,6 +38,11 @@ def _enquete(cast):
     return Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0]
 
 
+def _partenaire_de_l_academie(cast):
+    cast.partenaire_a.academies.add(cast.lp_a.academie)
+    return {"pk": cast.lp_a.academie_id, "partenaire_pk": cast.partenaire_a.pk}
+
+
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
 OBJETS_DU_LP_A = {
     "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
@@ -142,6 +147,13 @@ OBJETS_DU_LP_A = {
     "etablissements:affectation_retirer": lambda cast: {
         "pk": etab_f.AffectationFactory(role="cpe", etablissement=cast.lp_a).pk
     },
+    # The académie's administration: the académie of LP A, and LP A's partner on its list.
+    "etablissements:academie": lambda cast: {"pk": cast.lp_a.academie_id},
+    "etablissements:lycee_creer": lambda cast: {"pk": cast.lp_a.academie_id},
+    "etablissements:academie_partenaire_nouveau": lambda cast: {"pk": cast.lp_a.academie_id},
+    "etablissements:academie_partenaire_inscrire": lambda cast: {"pk": cast.lp_a.academie_id},
+    "etablissements:academie_partenaire_modifier": lambda cast: _partenaire_de_l_academie(cast),
+    "etablissements:academie_partenaire_retirer": lambda cast: _partenaire_de_l_academie(cast),
     "rgpd:export_eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "rgpd:export_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
 }

@@ -19,7 +19,13 @@ from binomes.models import (
 from etablissements.frise import frise
 from etablissements.models import Dispositif
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import academies_de, etablissements_ou, partenaires_de
+from etablissements.scoping import (
+    a_un_role_partenaire,
+    academies_administrees,
+    academies_de,
+    etablissements_ou,
+    partenaires_de,
+)
 from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R
 from socle.roles import Role
@@ -171,6 +177,11 @@ def accueil(request):
         contexte["coordination"], contexte["coordination_total"], contexte["calcule_le"] = _tableau_par_lp(ids, annee)
     if academies_de(request.user):
         contexte["academie"] = True
+    # Roles held on an académie or an association: their entry pages.
+    contexte["administration"] = bool(academies_administrees(request.user))
+    contexte["responsable"] = any(
+        a_un_role_partenaire(request.user, pk, {Role.RESPONSABLE}) for pk in partenaires_de(request.user)
+    )
     if Role.MENTOR in request.roles:
         contexte["mes_binomes"] = (
             Binome.objects.for_user(request.user).filter(mentor__user=request.user).select_related("eleve")

@@ -33,19 +33,23 @@ def test_ajouter_un_nouveau_partenaire_prepare_la_convention(client, cast, dispo
 
 
 def test_choisir_un_partenaire_connu(client, cast, dispositif_sans_partenaire):
+    # The LP picks from its académie's list (see test_academie for the order and the labels).
     laureat = PartenaireFactory(nom="Lauréat national", plan_1j1m=True)
     inconnu = PartenaireFactory(nom="Association d’un autre lycée", plan_1j1m=False)
+    cast.partenaire_a.academies.add(cast.lp_a.academie)
+    laureat.academies.add(cast.lp_a.academie)
     client.force_login(cast.referent_a)
     url = reverse("etablissements:partenaire_ajouter", args=[dispositif_sans_partenaire.pk])
     page = client.get(url).content.decode()
     assert cast.partenaire_a.nom in page and laureat.nom in page
-    assert inconnu.nom not in page  # neither ours nor a national laureate
+    assert inconnu.nom not in page  # not on the académie's list
     assert client.post(url, {"partenaire": inconnu.pk}).status_code == 200
     assert client.post(url, {"partenaire": cast.partenaire_a.pk}).status_code == 302
     assert dispositif_sans_partenaire.conventions.get().partenaire == cast.partenaire_a
 
 
 def test_partenaire_ni_choisi_ni_nomme(client, cast, dispositif_sans_partenaire):
+    cast.partenaire_a.academies.add(cast.lp_a.academie)
     client.force_login(cast.referent_a)
     url = reverse("etablissements:partenaire_ajouter", args=[dispositif_sans_partenaire.pk])
     reponse = client.post(url, {"nom": "  "})

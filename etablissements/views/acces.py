@@ -81,6 +81,16 @@ def acces(request, type_, pk):
                 return redirect(url_acces(lieu))
     retirables = set(service.roles_retirables(request.user, lieu))
     invitations = list(service.invitations_visibles(request.user, lieu).filter(statut=StatutInvitation.EN_ATTENTE))
+    # An association's page also says which LPs it serves (its conventions): names of LPs only.
+    conventions = (
+        list(
+            lieu.conventions.select_related("dispositif__etablissement").order_by(
+                "-dispositif__annee", "dispositif__etablissement__nom"
+            )
+        )
+        if isinstance(lieu, Partenaire)
+        else []
+    )
     return render(
         request,
         "etablissements/acces.html",
@@ -90,6 +100,7 @@ def acces(request, type_, pk):
             "etablissement": lieu if isinstance(lieu, Etablissement) else None,
             "affectations": list(service.affectations_visibles(request.user, lieu)),
             "invitations": invitations,
+            "conventions": conventions,
             "retirables": retirables,
             "form": form,
         },

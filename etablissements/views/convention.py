@@ -30,20 +30,29 @@ def conventions(request, pk):
 
 
 def partenaire_ajouter(request, pk):
-    """Add the coordinating partner of a dispositif, known or new, with its draft convention."""
+    """Add the coordinating partner of a dispositif with its draft convention.
+
+    The LP picks from its académie's list of partner associations (laureates of « 1 jeune,
+    1 mentor » first), or describes one that is not on it, which then joins the list (see
+    PartenaireChoixForm for why that stays possible).
+    """
     d = obtenir_dispositif(request, pk, ecriture=True)
     form = PartenaireChoixForm(request.POST or None, user=request.user, dispositif=d)
     if request.method == "POST" and form.is_valid():
         donnees = form.cleaned_data
         try:
             with transaction.atomic():
-                partenaire = donnees["partenaire"] or Partenaire.objects.create(
-                    nom=donnees["nom"].strip(),
-                    type=donnees["type"] or Partenaire._meta.get_field("type").default,
-                    plan_1j1m=donnees["plan_1j1m"],
-                    email=donnees["email"],
-                    telephone=donnees["telephone"],
-                )
+                partenaire = donnees["partenaire"]
+                if partenaire is None:
+                    partenaire = Partenaire.objects.create(
+                        nom=donnees["nom"].strip(),
+                        type=donnees["type"] or Partenaire._meta.get_field("type").default,
+                        plan_1j1m=donnees["plan_1j1m"],
+                        email=donnees["email"],
+                        telephone=donnees["telephone"],
+                    )
+                    # An association the LP brings in joins its académie's list.
+                    partenaire.academies.add(d.etablissement.academie_id)
                 convention = services.convention_creer(dispositif=d, partenaire=partenaire, auteur=request.user)
         except ValidationError as erreur:
             form.add_error(None, erreur)
