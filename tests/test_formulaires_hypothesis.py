@@ -100,8 +100,16 @@ def _jeton_enquete(monde):
     return {"jeton": invitation.jeton}
 
 
+def _lien_invitation(monde):
+    etab_f.InvitationFactory(etablissement=monde.cast.lp_a, email="invitee.fuzz@exemple.fr", jeton="jeton-fuzz")
+    return {"jeton": "jeton-fuzz"}
+
+
 CIBLES = {
     "login": Cible(None),
+    # Accounts: the LP's access page (invite), and the emailed link (create the account).
+    "etablissements:acces": Cible("chef_a", _objet("etablissements:acces")),
+    "invitation": Cible(None, _lien_invitation),
     "password_reset": Cible(None),
     "password_reset_confirm": Cible(None, _jeton_mot_de_passe),
     "etablissements:modifier": Cible("referent_a", _objet("etablissements:modifier")),
