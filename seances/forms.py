@@ -1,6 +1,7 @@
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.layout import Layout
 from django import forms
+from django.utils import timezone
 
 from etablissements.models import Entreprise
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
@@ -164,6 +165,18 @@ class EntretienAbsenceForm(DsfrFormMixin, forms.ModelForm):
         donnees = super().clean()
         if donnees.get("fait") and not donnees.get("issue"):
             self.add_error("issue", "Indiquez en quelques mots l’issue de l’entretien.")
+        fait_le = donnees.get("fait_le")
+        if donnees.get("fait") and not fait_le and "fait_le" not in self.errors:
+            self.add_error("fait_le", "Indiquez la date à laquelle l’entretien a été mené.")
+        if fait_le and not donnees.get("fait"):
+            self.add_error("fait", "Cochez « entretien mené » si l’entretien a eu lieu, ou effacez sa date.")
+        if fait_le and fait_le < self.instance.seance.date:
+            self.add_error(
+                "fait_le",
+                f"L’entretien suit l’absence du {self.instance.seance.date:%d/%m/%Y} : il ne peut pas être mené avant.",
+            )
+        if fait_le and fait_le > timezone.localdate():
+            self.add_error("fait_le", "Un entretien mené ne peut pas être daté dans le futur.")
         return donnees
 
 

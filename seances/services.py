@@ -106,7 +106,9 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
                     seance=seance,
                     eleve=eleve,
                     assigne_a=responsable,
-                    echeance=timezone.localdate() + DELAI_ENTRETIEN,
+                    # Counted from the absence, not from the day the attendance was typed: typed late,
+                    # the interview is already due (and shown late), as it is.
+                    echeance=seance.date + DELAI_ENTRETIEN,
                 )
                 for eleve in absents
                 if eleve.pk not in deja
@@ -120,8 +122,9 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
 
 @transaction.atomic
 def entretien_enregistrer(*, entretien):
+    """Save an interview; a held one carries the date it was held (the form asks for it)."""
     if entretien.fait and not entretien.fait_le:
-        entretien.fait_le = timezone.localdate()
+        raise ValidationError({"fait_le": "Indiquez la date à laquelle l’entretien a été mené."})
     entretien.save()
     return entretien
 

@@ -55,6 +55,9 @@ def test_le_flux_est_un_icalendar_valide(client, cast, binome_a):
     assert str(binome_a.eleve.nom) not in reponse.content.decode()
     assert evenements[f"seance-{prevue.pk}@127.0.0.1:8000"].decoded("dtstart") == prevue.date
     assert str(evenements[f"seance-{annulee.pk}@127.0.0.1:8000"]["status"]) == "CANCELLED"
+    # The times name their zone (TZID): the feed describes it, as RFC 5545 requires.
+    assert "TZID=Europe/Paris" in reponse.content.decode()
+    assert [str(z["tzid"]) for z in calendrier.walk("VTIMEZONE")] == ["Europe/Paris"]
 
 
 def test_mauvais_jeton_404(client, cast, binome_a):

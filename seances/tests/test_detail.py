@@ -39,3 +39,21 @@ def test_detail_requetes_constantes(client, cast, binome_a, django_assert_max_nu
         django_assert_max_num_queries,
         django_assert_num_queries,
     )
+
+
+def test_le_mentor_ne_voit_pas_les_presences_des_autres_eleves(client, cast, binome_a):
+    """A collective séance: the mentor sees themself and their student; the staff see everyone."""
+    from binomes.tests.factories import EleveFactory
+    from seances.models import Participation, Presence
+
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a)
+    autre = EleveFactory(etablissement=cast.lp_a, nom="Autreélève")
+    Participation.objects.create(seance=seance, eleve=autre, presence=Presence.ABSENT_NON_EXCUSE)
+    client.force_login(cast.mentor_a)
+    page = client.get(seance.get_absolute_url()).content.decode()
+    assert binome_a.eleve.nom in page
+    assert "Autreélève" not in page and "Absent non excusé" not in page
+    assert "Un autre participant, que seule l’équipe du lycée voit." in page
+    client.force_login(cast.referent_a)
+    page = client.get(seance.get_absolute_url()).content.decode()
+    assert "Autreélève" in page and "autre participant" not in page

@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from seances.models import EntretienAbsence
+from binomes.tests.factories import BinomeFactory
+from seances import services
+from seances.models import EntretienAbsence, Presence, Seance, StatutSeance
 from seances.tests.conftest import pages_constantes
 from seances.tests.factories import EntretienAbsenceFactory
 
@@ -52,10 +54,16 @@ def test_le_cpe_cloture_l_entretien(client, cast):
     data = {"assigne_a": cast.cpe_a.pk, "echeance": "2026-11-09", "fait": "on", "fait_le": "", "issue": ""}
     reponse = client.post(url, data)
     assert "Indiquez en quelques mots" in reponse.content.decode()
+    # « Mené » needs the date it was held.
     reponse = client.post(url, {**data, "issue": "Élève revu avec sa famille."})
+    assert "Indiquez la date à laquelle l’entretien a été mené" in reponse.content.decode()
+    entretien.refresh_from_db()
+    assert not entretien.fait
+    mene_le = entretien.seance.date
+    reponse = client.post(url, {**data, "issue": "Élève revu avec sa famille.", "fait_le": mene_le.isoformat()})
     assert reponse.status_code == 302
     entretien.refresh_from_db()
-    assert entretien.fait and entretien.fait_le is not None
+    assert entretien.fait and entretien.fait_le == mene_le
     assert list(client.get(URL).context["page"]) == []
 
 
@@ -81,3 +89,32 @@ def test_entretien_404_aux_autres(client, cast, qui):
     assert client.get(url).status_code == 404
     assert client.post(url, {"fait": "on", "issue": "x", "echeance": "2026-11-09"}).status_code == 404
     assert not EntretienAbsence.objects.get().fait
+
+
+def test_un_entretien_ne_se_date_ni_avant_l_absence_ni_dans_le_futur(client, cast):
+    entretien = EntretienAbsenceFactory(seance__dispositif=cast.dispositif_a, assigne_a=cast.cpe_a)
+    absence = entretien.seance.date
+    url = reverse("seances:entretien", args=[entretien.pk])
+    client.force_login(cast.cpe_a)
+    data = {"assigne_a": cast.cpe_a.pk, "echeance": absence.isoformat(), "fait": "on", "issue": "Revu."}
+    avant = (absence - datetime.timedelta(days=1)).isoformat()
+    assert "ne peut pas être mené avant" in client.post(url, {**data, "fait_le": avant}).content.decode()
+    futur = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    assert "dans le futur" in client.post(url, {**data, "fait_le": futur}).content.decode()
+    # A date without « mené » is a contradiction too.
+    reponse = client.post(url, {**data, "fait": "", "fait_le": absence.isoformat()})
+    assert "Cochez « entretien mené »" in reponse.content.decode()
+    entretien.refresh_from_db()
+    assert not entretien.fait and entretien.fait_le is None
+
+
+def test_l_echeance_part_de_la_date_de_l_absence(cast):
+    """Attendance typed 10 days after the séance: the interview was due 7 days after the absence."""
+    binome = BinomeFactory(dispositif=cast.dispositif_a, mentor__verifie=True)
+    il_y_a_dix_jours = datetime.date.today() - datetime.timedelta(days=10)
+    seance = Seance(dispositif=cast.dispositif_a, date=il_y_a_dix_jours, statut=StatutSeance.TENUE, duree=60)
+    services.seance_enregistrer(
+        seance=seance, participants=[(binome.mentor, Presence.PRESENT), (binome.eleve, Presence.ABSENT_NON_EXCUSE)]
+    )
+    entretien = EntretienAbsence.objects.get(seance=seance)
+    assert entretien.echeance == il_y_a_dix_jours + services.DELAI_ENTRETIEN
