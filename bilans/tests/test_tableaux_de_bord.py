@@ -235,3 +235,30 @@ def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client, settings):
         for eleve in Eleve.objects.all():
             assert f"{eleve.prenom} {eleve.nom}" not in contenu, eleve
             assert f">{eleve.nom}<" not in contenu and eleve.ine not in contenu, eleve
+
+
+def test_l_accueil_d_un_enseignant_l_invite_a_proposer_un_eleve(client, cast):
+    client.force_login(cast.personnel_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert "Aucun rôle pour le moment" not in contenu
+    assert reverse("binomes:eleve_nouveau") in contenu and "Proposer un élève" in contenu
+
+
+def test_l_accueil_du_mentor_mene_a_ses_binomes_ses_seances_et_son_agenda(client, cast):
+    import datetime
+
+    from binomes.tests.factories import BinomeFactory, MentorFactory
+    from seances.tests.factories import SeanceFactory
+
+    mentor = MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
+    binome = BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
+    demain = datetime.date.today() + datetime.timedelta(days=1)
+    seance = SeanceFactory(
+        dispositif=cast.dispositif_a, binome=binome, prevue=True, date=demain, heure=datetime.time(16, 30)
+    )
+    client.force_login(cast.mentor_a)
+    contenu = client.get(reverse("accueil")).content.decode()
+    assert reverse("binomes:binome", args=[binome.pk]) in contenu
+    assert seance.get_absolute_url() in contenu and "16:30" in contenu
+    assert reverse("seances:declarer_absence", args=[seance.pk]) in contenu
+    assert reverse("seances:calendrier") in contenu

@@ -186,11 +186,14 @@ def accueil(request):
         contexte["mes_binomes"] = (
             Binome.objects.for_user(request.user).filter(mentor__user=request.user).select_related("eleve")
         )
-        contexte["mes_seances"] = (
+        contexte["mes_seances"] = list(
             Seance.objects.for_user(request.user)
             .filter(participations__mentor__user=request.user, date__gte=timezone.localdate())
+            .select_related("dispositif__etablissement")
             .order_by("date", "heure")[:10]
         )
+    # Teachers and other staff: their part is spotting students for the programme.
+    contexte["personnel"] = Role.PERSONNEL in request.roles
     return render(request, "bilans/accueil.html", contexte)
 
 
