@@ -22,10 +22,15 @@ $(OIDC_FOURNISSEUR)/node_modules: $(OIDC_FOURNISSEUR)/package.json $(OIDC_FOURNI
 install: $(VENV)/.installed $(OIDC_FOURNISSEUR)/node_modules
 
 ## Sets everything up on SQLite with in-process tasks, loads the demo data and serves the app.
+## Links in emails and calendars follow ADDRESS unless SITE_URL is set; the periodic jobs
+## (alerts, indicators) run beside the server, in-process (manage.py taches_periodiques).
 run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py charger_demo
 	@echo "Mentorat LP : http://$(ADDRESS)/"
+	mkdir -p var; export SITE_URL="$${SITE_URL:-http://$(ADDRESS)}"; \
+	$(DEV) $(PY) manage.py taches_periodiques > var/taches_periodiques.log 2>&1 & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(PY) manage.py runserver $(ADDRESS)
 
 ## Sets everything up the same way and runs the whole test suite.

@@ -6,6 +6,7 @@ ALLOWED_HOSTS and DEBUG=off. Bad values fail loudly at start-up.
 `.env.example` documents every variable.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -118,6 +119,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
     )
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # `make run`: the server and the periodic jobs (taches_periodiques) write to one file; a
+    # writer waits for the other's lock instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentorat.User"
@@ -177,6 +182,10 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorat LP <ne-pas-repondre@mentorat.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The accessibility statement: the address where people report a barrier, and the day the
+# statement was established (updated with each audit).
+ACCESSIBILITE_CONTACT = env.str("ACCESSIBILITE_CONTACT", default="accessibilite@mentorat.example")
+ACCESSIBILITE_DATE = date.fromisoformat(env.str("ACCESSIBILITE_DATE", default="2026-11-30"))
 EMAIL_SUBJECT_PREFIX = env.str("EMAIL_SUBJECT_PREFIX", default="[Mentorat LP] ")
 
 # --- Cache and sessions ------------------------------------------------------------------

@@ -86,3 +86,10 @@ def test_pages_rendues_sans_base_ni_requete(django_db_blocker, gabarit):
     with django_db_blocker.block():
         contenu = render_to_string(gabarit)
     assert 'class="fr-header"' in contenu
+
+
+def test_la_declaration_d_accessibilite_est_datee_et_donne_un_contact(client, settings):
+    settings.ACCESSIBILITE_CONTACT = "a11y@ac-exemple.fr"
+    contenu = client.get("/accessibilite/").content.decode()
+    assert "Cette déclaration a été établie le 30 novembre 2026" in contenu
+    assert 'href="mailto:a11y@ac-exemple.fr"' in contenu

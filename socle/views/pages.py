@@ -3,6 +3,7 @@
 import sys
 
 from django import db
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -11,7 +12,11 @@ from django.template.loader import render_to_string
 
 @login_not_required
 def accessibilite(request):
-    return render(request, "socle/accessibilite.html")
+    return render(
+        request,
+        "socle/accessibilite.html",
+        {"contact": settings.ACCESSIBILITE_CONTACT, "etablie_le": settings.ACCESSIBILITE_DATE},
+    )
 
 
 @login_not_required
