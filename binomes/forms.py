@@ -15,6 +15,7 @@ from .models import (
     Besoin,
     Binome,
     Eleve,
+    Honorabilite,
     Mentor,
     MethodeHonorabilite,
     StatutHonorabilite,
@@ -116,34 +117,36 @@ class MentorForm(DsfrFormMixin, forms.ModelForm):
 
 
 class HonorabiliteForm(DsfrFormMixin, forms.ModelForm):
-    """Facts only: status, date, method, expiry. Never a document or a comment (RGPD art. 10)."""
+    """Facts only: status, date, method, expiry. Never a document or a comment (RGPD art. 10).
+
+    It edits the person's one record: the verification counts for every LP they serve."""
 
     class Meta:
-        model = Mentor
-        fields = ["honorabilite_statut", "honorabilite_date", "honorabilite_methode", "honorabilite_expiration"]
-        widgets = _date_widgets("honorabilite_date", "honorabilite_expiration")
+        model = Honorabilite
+        fields = ["statut", "date", "methode", "expiration"]
+        widgets = _date_widgets("date", "expiration")
 
     def __init__(self, *args, academie=False, **kwargs):
         super().__init__(*args, **kwargs)
         if academie:
-            self.fields["honorabilite_methode"].choices = [
+            self.fields["methode"].choices = [
                 (MethodeHonorabilite.SERVICES_ACADEMIQUES, MethodeHonorabilite.SERVICES_ACADEMIQUES.label)
             ]
         else:
-            self.fields["honorabilite_methode"].choices = [("", "---------")] + [
+            self.fields["methode"].choices = [("", "---------")] + [
                 c for c in MethodeHonorabilite.choices if c[0] != MethodeHonorabilite.SERVICES_ACADEMIQUES
             ]
 
     def clean(self):
         donnees = super().clean()
-        statut = donnees.get("honorabilite_statut")
+        statut = donnees.get("statut")
         if statut in (StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE):
-            if not donnees.get("honorabilite_date"):
-                self.add_error("honorabilite_date", "Indiquez la date de la vérification.")
-            if not donnees.get("honorabilite_methode"):
-                self.add_error("honorabilite_methode", "Indiquez la modalité de vérification.")
-        if statut == StatutHonorabilite.VERIFIEE and not donnees.get("honorabilite_expiration"):
-            self.add_error("honorabilite_expiration", "Indiquez la fin de validité de la vérification.")
+            if not donnees.get("date"):
+                self.add_error("date", "Indiquez la date de la vérification.")
+            if not donnees.get("methode"):
+                self.add_error("methode", "Indiquez la modalité de vérification.")
+        if statut == StatutHonorabilite.VERIFIEE and not donnees.get("expiration"):
+            self.add_error("expiration", "Indiquez la fin de validité de la vérification.")
         return donnees
 
 

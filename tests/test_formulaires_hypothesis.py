@@ -664,8 +664,8 @@ def _pages_seances(monde):
 def _url_seance(monde):
     # The mentor's check valid up to the last date a séance may take, so that date is not refused for it.
     mentor = monde.binome.mentor
-    mentor.honorabilite_expiration = date_max_plausible()
-    mentor.save(update_fields=["honorabilite_expiration"])
+    mentor.honorabilite.expiration = date_max_plausible()
+    mentor.honorabilite.save(update_fields=["expiration"])
     return reverse("seances:modifier", args=[monde.seance_prevue.pk])
 
 

@@ -186,7 +186,7 @@ def _mentors(request):
     qs = (
         Mentor.objects.for_user(request.user)
         .filter(etablissement=request.etablissement)
-        .select_related("entreprise")
+        .select_related("entreprise", "honorabilite")
         .avec_occupation()
         .order_by("nom", "prenom", "pk")
     )
@@ -225,8 +225,8 @@ def mentors_export(request):
             m.get_recommande_par_display(),
             m.capacite,
             m.places_occupees(),
-            m.get_honorabilite_statut_display(),
-            m.honorabilite_expiration.strftime("%d/%m/%Y") if m.honorabilite_expiration else "",
+            m.honorabilite.get_statut_display(),
+            m.honorabilite.expiration.strftime("%d/%m/%Y") if m.honorabilite.expiration else "",
         ]
         for m in _mentors(request).qs
     )
@@ -249,7 +249,7 @@ def mentor_nouveau(request):
 
 def mentor(request, pk):
     mentor = get_for_user(
-        Mentor.objects.select_related("entreprise", "honorabilite_saisie_par").avec_occupation(), request.user, pk=pk
+        Mentor.objects.select_related("entreprise", "honorabilite__saisie_par").avec_occupation(), request.user, pk=pk
     )
     binomes = mentor.binomes.select_related("eleve").order_by("-pk")
     return render(
@@ -276,11 +276,12 @@ def mentor_modifier(request, pk):
 
 
 def _enregistrer_honorabilite(request, mentor, *, academie):
-    form = HonorabiliteForm(request.POST or None, instance=mentor, academie=academie)
+    # The person's one record: what is saved here counts in every LP they serve.
+    form = HonorabiliteForm(request.POST or None, instance=mentor.honorabilite, academie=academie)
     if request.method == "POST" and form.is_valid():
-        mentor = form.save(commit=False)
-        mentor.honorabilite_saisie_par = request.user
-        mentor.save()
+        honorabilite = form.save(commit=False)
+        honorabilite.saisie_par = request.user
+        honorabilite.save()
         messages.success(request, "La vérification d’honorabilité est enregistrée.")
         return None
     return form
@@ -313,8 +314,8 @@ def honorabilite_file(request):
     _pilotage_requis(request.user)
     file = (
         _mentors_academie(request.user)
-        .exclude(honorabilite_statut__in=[StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE])
-        .select_related("etablissement", "entreprise")
+        .exclude(honorabilite__statut__in=[StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE])
+        .select_related("etablissement", "entreprise", "honorabilite")
         .order_by("etablissement__nom", "nom", "prenom")
     )
     return render(request, "binomes/honorabilite_file.html", {"page": _page(request, file), "parametres": ""})
@@ -322,9 +323,9 @@ def honorabilite_file(request):
 
 def honorabilite_saisir(request, pk):
     # Scoped on the académie: anyone else finds nothing (404).
-    mentor = get_object_or_404(_mentors_academie(request.user).select_related("etablissement"), pk=pk)
-    if request.method == "GET" and not mentor.honorabilite_methode:
-        mentor.honorabilite_methode = MethodeHonorabilite.SERVICES_ACADEMIQUES
+    mentor = get_object_or_404(_mentors_academie(request.user).select_related("etablissement", "honorabilite"), pk=pk)
+    if request.method == "GET" and not mentor.honorabilite.methode:
+        mentor.honorabilite.methode = MethodeHonorabilite.SERVICES_ACADEMIQUES
     form = _enregistrer_honorabilite(request, mentor, academie=True)
     if form is None:
         return redirect("binomes:honorabilite_file")
