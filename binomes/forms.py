@@ -304,3 +304,53 @@ class ImportForm(DsfrFormMixin, forms.Form):
                 f"Le fichier dépasse la taille maximale ({siecle.TAILLE_MAX // (1024 * 1024)} Mo).", code="taille"
             )
         return fichier
+
+
+class InviterMentorForm(MentorForm):
+    """The mentor's record on this LP, and the address the invitation goes to."""
+
+    submit_label = "Enregistrer et envoyer l’invitation"
+
+    class Meta(MentorForm.Meta):
+        fields = [
+            "nom",
+            "prenom",
+            "email",
+            "telephone",
+            "entreprise",
+            "metier",
+            "secteur",
+            "capacite",
+            "disponibilites",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = (
+            "L’invitation y est envoyée. Une personne déjà mentor d’un autre lycée garde son compte "
+            "et sa vérification d’honorabilité."
+        )
+
+
+class ImportMentorsForm(ImportForm):
+    submit_label = "Lire le fichier"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].label = "Liste des mentors (CSV)"
+        self.fields["fichier"].help_text = (
+            "Une ligne par mentor, séparateur point-virgule ou virgule. "
+            f"{siecle.TAILLE_MAX // (1024 * 1024)} Mo au plus."
+        )
+        self.fields["fichier"].widget.attrs["accept"] = ".csv,.txt"
+
+
+class ConfirmerImportMentorsForm(DsfrFormMixin, forms.Form):
+    submit_label = "Confirmer l’import"
+    envoyer_invitations = forms.BooleanField(
+        label="Envoyer les invitations",
+        required=False,
+        initial=True,
+        help_text="Chaque mentor reçoit un lien pour créer son compte (ou relier son compte existant).",
+    )

@@ -593,15 +593,14 @@ class Proposition(models.Model):
         return f"{self.mentor} – {self.eleve} ({self.score})"
 
 
-class ImportSiecle(models.Model):
-    """A parsed SIECLE file waiting for confirmation: the preview is kept server-side
-    so the confirmation applies exactly what was shown (and re-validates it)."""
+class ImportConserve(models.Model):
+    """A parsed file waiting for confirmation: the preview is kept server-side so the
+    confirmation applies exactly what was shown (and re-validates it)."""
 
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
     nom_fichier = models.CharField("fichier", max_length=255)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    annee = models.PositiveSmallIntegerField("année scolaire", validators=[AnneePlausible()])
-    lignes = models.JSONField("élèves lus", default=list)
+    lignes = models.JSONField("lignes lues", default=list)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -610,15 +609,36 @@ class ImportSiecle(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
+
+    class Meta:
+        abstract = True
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Import {self.nom_fichier}"
+
+
+class ImportSiecle(ImportConserve):
+    annee = models.PositiveSmallIntegerField("année scolaire", validators=[AnneePlausible()])
+    lignes = models.JSONField("élèves lus", default=list)
+
     ROLES_LECTURE = R.GESTION_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME
 
-    class Meta:
+    class Meta(ImportConserve.Meta):
         verbose_name = "import SIECLE"
-        ordering = ["-cree_le"]
         constraints = [
             models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="import_siecle_annee_bornee")
         ]
 
-    def __str__(self):
-        return f"Import {self.nom_fichier}"
+
+class ImportMentors(ImportConserve):
+    """A mentors CSV waiting for confirmation (who may invite mentors on the LP: binomes.mentors)."""
+
+    lignes = models.JSONField("mentors lus", default=list)
+
+    ROLES_LECTURE = R.SUIVI_PARTENAIRE
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta(ImportConserve.Meta):
+        verbose_name = "import de mentors"

@@ -6,13 +6,13 @@ Each service takes keyword-only arguments, runs in one transaction and raises
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import appariement, siecle
+from . import appariement, siecle, tableur
 from .models import (
     STATUTS_VIVANTS,
     Binome,
@@ -224,7 +224,7 @@ class Apercu:
         return len(self.creer) + len(self.mettre_a_jour)
 
 
-CONSERVATION_APERCU = timedelta(days=1)
+CONSERVATION_APERCU = tableur.CONSERVATION_APERCU
 CHAMPS_IMPORTES = ("nom", "prenom", "sexe", "date_naissance", "classe", "code_mef", "date_sortie")
 
 

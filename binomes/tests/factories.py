@@ -5,6 +5,7 @@ import factory
 from binomes.models import (
     Binome,
     Eleve,
+    ImportMentors,
     ImportSiecle,
     Mentor,
     Proposition,
@@ -116,6 +117,31 @@ class ImportSiecleFactory(factory.django.DjangoModelFactory):
                 "classe": "2MELEC",
                 "code_mef": "24723006310",
                 "date_sortie": "",
+            }
+        ]
+    )
+
+
+class ImportMentorsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportMentors
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom_fichier = "mentors.csv"
+    empreinte = "0" * 64
+    lignes = factory.LazyFunction(
+        lambda: [
+            {
+                "numero": 2,
+                "nom": "Martin",
+                "prenom": "Paul",
+                "email": "paul.martin@exemple.fr",
+                "telephone": "",
+                "entreprise": "",
+                "metier": "Électricien",
+                "secteur": "",
+                "capacite": 2,
+                "disponibilites": "",
             }
         ]
     )

@@ -17,6 +17,7 @@ from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
+from .. import mentors as mentors_service
 from .. import services
 from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
@@ -207,6 +208,8 @@ def mentors(request):
             # Flag verifications that end within the month, before they block pairing.
             "bientot": timezone.localdate() + timedelta(days=30),
             "peut_ajouter": bool(request.roles & R.SUIVI_PARTENAIRE),
+            "peut_inviter": bool(request.roles & R.SUIVI_PARTENAIRE)
+            and mentors_service.peut_inviter(request.user, request.etablissement),
         },
     )
 
@@ -260,6 +263,10 @@ def mentor(request, pk):
             "binomes": binomes,
             "raison_inapte": services.raison_inapte(mentor),
             "peut_modifier": Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id),
+            "peut_inviter": mentor.user_id is None
+            and bool(mentor.email)
+            and Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id)
+            and mentors_service.peut_inviter(request.user, mentor.etablissement),
             "file_academique": mentor.recommande_par == Recommandation.AUCUNE,
         },
     )
