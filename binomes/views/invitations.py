@@ -84,7 +84,7 @@ def import_mentors_apercu(request, pk):
     """Step 2: every row as it will be written; confirming creates them all (or none) and invites."""
     kept = get_for_user(ImportMentors, request.user, ecriture=True, pk=pk)
     service.exiger(request.user, kept.etablissement)
-    form = ConfirmerImportMentorsForm(request.POST or None)
+    form = ConfirmerImportMentorsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             crees, repris, invites = service.import_appliquer(
