@@ -86,12 +86,15 @@ def test_mentor_d_un_autre_lycee_garde_sa_verification_et_son_compte(client, cas
 
 
 def test_l_acceptation_relie_le_compte_a_la_fiche(client, cast):
+    autre_lp = MentorFactory(etablissement=cast.lp_b, email="paul.martin@exemple.fr")
     client.force_login(cast.coordonnateur_a)
     client.post(INVITER, _fiche())
     invitation = Invitation.objects.get()
     user = invitations.creer_compte_et_accepter(invitation=invitation, password="Un mot de passe solide 2026 !")
     mentor = Mentor.objects.get(etablissement=cast.lp_a)
     assert mentor.user == user
+    autre_lp.refresh_from_db()
+    assert autre_lp.user is None and autre_lp.honorabilite_id == mentor.honorabilite_id
     # Only this LP's records are linked, and only those with no account yet.
     assert Affectation.objects.filter(user=user, role=Role.MENTOR, etablissement=cast.lp_a).exists()
 
