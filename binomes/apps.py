@@ -8,6 +8,7 @@ class BinomesConfig(AppConfig):
     def ready(self):
         from etablissements.frise import enregistrer_derivation
 
+        from . import signaux as _signaux  # noqa: F401  (connects the receivers)
         from .frise import appariement
 
         enregistrer_derivation("appariement", appariement)

@@ -54,7 +54,10 @@ class EleveFiltre(_FiltreLP):
 
 class MentorFiltre(_FiltreLP):
     honorabilite = django_filters.ChoiceFilter(
-        label="Honorabilité", field_name="honorabilite_statut", choices=StatutHonorabilite.choices, empty_label="Toutes"
+        label="Honorabilité",
+        field_name="honorabilite__statut",
+        choices=StatutHonorabilite.choices,
+        empty_label="Toutes",
     )
     entreprise = django_filters.ModelChoiceFilter(label="Entreprise", queryset=Entreprise.objects.none())
     secteur = django_filters.CharFilter(label="Secteur", lookup_expr="icontains")
@@ -81,7 +84,7 @@ class BinomeFiltre(_FiltreLP):
     )
     honorabilite = django_filters.ChoiceFilter(
         label="Honorabilité du mentor",
-        field_name="mentor__honorabilite_statut",
+        field_name="mentor__honorabilite__statut",
         choices=StatutHonorabilite.choices,
         empty_label="Toutes",
     )

@@ -15,6 +15,7 @@ from .models import (
     Besoin,
     Binome,
     Eleve,
+    Honorabilite,
     Mentor,
     MethodeHonorabilite,
     StatutHonorabilite,
@@ -116,34 +117,36 @@ class MentorForm(DsfrFormMixin, forms.ModelForm):
 
 
 class HonorabiliteForm(DsfrFormMixin, forms.ModelForm):
-    """Facts only: status, date, method, expiry. Never a document or a comment (RGPD art. 10)."""
+    """Facts only: status, date, method, expiry. Never a document or a comment (RGPD art. 10).
+
+    It edits the person's one record: the verification counts for every LP they serve."""
 
     class Meta:
-        model = Mentor
-        fields = ["honorabilite_statut", "honorabilite_date", "honorabilite_methode", "honorabilite_expiration"]
-        widgets = _date_widgets("honorabilite_date", "honorabilite_expiration")
+        model = Honorabilite
+        fields = ["statut", "date", "methode", "expiration"]
+        widgets = _date_widgets("date", "expiration")
 
     def __init__(self, *args, academie=False, **kwargs):
         super().__init__(*args, **kwargs)
         if academie:
-            self.fields["honorabilite_methode"].choices = [
+            self.fields["methode"].choices = [
                 (MethodeHonorabilite.SERVICES_ACADEMIQUES, MethodeHonorabilite.SERVICES_ACADEMIQUES.label)
             ]
         else:
-            self.fields["honorabilite_methode"].choices = [("", "---------")] + [
+            self.fields["methode"].choices = [("", "---------")] + [
                 c for c in MethodeHonorabilite.choices if c[0] != MethodeHonorabilite.SERVICES_ACADEMIQUES
             ]
 
     def clean(self):
         donnees = super().clean()
-        statut = donnees.get("honorabilite_statut")
+        statut = donnees.get("statut")
         if statut in (StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE):
-            if not donnees.get("honorabilite_date"):
-                self.add_error("honorabilite_date", "Indiquez la date de la vérification.")
-            if not donnees.get("honorabilite_methode"):
-                self.add_error("honorabilite_methode", "Indiquez la modalité de vérification.")
-        if statut == StatutHonorabilite.VERIFIEE and not donnees.get("honorabilite_expiration"):
-            self.add_error("honorabilite_expiration", "Indiquez la fin de validité de la vérification.")
+            if not donnees.get("date"):
+                self.add_error("date", "Indiquez la date de la vérification.")
+            if not donnees.get("methode"):
+                self.add_error("methode", "Indiquez la modalité de vérification.")
+        if statut == StatutHonorabilite.VERIFIEE and not donnees.get("expiration"):
+            self.add_error("expiration", "Indiquez la fin de validité de la vérification.")
         return donnees
 
 
@@ -301,3 +304,53 @@ class ImportForm(DsfrFormMixin, forms.Form):
                 f"Le fichier dépasse la taille maximale ({siecle.TAILLE_MAX // (1024 * 1024)} Mo).", code="taille"
             )
         return fichier
+
+
+class InviterMentorForm(MentorForm):
+    """The mentor's record on this LP, and the address the invitation goes to."""
+
+    submit_label = "Enregistrer et envoyer l’invitation"
+
+    class Meta(MentorForm.Meta):
+        fields = [
+            "nom",
+            "prenom",
+            "email",
+            "telephone",
+            "entreprise",
+            "metier",
+            "secteur",
+            "capacite",
+            "disponibilites",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = (
+            "L’invitation y est envoyée. Une personne déjà mentor d’un autre lycée garde son compte "
+            "et sa vérification d’honorabilité."
+        )
+
+
+class ImportMentorsForm(ImportForm):
+    submit_label = "Lire le fichier"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fichier"].label = "Liste des mentors (CSV)"
+        self.fields["fichier"].help_text = (
+            "Une ligne par mentor, séparateur point-virgule ou virgule. "
+            f"{siecle.TAILLE_MAX // (1024 * 1024)} Mo au plus."
+        )
+        self.fields["fichier"].widget.attrs["accept"] = ".csv,.txt"
+
+
+class ConfirmerImportMentorsForm(DsfrFormMixin, forms.Form):
+    submit_label = "Confirmer l’import"
+    envoyer_invitations = forms.BooleanField(
+        label="Envoyer les invitations",
+        required=False,
+        initial=True,
+        help_text="Chaque mentor reçoit un lien pour créer son compte (ou relier son compte existant).",
+    )

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from etablissements.models import Dispositif, Entreprise, Etablissement, Formati
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.models import normaliser_email
 from socle.roles import Role
 from socle.validators import (
     ANNEE_MAX,
@@ -82,11 +83,119 @@ class Recommandation(models.TextChoices):
     AUCUNE = "aucune", "Aucune"
 
 
+class HonorabiliteManager(models.Manager):
+    def pour_mentor(self, mentor, cle: str) -> "Honorabilite":
+        """The record `mentor` must point to, for a person known by `cle` (a normalised address or "").
+
+        Same person elsewhere: their record, merged with what this row held (a typo fixed on
+        the address must not lose a verification). Otherwise this row's own record, renamed,
+        or a new one.
+        """
+        actuelle = self.filter(pk=mentor.honorabilite_id).first() if mentor.honorabilite_id else None
+        seule = actuelle is not None and not actuelle.mentors.exclude(pk=mentor.pk).exists()
+        if cle:
+            existante = self.filter(email=cle).first()
+            if existante is not None:
+                if seule and actuelle.pk != existante.pk:
+                    existante.garder_la_plus_favorable(actuelle)
+                    mentor.honorabilite = existante
+                    Mentor.objects.filter(pk=mentor.pk).update(honorabilite=existante)
+                    actuelle.delete()
+                return existante
+            if seule:
+                actuelle.email = cle
+                actuelle.save(update_fields=["email"])
+                return actuelle
+            return self.create(email=cle)
+        if actuelle is not None and seule:
+            return actuelle
+        return self.create()
+
+
+class Honorabilite(models.Model):
+    """The check that a person may work with minors, once per person whatever the LPs they serve.
+
+    Facts only (RGPD art. 10): status, date, method, who recorded it, expiry. Never a document.
+    """
+
+    # The person's normalised address (their account's, else their mentor record's); empty
+    # for a mentor known by no address, whose record is then theirs alone.
+    email = models.EmailField("adresse électronique", blank=True)
+    statut = models.CharField(
+        "honorabilité", max_length=20, choices=StatutHonorabilite.choices, default=StatutHonorabilite.NON_VERIFIEE
+    )
+    date = models.DateField("date de la vérification", null=True, blank=True, validators=[DatePlausible()])
+    methode = models.CharField(
+        "modalité de vérification", max_length=20, choices=MethodeHonorabilite.choices, blank=True
+    )
+    saisie_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérification enregistrée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expiration = models.DateField(
+        "fin de validité de la vérification", null=True, blank=True, validators=[DatePlausible()]
+    )
+
+    objects = HonorabiliteManager()
+
+    class Meta:
+        verbose_name = "vérification d’honorabilité"
+        verbose_name_plural = "vérifications d’honorabilité"
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="honorabilite_une_par_personne"),
+            models.CheckConstraint(
+                condition=q_date("date", nullable=True) & q_date("expiration", nullable=True),
+                name="honorabilite_dates_bornees",
+            ),
+            models.CheckConstraint(
+                condition=q_ordonnees("date", "expiration"), name="honorabilite_expire_apres_verification"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_statut_display()
+
+    def clean(self):
+        if self.date and self.expiration and self.expiration < self.date:
+            raise ValidationError({"expiration": "La fin de validité ne peut précéder la date de la vérification."})
+
+    def valide(self, le: "date | None" = None) -> bool:
+        le = le or timezone.localdate()
+        return self.statut == StatutHonorabilite.VERIFIEE and (self.expiration is None or self.expiration >= le)
+
+    def rang(self, le: "date | None" = None) -> tuple:
+        """Higher is more favourable: a valid verification (the latest), then the latest dated
+        result, then a check under way, then nothing."""
+        if self.valide(le):
+            return (3, self.expiration or date.max, self.date or date.min)
+        if self.date:
+            return (2, self.date, date.min)
+        return (1 if self.statut == StatutHonorabilite.EN_COURS else 0, date.min, date.min)
+
+    def garder_la_plus_favorable(self, autre: "Honorabilite") -> None:
+        if autre.rang() > self.rang():
+            for champ in CHAMPS_HONORABILITE:
+                setattr(self, champ, getattr(autre, champ))
+            self.save(update_fields=CHAMPS_HONORABILITE)
+
+
+CHAMPS_HONORABILITE = ["statut", "date", "methode", "saisie_par", "expiration"]
+
+
 class MentorQuerySet(ScopedQuerySet):
     def avec_occupation(self):
         return self.annotate(
             nb_binomes_vivants=models.Count("binomes", filter=Q(binomes__statut__in=STATUTS_VIVANTS), distinct=True)
         )
+
+
+class MentorManager(models.Manager.from_queryset(MentorQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().select_related("honorabilite")
 
 
 class Mentor(models.Model):
@@ -128,23 +237,9 @@ class Mentor(models.Model):
     )
     disponibilites = models.CharField("disponibilités", max_length=255, blank=True)
 
-    honorabilite_statut = models.CharField(
-        "honorabilité", max_length=20, choices=StatutHonorabilite.choices, default=StatutHonorabilite.NON_VERIFIEE
-    )
-    honorabilite_date = models.DateField("date de la vérification", null=True, blank=True, validators=[DatePlausible()])
-    honorabilite_methode = models.CharField(
-        "modalité de vérification", max_length=20, choices=MethodeHonorabilite.choices, blank=True
-    )
-    honorabilite_saisie_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="vérification enregistrée par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    honorabilite_expiration = models.DateField(
-        "fin de validité de la vérification", null=True, blank=True, validators=[DatePlausible()]
+    # One record per person, shared by the Mentor rows of every LP they serve (RGPD art. 10: facts only).
+    honorabilite = models.ForeignKey(
+        "Honorabilite", verbose_name="vérification", on_delete=models.PROTECT, related_name="mentors"
     )
 
     charte_signee_le = models.DateField(
@@ -157,7 +252,8 @@ class Mentor(models.Model):
         "parcours de formation des mentors suivi le", null=True, blank=True, validators=[DatePlausible()]
     )
 
-    objects = MentorQuerySet.as_manager()
+    # The verification is read wherever a mentor is (pairing, séances, lists): always fetched along.
+    objects = MentorManager()
     CHEMIN_ETABLISSEMENT = "etablissement"
     # A mentor with an account sees their own record.
     ACCES_PERSONNEL = {Role.MENTOR: "user"}
@@ -170,30 +266,29 @@ class Mentor(models.Model):
         constraints = [
             models.CheckConstraint(condition=q_entre("capacite", 1, CAPACITE_MAX), name="mentor_capacite_bornee"),
             models.CheckConstraint(
-                condition=q_date("honorabilite_date", nullable=True)
-                & q_date("honorabilite_expiration", nullable=True)
-                & q_date("charte_signee_le", nullable=True)
-                & q_date("formation_suivie_le", nullable=True),
+                condition=q_date("charte_signee_le", nullable=True) & q_date("formation_suivie_le", nullable=True),
                 name="mentor_dates_bornees",
-            ),
-            models.CheckConstraint(
-                condition=q_ordonnees("honorabilite_date", "honorabilite_expiration"),
-                name="mentor_honorabilite_expire_apres_verification",
             ),
         ]
 
     def __str__(self):
         return f"{self.prenom} {self.nom}"
 
-    def clean(self):
-        if (
-            self.honorabilite_date
-            and self.honorabilite_expiration
-            and self.honorabilite_expiration < self.honorabilite_date
-        ):
-            raise ValidationError(
-                {"honorabilite_expiration": "La fin de validité ne peut précéder la date de la vérification."}
-            )
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        # Every Mentor row points to its person's one verification record (created on first need).
+        cle = self.cle_personne()
+        if self.honorabilite_id is None or (cle and self.honorabilite.email != cle):
+            self.honorabilite = Honorabilite.objects.pour_mentor(self, cle)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "honorabilite"}
+        super().save(*args, **kwargs)
+
+    def cle_personne(self) -> str:
+        """Who this mentor is across LPs: the account's address, else the one on the record."""
+        if self.user_id:
+            return normaliser_email(self.user.email)
+        return normaliser_email(self.email or "")
 
     def places_occupees(self) -> int:
         """Living pairs (proposed, active, suspended); uses the `nb_binomes_vivants` annotation when present."""
@@ -206,10 +301,7 @@ class Mentor(models.Model):
 
     def honorabilite_valide(self, le: date | None = None) -> bool:
         """A mentor may be paired or scheduled only with a verified, unexpired honorabilité."""
-        le = le or timezone.localdate()
-        return self.honorabilite_statut == StatutHonorabilite.VERIFIEE and (
-            self.honorabilite_expiration is None or self.honorabilite_expiration >= le
-        )
+        return self.honorabilite.valide(le)
 
 
 class Sexe(models.TextChoices):
@@ -501,15 +593,14 @@ class Proposition(models.Model):
         return f"{self.mentor} – {self.eleve} ({self.score})"
 
 
-class ImportSiecle(models.Model):
-    """A parsed SIECLE file waiting for confirmation: the preview is kept server-side
-    so the confirmation applies exactly what was shown (and re-validates it)."""
+class ImportConserve(models.Model):
+    """A parsed file waiting for confirmation: the preview is kept server-side so the
+    confirmation applies exactly what was shown (and re-validates it)."""
 
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="+")
     nom_fichier = models.CharField("fichier", max_length=255)
     empreinte = models.CharField("empreinte SHA-256", max_length=64)
-    annee = models.PositiveSmallIntegerField("année scolaire", validators=[AnneePlausible()])
-    lignes = models.JSONField("élèves lus", default=list)
+    lignes = models.JSONField("lignes lues", default=list)
     cree_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -518,15 +609,36 @@ class ImportSiecle(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
+
+    class Meta:
+        abstract = True
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"Import {self.nom_fichier}"
+
+
+class ImportSiecle(ImportConserve):
+    annee = models.PositiveSmallIntegerField("année scolaire", validators=[AnneePlausible()])
+    lignes = models.JSONField("élèves lus", default=list)
+
     ROLES_LECTURE = R.GESTION_PROGRAMME
     ROLES_ECRITURE = R.GESTION_PROGRAMME
 
-    class Meta:
+    class Meta(ImportConserve.Meta):
         verbose_name = "import SIECLE"
-        ordering = ["-cree_le"]
         constraints = [
             models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="import_siecle_annee_bornee")
         ]
 
-    def __str__(self):
-        return f"Import {self.nom_fichier}"
+
+class ImportMentors(ImportConserve):
+    """A mentors CSV waiting for confirmation (who may invite mentors on the LP: binomes.mentors)."""
+
+    lignes = models.JSONField("mentors lus", default=list)
+
+    ROLES_LECTURE = R.SUIVI_PARTENAIRE
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta(ImportConserve.Meta):
+        verbose_name = "import de mentors"

@@ -6,13 +6,13 @@ Each service takes keyword-only arguments, runs in one transaction and raises
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import appariement, siecle
+from . import appariement, siecle, tableur
 from .models import (
     STATUTS_VIVANTS,
     Binome,
@@ -33,12 +33,12 @@ from .models import (
 def raison_inapte(mentor: Mentor, *, le: date | None = None, ignorer: Binome | None = None) -> str | None:
     """Why `mentor` cannot take a new student today, or None when they can."""
     le = le or timezone.localdate()
-    if mentor.honorabilite_statut == StatutHonorabilite.REFUSEE:
+    if mentor.honorabilite.statut == StatutHonorabilite.REFUSEE:
         return f"L’honorabilité de {mentor} a été refusée : aucun appariement n’est possible."
-    if mentor.honorabilite_statut != StatutHonorabilite.VERIFIEE:
+    if mentor.honorabilite.statut != StatutHonorabilite.VERIFIEE:
         return f"L’honorabilité de {mentor} n’est pas vérifiée : l’appariement attend cette vérification."
     if not mentor.honorabilite_valide(le=le):
-        return f"La vérification d’honorabilité de {mentor} a expiré le {mentor.honorabilite_expiration:%d/%m/%Y}."
+        return f"La vérification d’honorabilité de {mentor} a expiré le {mentor.honorabilite.expiration:%d/%m/%Y}."
     if ignorer is None:
         occupees = mentor.places_occupees()
     else:
@@ -224,7 +224,7 @@ class Apercu:
         return len(self.creer) + len(self.mettre_a_jour)
 
 
-CONSERVATION_APERCU = timedelta(days=1)
+CONSERVATION_APERCU = tableur.CONSERVATION_APERCU
 CHAMPS_IMPORTES = ("nom", "prenom", "sexe", "date_naissance", "classe", "code_mef", "date_sortie")
 
 

@@ -26,10 +26,8 @@ again while inflating (in chunks, with a cap), XML goes through defusedxml (no D
 entities) and the number of students read is bounded.
 """
 
-import csv
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,25 +39,17 @@ from django.core.exceptions import ValidationError
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.validators import DatePlausible, valider_ine
 
+from . import tableur
 from .models import valider_date_naissance
+from .tableur import Erreur, FichierRefuse, decoder
 
-TAILLE_MAX = 10 * 1024 * 1024  # bytes of the uploaded file
+TAILLE_MAX = tableur.TAILLE_MAX  # bytes of the uploaded file
+
 TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024  # bytes of the XML or CSV inside a zip
 RATIO_ZIP_MAX = 100  # compressed -> uncompressed, far above what a real export reaches
 MEMBRES_ZIP_MAX = 20
 ELEVES_MAX = 5000  # an LP has a few hundred students; bounds the work done per file
 BLOC = 64 * 1024
-
-
-class FichierRefuse(Exception):
-    """The whole file is refused (format, size, bomb, other LP, other year)."""
-
-
-@dataclass(frozen=True)
-class Erreur:
-    ligne: str  # "ligne 4" or "élève ELEVE_ID=1234"
-    champ: str
-    raison: str
 
 
 @dataclass
@@ -83,10 +73,7 @@ def lire(nom_fichier: str, contenu: bytes, *, annee: int | None = None) -> Lectu
     (the current one by default).
     """
     annee = annee if annee is not None else annee_scolaire_courante()
-    if len(contenu) > TAILLE_MAX:
-        raise FichierRefuse(f"Le fichier dépasse la taille maximale ({TAILLE_MAX // (1024 * 1024)} Mo).")
-    if not contenu.strip():
-        raise FichierRefuse("Le fichier est vide.")
+    tableur.verifier_taille(contenu)
     if contenu[:4] == b"PK\x03\x04" or nom_fichier.lower().endswith(".zip"):
         nom_fichier, contenu = _extraire_zip(contenu)
     if _ressemble_a_du_xml(contenu):
@@ -179,11 +166,6 @@ def _lire_xml(contenu: bytes, annee: int) -> Lecture:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _normaliser(entete: str) -> str:
-    sans_accents = unicodedata.normalize("NFKD", entete).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", sans_accents.lower())
-
-
 ENTETES = {
     "ine": ("ine", "nnational", "numeronational", "idnational", "identifiantnational", "ninenational"),
     "nom": ("nom", "nomdefamille", "nomdusage", "nomusage"),
@@ -196,67 +178,31 @@ ENTETES = {
     "uai": ("uai", "uaj", "rne", "codeuai"),
     "annee": ("anneescolaire", "annee"),
 }
-_PAR_ENTETE = {variante: champ for champ, variantes in ENTETES.items() for variante in variantes}
 OBLIGATOIRES = ("ine", "nom", "prenom", "sexe", "date_naissance")
 
 
-def decoder(contenu: bytes) -> str:
-    """UTF-8 (BOM or not) when it decodes, else cp1252, else ISO-8859-1 (which decodes anything)."""
-    for encodage in ("utf-8-sig", "cp1252"):
-        try:
-            return contenu.decode(encodage)
-        except UnicodeDecodeError:
-            continue
-    return contenu.decode("iso-8859-1")
-
-
-def _separateur(premiere_ligne: str) -> str:
-    return max((";", ",", "\t"), key=premiere_ligne.count)
-
-
 def _lire_csv(contenu: bytes, annee_scolaire: int) -> Lecture:
-    texte = decoder(contenu).replace("\x00", "")
-    premiere = texte.lstrip("\ufeff").split("\n", 1)[0]
-    separateur = _separateur(premiere)
-    lecteur = csv.reader(io.StringIO(texte.lstrip("\ufeff"), newline=""), delimiter=separateur)
-    try:
-        entetes = next(lecteur, [])
-        colonnes = {}
-        for i, entete in enumerate(entetes):
-            champ = _PAR_ENTETE.get(_normaliser(entete))
-            if champ and champ not in colonnes:
-                colonnes[champ] = i
-        manquantes = [c for c in OBLIGATOIRES if c not in colonnes]
-        if manquantes:
-            libelles = ", ".join(LIBELLES[c] for c in manquantes)
-            raise FichierRefuse(
-                f"Colonnes obligatoires absentes de la première ligne : {libelles}. "
-                "Ce n’est pas un export SIECLE reconnu (voir les colonnes attendues)."
-            )
-        lecture = Lecture(format="csv")
-        for numero, valeurs in enumerate(lecteur, start=2):
-            if not any(v.strip() for v in valeurs):
-                continue
-            if numero - 1 > ELEVES_MAX:
-                raise FichierRefuse(f"Le fichier contient plus de {ELEVES_MAX} élèves : refusé.")
-
-            def valeur(champ, valeurs=valeurs):
-                i = colonnes.get(champ)
-                return valeurs[i].strip() if i is not None and i < len(valeurs) else ""
-
-            uai, annee = valeur("uai").upper(), valeur("annee")
-            if uai:
-                if lecture.uai and uai != lecture.uai:
-                    raise FichierRefuse("Le fichier mêle plusieurs établissements (colonne UAI).")
-                lecture.uai = uai
-            if annee:
-                lue = _annee(annee)
-                if lue is None or (lecture.annee is not None and lue != lecture.annee):
-                    raise FichierRefuse("L’année scolaire du fichier est illisible ou n’est pas la même partout.")
-                lecture.annee = lue
-            _ajouter(lecture, f"ligne {numero}", {c: valeur(c) for c in CHAMPS}, annee_scolaire)
-    except csv.Error as exc:
-        raise FichierRefuse(f"Le fichier CSV est illisible ({exc}).") from None
+    lecture = Lecture(format="csv")
+    for numero, valeurs in tableur.lignes_csv(
+        contenu,
+        entetes=ENTETES,
+        obligatoires=OBLIGATOIRES,
+        libelles=LIBELLES,
+        max_lignes=ELEVES_MAX,
+        quoi="élèves",
+        aide="Ce n’est pas un export SIECLE reconnu (voir les colonnes attendues).",
+    ):
+        uai, annee = valeurs["uai"].upper(), valeurs["annee"]
+        if uai:
+            if lecture.uai and uai != lecture.uai:
+                raise FichierRefuse("Le fichier mêle plusieurs établissements (colonne UAI).")
+            lecture.uai = uai
+        if annee:
+            lue = _annee(annee)
+            if lue is None or (lecture.annee is not None and lue != lecture.annee):
+                raise FichierRefuse("L’année scolaire du fichier est illisible ou n’est pas la même partout.")
+            lecture.annee = lue
+        _ajouter(lecture, f"ligne {numero}", {c: valeurs[c] for c in CHAMPS}, annee_scolaire)
     return lecture
 
 
@@ -314,7 +260,7 @@ def valider_ligne(brut: dict, annee: int) -> tuple[dict, list[tuple[str, str]]]:
         elif len(valeur) > longueur:
             erreurs.append((LIBELLES[champ], f"Plus de {longueur} caractères."))
         ligne[champ] = valeur
-    sexe = SEXES.get(_normaliser(brut.get("sexe") or ""))
+    sexe = SEXES.get(tableur.normaliser_entete(brut.get("sexe") or ""))
     if sexe is None:
         erreurs.append((LIBELLES["sexe"], "Valeur attendue : 1 ou M (masculin), 2 ou F (féminin)."))
     ligne["sexe"] = sexe or ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appariement, fiches
+from .views import appariement, fiches, invitations
 
 app_name = "binomes"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("mentors/<int:pk>/", fiches.mentor, name="mentor"),
     path("mentors/<int:pk>/modifier/", fiches.mentor_modifier, name="mentor_modifier"),
     path("mentors/<int:pk>/honorabilite/", fiches.mentor_honorabilite, name="mentor_honorabilite"),
+    path("mentors/inviter/", invitations.mentor_inviter, name="mentor_inviter"),
+    path("mentors/<int:pk>/inviter/", invitations.mentor_inviter_compte, name="mentor_inviter_compte"),
+    path("mentors/import/", invitations.import_mentors, name="import_mentors"),
+    path("mentors/import/<int:pk>/", invitations.import_mentors_apercu, name="import_mentors_apercu"),
     path("honorabilite/", fiches.honorabilite_file, name="honorabilite_file"),
     path("honorabilite/<int:pk>/", fiches.honorabilite_saisir, name="honorabilite_saisir"),
     path("", fiches.binomes, name="binomes"),

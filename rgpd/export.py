@@ -133,7 +133,9 @@ def donnees_mentor(mentor: Mentor) -> dict:
 
     compte = mentor.user
     return _en_tete(mentor, "mentor") | {
-        "fiche du mentor": champs(mentor, exclure=("etablissement",)),
+        # With the facts of the person's one verification record (shared by the LPs they serve).
+        "fiche du mentor": champs(mentor, exclure=("etablissement", "honorabilite"))
+        | champs(mentor.honorabilite, exclure=("id", "email")),
         "compte de connexion": (
             {"adresse électronique": compte.email, "actif": _lisible(compte.is_active)} if compte else None
         ),

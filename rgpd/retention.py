@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from binomes.models import Binome, Eleve, ImportSiecle, Mentor, Proposition, StatutHonorabilite
+from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, Proposition
 from etablissements.models import Affectation
 from seances.models import (
     Alerte,
@@ -204,13 +204,14 @@ def anonymiser_mentor(*, mentor: Mentor) -> None:
     mentor.parcours = ""
     mentor.disponibilites = ""
     mentor.user = None
-    # Honorabilité facts are about a person: they go too (RGPD art. 10).
-    mentor.honorabilite_statut = StatutHonorabilite.NON_VERIFIEE
-    mentor.honorabilite_date = None
-    mentor.honorabilite_methode = ""
-    mentor.honorabilite_saisie_par = None
-    mentor.honorabilite_expiration = None
+    # Honorabilité facts are about a person: they go too (RGPD art. 10). The record is shared
+    # by the LPs the person serves: this row leaves it for an empty one of its own, and the
+    # record itself is erased once no mentor row uses it any more.
+    ancienne = mentor.honorabilite
+    mentor.honorabilite = Honorabilite.objects.create()
     mentor.save()
+    if not ancienne.mentors.exists():
+        ancienne.delete()
     Binome.objects.filter(mentor=mentor).update(objectifs="", motif_fin="")
     Proposition.objects.filter(mentor=mentor).update(raisons=RAISONS_EFFACEES)
     DeclarationAbsence.objects.filter(participation__mentor=mentor).update(motif="")

@@ -52,7 +52,7 @@ def export_eleve(request, pk):
 
 def export_mentor(request, pk):
     mentor = get_for_user(
-        Mentor.objects.select_related("etablissement", "entreprise", "user", "honorabilite_saisie_par"),
+        Mentor.objects.select_related("etablissement", "entreprise", "user", "honorabilite__saisie_par"),
         request.user,
         pk=pk,
     )

@@ -152,17 +152,21 @@ def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
 
 def alertes_honorabilite(jour: date, qui: Destinataires) -> list[Fait]:
     """Verified honorabilités that expire within 30 days: renew before the mentor must stop."""
-    mentors = Mentor.objects.filter(
-        honorabilite_statut=StatutHonorabilite.VERIFIEE,
-        honorabilite_expiration__gte=jour,
-        honorabilite_expiration__lte=jour + PREAVIS_HONORABILITE,
-    ).order_by("pk")
+    mentors = (
+        Mentor.objects.filter(
+            honorabilite__statut=StatutHonorabilite.VERIFIEE,
+            honorabilite__expiration__gte=jour,
+            honorabilite__expiration__lte=jour + PREAVIS_HONORABILITE,
+        )
+        .select_related("honorabilite")
+        .order_by("pk")
+    )
     return [
         Fait(
             TypeAlerte.HONORABILITE,
-            f"honorabilite:{mentor.pk}:{mentor.honorabilite_expiration.isoformat()}",
+            f"honorabilite:{mentor.pk}:{mentor.honorabilite.expiration.isoformat()}",
             mentor.etablissement_id,
-            f"L’honorabilité de {mentor} expire le {mentor.honorabilite_expiration:%d/%m/%Y}.",
+            f"L’honorabilité de {mentor} expire le {mentor.honorabilite.expiration:%d/%m/%Y}.",
             reverse("seances:liste"),
             qui(mentor.etablissement_id, Role.REFERENT, Role.COORDONNATEUR),
         )

@@ -139,6 +139,10 @@ CIBLES = {
     "binomes:mentor_modifier": Cible("referent_a", _objet("binomes:mentor_modifier")),
     "binomes:mentor_honorabilite": Cible("referent_a", _objet("binomes:mentor_honorabilite")),
     "binomes:honorabilite_saisir": Cible("pilotage", _objet("binomes:honorabilite_saisir")),
+    # Mentors' invitations and CSV import (issue 12).
+    "binomes:mentor_inviter": Cible("coordonnateur_a"),
+    "binomes:import_mentors": Cible("coordonnateur_a"),
+    "binomes:import_mentors_apercu": Cible("coordonnateur_a", _objet("binomes:import_mentors_apercu")),
     "binomes:binomes": Cible("referent_a", methode="get"),
     "binomes:binome_nouveau": Cible("referent_a"),
     "binomes:binome_modifier": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
@@ -699,8 +703,8 @@ def _pages_seances(monde):
 def _url_seance(monde):
     # The mentor's check valid up to the last date a séance may take, so that date is not refused for it.
     mentor = monde.binome.mentor
-    mentor.honorabilite_expiration = date_max_plausible()
-    mentor.save(update_fields=["honorabilite_expiration"])
+    mentor.honorabilite.expiration = date_max_plausible()
+    mentor.honorabilite.save(update_fields=["expiration"])
     return reverse("seances:modifier", args=[monde.seance_prevue.pk])
 
 

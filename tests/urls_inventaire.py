@@ -96,6 +96,9 @@ OBJETS_DU_LP_A = {
         "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True).pk
     },
     "binomes:import_apercu": lambda cast: {"pk": binomes_f.ImportSiecleFactory(etablissement=cast.lp_a).pk},
+    # Mentors' invitations and CSV import (issue 12).
+    "binomes:mentor_inviter_compte": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "binomes:import_mentors_apercu": lambda cast: {"pk": binomes_f.ImportMentorsFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve_modifier": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve_confirmer": lambda cast: {

@@ -211,7 +211,7 @@ def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
     EleveFactory(etablissement=cast.lp_a, statut="propose")
     EleveFactory(etablissement=cast.lp_a, statut="propose")
     MentorFactory(etablissement=cast.lp_a)  # honorabilité not verified
-    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2099, 1, 1))
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2099, 1, 1))
     client.force_login(cast.referent_a)
     contenu = client.get(reverse("accueil")).content.decode()
     assert "À faire" in contenu

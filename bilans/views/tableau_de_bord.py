@@ -64,7 +64,7 @@ def _dispositifs(etablissement_ids, annee, *, a_faire=False):
             ),
             mentors_honorabilite=_compte(
                 Mentor.objects.filter(etablissement=OuterRef("etablissement")).exclude(
-                    honorabilite_statut=StatutHonorabilite.VERIFIEE, honorabilite_expiration__gt=bientot
+                    honorabilite__statut=StatutHonorabilite.VERIFIEE, honorabilite__expiration__gt=bientot
                 ),
                 "etablissement",
             ),

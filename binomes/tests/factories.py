@@ -5,6 +5,7 @@ import factory
 from binomes.models import (
     Binome,
     Eleve,
+    ImportMentors,
     ImportSiecle,
     Mentor,
     Proposition,
@@ -18,6 +19,7 @@ from etablissements.tests.factories import DispositifFactory, EtablissementFacto
 class MentorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Mentor
+        skip_postgeneration_save = True
 
     etablissement = factory.SubFactory(EtablissementFactory)
     nom = factory.Faker("last_name", locale="fr_FR")
@@ -27,10 +29,23 @@ class MentorFactory(factory.django.DjangoModelFactory):
 
     class Params:
         verifie = factory.Trait(
-            honorabilite_statut=StatutHonorabilite.VERIFIEE,
-            honorabilite_date=datetime.date(2026, 9, 1),
-            honorabilite_expiration=datetime.date(2027, 8, 31),
+            honorabilite__statut=StatutHonorabilite.VERIFIEE,
+            honorabilite__date=datetime.date(2026, 9, 1),
+            honorabilite__expiration=datetime.date(2027, 8, 31),
         )
+
+    @factory.post_generation
+    def honorabilite(obj, create, extracted, **faits):
+        """`honorabilite=record` shares a record; `honorabilite__statut=…` sets the person's facts."""
+        if extracted is not None:
+            obj.honorabilite = extracted
+        if faits:
+            for champ, valeur in faits.items():
+                setattr(obj.honorabilite, champ, valeur)
+            if create:
+                obj.honorabilite.save()
+        if create and extracted is not None:
+            obj.save()
 
 
 class EleveFactory(factory.django.DjangoModelFactory):
@@ -102,6 +117,31 @@ class ImportSiecleFactory(factory.django.DjangoModelFactory):
                 "classe": "2MELEC",
                 "code_mef": "24723006310",
                 "date_sortie": "",
+            }
+        ]
+    )
+
+
+class ImportMentorsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportMentors
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom_fichier = "mentors.csv"
+    empreinte = "0" * 64
+    lignes = factory.LazyFunction(
+        lambda: [
+            {
+                "numero": 2,
+                "nom": "Martin",
+                "prenom": "Paul",
+                "email": "paul.martin@exemple.fr",
+                "telephone": "",
+                "entreprise": "",
+                "metier": "Électricien",
+                "secteur": "",
+                "capacite": 2,
+                "disponibilites": "",
             }
         ]
     )

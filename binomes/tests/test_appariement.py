@@ -101,7 +101,7 @@ def test_propositions_de_la_reunion_respectent_capacites_et_honorabilite(cast):
     comm = MentorFactory(etablissement=lp, verifie=True, secteur="Commerce", capacite=1)
     non_verifie = MentorFactory(etablissement=lp, secteur="Électricité", capacite=5)
     refuse = MentorFactory(
-        etablissement=lp, secteur="Électricité", capacite=5, honorabilite_statut=StatutHonorabilite.REFUSEE
+        etablissement=lp, secteur="Électricité", capacite=5, honorabilite__statut=StatutHonorabilite.REFUSEE
     )
     eleves = [EleveFactory(etablissement=lp, formation=electricite) for _ in range(2)]
     eleves.append(EleveFactory(etablissement=lp, formation=commerce))

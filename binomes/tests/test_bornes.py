@@ -101,14 +101,14 @@ def test_expiration_avant_la_verification_refusee_pres_du_champ(client, cast):
     reponse = client.post(
         reverse("binomes:mentor_honorabilite", args=[mentor.pk]),
         {
-            "honorabilite_statut": "verifiee",
-            "honorabilite_date": "2026-10-01",
-            "honorabilite_methode": "association",
-            "honorabilite_expiration": "2026-09-01",
+            "statut": "verifiee",
+            "date": "2026-10-01",
+            "methode": "association",
+            "expiration": "2026-09-01",
         },
     )
     assert reponse.status_code == 200
-    assert "honorabilite_expiration" in reponse.context["form"].errors
+    assert "expiration" in reponse.context["form"].errors
 
 
 @pytest.mark.parametrize(

@@ -2,17 +2,12 @@
 
 from django.db import models
 
-from binomes.models import Binome, Eleve, Mentor
+from binomes.models import Binome, Eleve, Honorabilite, Mentor
 
 MOTS_INTERDITS = ("casier", "judiciaire", "condamnation", "honorabilit")
 # The facts allowed about honorabilité: choices, dates and the user who recorded them.
-FAITS_AUTORISES = {
-    "honorabilite_statut",
-    "honorabilite_date",
-    "honorabilite_methode",
-    "honorabilite_saisie_par",
-    "honorabilite_expiration",
-}
+# On Mentor, only the link to the person's one record; on that record, facts and the person's address.
+FAITS_AUTORISES = {"honorabilite", "statut", "date", "methode", "saisie_par", "expiration"}
 
 
 def _texte_libre(champ):
@@ -20,7 +15,7 @@ def _texte_libre(champ):
 
 
 def test_aucun_fichier_ni_texte_libre_sur_l_honorabilite():
-    for modele in (Mentor, Eleve, Binome):
+    for modele in (Mentor, Honorabilite, Eleve, Binome):
         for champ in modele._meta.get_fields():
             assert not isinstance(champ, (models.FileField, models.ImageField)), (modele, champ.name)
             if not getattr(champ, "concrete", False):
@@ -33,6 +28,7 @@ def test_aucun_fichier_ni_texte_libre_sur_l_honorabilite():
 
 
 def test_les_faits_autorises_sont_des_choix_des_dates_ou_un_compte():
-    for nom in FAITS_AUTORISES:
-        champ = Mentor._meta.get_field(nom)
+    assert {c.name for c in Honorabilite._meta.concrete_fields} == FAITS_AUTORISES - {"honorabilite"} | {"id", "email"}
+    for nom in FAITS_AUTORISES - {"honorabilite"}:
+        champ = Honorabilite._meta.get_field(nom)
         assert champ.choices or isinstance(champ, (models.DateField, models.ForeignKey)), nom

@@ -26,8 +26,8 @@ def test_import_puis_appariement(page, live_server, cast):
         for nom in ("Arnaud", "Bernard", "Carpentier", "Dumas")
     ]
     for mentor in mentors:
-        mentor.honorabilite_expiration = expiration
-        mentor.save()
+        mentor.honorabilite.expiration = expiration
+        mentor.honorabilite.save()
 
     page.goto("/connexion/")
     page.get_by_label("Adresse électronique").fill("referent.a@exemple.fr")

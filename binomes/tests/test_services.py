@@ -29,13 +29,13 @@ def creer(cast, mentor, eleve=None):
     "attributs,message",
     [
         ({}, "n’est pas vérifiée"),
-        ({"honorabilite_statut": StatutHonorabilite.EN_COURS}, "n’est pas vérifiée"),
-        ({"honorabilite_statut": StatutHonorabilite.REFUSEE}, "a été refusée"),
+        ({"honorabilite__statut": StatutHonorabilite.EN_COURS}, "n’est pas vérifiée"),
+        ({"honorabilite__statut": StatutHonorabilite.REFUSEE}, "a été refusée"),
         (
             {
-                "honorabilite_statut": StatutHonorabilite.VERIFIEE,
-                "honorabilite_date": datetime.date(2025, 9, 1),
-                "honorabilite_expiration": datetime.date(2026, 11, 19),
+                "honorabilite__statut": StatutHonorabilite.VERIFIEE,
+                "honorabilite__date": datetime.date(2025, 9, 1),
+                "honorabilite__expiration": datetime.date(2026, 11, 19),
             },
             "a expiré le 19/11/2026",
         ),
@@ -49,7 +49,7 @@ def test_honorabilite_absente_refusee_ou_expiree_bloque(cast, aujourd_hui, attri
 
 
 def test_honorabilite_valide_jusqu_au_jour_d_expiration(cast, time_machine):
-    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2026, 11, 20))
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2026, 11, 20))
     time_machine.move_to(AUJOURD_HUI, tick=False)
     assert creer(cast, mentor).statut == StatutBinome.PROPOSE
     time_machine.move_to(AUJOURD_HUI + datetime.timedelta(days=1), tick=False)
@@ -102,7 +102,7 @@ def test_cycle_de_vie_et_reappariement_garde_l_historique(cast, aujourd_hui):
 
 
 def test_activation_bloquee_si_honorabilite_expiree_entre_temps(cast, time_machine):
-    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2026, 12, 1))
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2026, 12, 1))
     time_machine.move_to(AUJOURD_HUI, tick=False)
     binome = creer(cast, mentor)
     time_machine.move_to(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC), tick=False)

@@ -85,23 +85,23 @@ def test_attestation_de_l_association_enregistree_comme_un_fait(client, cast, ti
     mentor = MentorFactory(etablissement=cast.lp_a)
     client.force_login(cast.coordonnateur_a)
     url = reverse("binomes:mentor_honorabilite", args=[mentor.pk])
-    reponse = client.post(url, {"honorabilite_statut": "verifiee"})
+    reponse = client.post(url, {"statut": "verifiee"})
     assert "Indiquez la date de la vérification." in reponse.content.decode()
     reponse = client.post(
         url,
         {
-            "honorabilite_statut": "verifiee",
-            "honorabilite_date": "2026-09-20",
-            "honorabilite_methode": "association",
-            "honorabilite_expiration": "2027-08-31",
+            "statut": "verifiee",
+            "date": "2026-09-20",
+            "methode": "association",
+            "expiration": "2027-08-31",
         },
     )
     assert reponse.status_code == 302
     mentor.refresh_from_db()
-    assert mentor.honorabilite_valide() and mentor.honorabilite_saisie_par == cast.coordonnateur_a
+    assert mentor.honorabilite_valide() and mentor.honorabilite.saisie_par == cast.coordonnateur_a
     # The académie method is not offered to the LP side.
-    reponse = client.post(url, {"honorabilite_statut": "en_cours", "honorabilite_methode": "academie"})
-    assert reponse.status_code == 200 and "honorabilite_methode" in reponse.context["form"].errors
+    reponse = client.post(url, {"statut": "en_cours", "methode": "academie"})
+    assert reponse.status_code == 200 and "methode" in reponse.context["form"].errors
 
 
 def test_mentor_recommande_par_personne_passe_par_l_academie(client, cast):
@@ -124,15 +124,16 @@ def test_file_academique_sans_donnee_eleve(client, cast):
     reponse = client.post(
         reverse("binomes:honorabilite_saisir", args=[attente.pk]),
         {
-            "honorabilite_statut": "verifiee",
-            "honorabilite_date": "2026-10-02",
-            "honorabilite_methode": "academie",
-            "honorabilite_expiration": "2029-10-01",
+            "statut": "verifiee",
+            "date": "2026-10-02",
+            "methode": "academie",
+            "expiration": "2029-10-01",
         },
     )
     assert reponse.status_code == 302
     attente.refresh_from_db()
-    assert (attente.honorabilite_statut, attente.honorabilite_methode, attente.honorabilite_saisie_par) == (
+    honorabilite = attente.honorabilite
+    assert (honorabilite.statut, honorabilite.methode, honorabilite.saisie_par) == (
         StatutHonorabilite.VERIFIEE,
         MethodeHonorabilite.SERVICES_ACADEMIQUES,
         cast.pilotage,
@@ -171,9 +172,9 @@ def test_nombre_de_requetes(client, cast):
 
 def test_badges_d_honorabilite(client, cast, time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC), tick=False)
-    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2026, 11, 19))
-    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2026, 12, 10))
-    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2027, 8, 31))
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2026, 11, 19))
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2026, 12, 10))
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2027, 8, 31))
     client.force_login(cast.referent_a)
     contenu = client.get(LISTE).content.decode()
     assert "Expirée le 19/11/2026" in contenu

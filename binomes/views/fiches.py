@@ -17,6 +17,7 @@ from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
+from .. import mentors as mentors_service
 from .. import services
 from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
@@ -186,7 +187,7 @@ def _mentors(request):
     qs = (
         Mentor.objects.for_user(request.user)
         .filter(etablissement=request.etablissement)
-        .select_related("entreprise")
+        .select_related("entreprise", "honorabilite")
         .avec_occupation()
         .order_by("nom", "prenom", "pk")
     )
@@ -207,6 +208,8 @@ def mentors(request):
             # Flag verifications that end within the month, before they block pairing.
             "bientot": timezone.localdate() + timedelta(days=30),
             "peut_ajouter": bool(request.roles & R.SUIVI_PARTENAIRE),
+            "peut_inviter": bool(request.roles & R.SUIVI_PARTENAIRE)
+            and mentors_service.peut_inviter(request.user, request.etablissement),
         },
     )
 
@@ -225,8 +228,8 @@ def mentors_export(request):
             m.get_recommande_par_display(),
             m.capacite,
             m.places_occupees(),
-            m.get_honorabilite_statut_display(),
-            m.honorabilite_expiration.strftime("%d/%m/%Y") if m.honorabilite_expiration else "",
+            m.honorabilite.get_statut_display(),
+            m.honorabilite.expiration.strftime("%d/%m/%Y") if m.honorabilite.expiration else "",
         ]
         for m in _mentors(request).qs
     )
@@ -249,7 +252,7 @@ def mentor_nouveau(request):
 
 def mentor(request, pk):
     mentor = get_for_user(
-        Mentor.objects.select_related("entreprise", "honorabilite_saisie_par").avec_occupation(), request.user, pk=pk
+        Mentor.objects.select_related("entreprise", "honorabilite__saisie_par").avec_occupation(), request.user, pk=pk
     )
     binomes = mentor.binomes.select_related("eleve").order_by("-pk")
     return render(
@@ -260,6 +263,10 @@ def mentor(request, pk):
             "binomes": binomes,
             "raison_inapte": services.raison_inapte(mentor),
             "peut_modifier": Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id),
+            "peut_inviter": mentor.user_id is None
+            and bool(mentor.email)
+            and Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id)
+            and mentors_service.peut_inviter(request.user, mentor.etablissement),
             "file_academique": mentor.recommande_par == Recommandation.AUCUNE,
         },
     )
@@ -276,11 +283,12 @@ def mentor_modifier(request, pk):
 
 
 def _enregistrer_honorabilite(request, mentor, *, academie):
-    form = HonorabiliteForm(request.POST or None, instance=mentor, academie=academie)
+    # The person's one record: what is saved here counts in every LP they serve.
+    form = HonorabiliteForm(request.POST or None, instance=mentor.honorabilite, academie=academie)
     if request.method == "POST" and form.is_valid():
-        mentor = form.save(commit=False)
-        mentor.honorabilite_saisie_par = request.user
-        mentor.save()
+        honorabilite = form.save(commit=False)
+        honorabilite.saisie_par = request.user
+        honorabilite.save()
         messages.success(request, "La vérification d’honorabilité est enregistrée.")
         return None
     return form
@@ -313,8 +321,8 @@ def honorabilite_file(request):
     _pilotage_requis(request.user)
     file = (
         _mentors_academie(request.user)
-        .exclude(honorabilite_statut__in=[StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE])
-        .select_related("etablissement", "entreprise")
+        .exclude(honorabilite__statut__in=[StatutHonorabilite.VERIFIEE, StatutHonorabilite.REFUSEE])
+        .select_related("etablissement", "entreprise", "honorabilite")
         .order_by("etablissement__nom", "nom", "prenom")
     )
     return render(request, "binomes/honorabilite_file.html", {"page": _page(request, file), "parametres": ""})
@@ -322,9 +330,9 @@ def honorabilite_file(request):
 
 def honorabilite_saisir(request, pk):
     # Scoped on the académie: anyone else finds nothing (404).
-    mentor = get_object_or_404(_mentors_academie(request.user).select_related("etablissement"), pk=pk)
-    if request.method == "GET" and not mentor.honorabilite_methode:
-        mentor.honorabilite_methode = MethodeHonorabilite.SERVICES_ACADEMIQUES
+    mentor = get_object_or_404(_mentors_academie(request.user).select_related("etablissement", "honorabilite"), pk=pk)
+    if request.method == "GET" and not mentor.honorabilite.methode:
+        mentor.honorabilite.methode = MethodeHonorabilite.SERVICES_ACADEMIQUES
     form = _enregistrer_honorabilite(request, mentor, academie=True)
     if form is None:
         return redirect("binomes:honorabilite_file")

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from bilans import rapports
 from bilans.indicateurs import indicateurs_par_dispositif
 from bilans.models import RapportAnnuel, ResultatEleve
-from binomes.models import Binome, Eleve, ImportSiecle, Mentor, Proposition, StatutBinome
-from binomes.tests.factories import BinomeFactory, EleveFactory, ImportSiecleFactory, PropositionFactory
+from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, Proposition, StatutBinome
+from binomes.tests.factories import BinomeFactory, EleveFactory, ImportSiecleFactory, MentorFactory, PropositionFactory
 from etablissements.models import Affectation
 from etablissements.tests.factories import DispositifFactory
 from rgpd import retention
@@ -120,6 +120,7 @@ def _photo():
     return (
         list(Eleve.objects.order_by("pk").values()),
         list(Mentor.objects.order_by("pk").values()),
+        list(Honorabilite.objects.order_by("pk").values()),
         list(Binome.objects.order_by("pk").values()),
         list(Alerte.objects.order_by("pk").values("message")),
         list(JournalAcces.objects.order_by("pk").values("objet")),
@@ -222,8 +223,8 @@ def test_anonymisation_partout(monde, cast):
     mentor.refresh_from_db()
     assert str(mentor) == f"Mentor anonymisé n° {mentor.pk}"
     assert mentor.email == "" and mentor.user is None
-    assert mentor.honorabilite_statut == "non_verifiee" and mentor.honorabilite_date is None
-    assert mentor.honorabilite_expiration is None
+    assert mentor.honorabilite.statut == "non_verifiee" and mentor.honorabilite.date is None
+    assert mentor.honorabilite.expiration is None and mentor.honorabilite.email == ""
     # The mentor's account had nothing else: its mentor role goes, the account is anonymised and closed.
     assert not Affectation.objects.filter(user=cast.mentor_a, role=Role.MENTOR).exists()
     cast.mentor_a.refresh_from_db()
@@ -299,3 +300,22 @@ def test_tache_nocturne(monde, settings):
     assert settings.CELERY_BEAT_SCHEDULE["retention-rgpd"]["task"] == appliquer_retention.name
     with le(datetime.date(2026, 11, 26)):
         assert appliquer_retention.delay().get() == {"eleves": 4, "mentors": 3}
+
+
+@pytest.mark.django_db
+def test_honorabilite_partagee_effacee_seulement_quand_plus_personne_ne_s_en_sert(cast):
+    """A person mentors in LP A (anonymised) and LP B (still active): LP B keeps the verification;
+    it is erased with the last mentor row that uses it."""
+    a = MentorFactory(etablissement=cast.lp_a, email="paul@exemple.fr", verifie=True)
+    b = MentorFactory(etablissement=cast.lp_b, email="Paul@Exemple.fr")
+    partagee = b.honorabilite
+    assert a.honorabilite == partagee
+    retention.anonymiser_mentor(mentor=a)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.honorabilite != partagee
+    assert (a.honorabilite.statut, a.honorabilite.date, a.honorabilite.email) == ("non_verifiee", None, "")
+    assert b.honorabilite == partagee and b.honorabilite.statut == "verifiee" and b.honorabilite.email
+    retention.anonymiser_mentor(mentor=b)
+    assert not Honorabilite.objects.filter(pk=partagee.pk).exists()
+    assert not Honorabilite.objects.filter(email__icontains="paul").exists()

@@ -94,13 +94,13 @@ def test_mentor_absent_et_honorabilite_bientot_expiree(cast, gele):
     absent_m = MentorFactory(etablissement=cast.lp_a, verifie=True)
     absent(cast, mentor=absent_m)
     expire = MentorFactory(
-        etablissement=cast.lp_a, verifie=True, honorabilite_expiration=AUJOURD_HUI + datetime.timedelta(days=30)
+        etablissement=cast.lp_a, verifie=True, honorabilite__expiration=AUJOURD_HUI + datetime.timedelta(days=30)
     )
     MentorFactory(
-        etablissement=cast.lp_a, verifie=True, honorabilite_expiration=AUJOURD_HUI + datetime.timedelta(days=31)
+        etablissement=cast.lp_a, verifie=True, honorabilite__expiration=AUJOURD_HUI + datetime.timedelta(days=31)
     )
     MentorFactory(
-        etablissement=cast.lp_a, verifie=True, honorabilite_expiration=AUJOURD_HUI - datetime.timedelta(days=1)
+        etablissement=cast.lp_a, verifie=True, honorabilite__expiration=AUJOURD_HUI - datetime.timedelta(days=1)
     )
     alertes_calculer()
     assert {c for c, _e in cles(TypeAlerte.ABSENCES_MENTOR)} == {f"absences_mentor:{absent_m.pk}:1"}

@@ -67,8 +67,8 @@ def test_les_personnes_non_concernees_ne_sont_pas_inscrites(client, cast, gens):
 
 def test_honorabilite_non_valide_refusee(client, cast, gens):
     _mentor, (e1, *_r) = gens
-    douteux = MentorFactory(etablissement=cast.lp_a, honorabilite_statut=StatutHonorabilite.EN_COURS)
-    expire = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite_expiration=datetime.date(2026, 11, 1))
+    douteux = MentorFactory(etablissement=cast.lp_a, honorabilite__statut=StatutHonorabilite.EN_COURS)
+    expire = MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2026, 11, 1))
     client.force_login(cast.coordonnateur_a)
     for m in (douteux, expire):
         reponse = client.post(URL, donnees([(f"m{m.pk}", "present"), (f"e{e1.pk}", "present")]))

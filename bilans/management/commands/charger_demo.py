@@ -207,13 +207,14 @@ class Command(BaseCommand):
                         "secteur": secteur,
                         "recommande_par": Recommandation.ASSOCIATION,
                         "capacite": 2,
-                        "honorabilite_statut": SH.VERIFIEE,
-                        "honorabilite_date": dispositif.date_debut,
-                        "honorabilite_methode": MethodeHonorabilite.ASSOCIATION,
-                        "honorabilite_expiration": dispositif.date_fin,
                         "charte_signee_le": dispositif.date_debut + timedelta(days=14),
                     },
                 )
+                # The person's one verification record, shared by the LPs they serve.
+                honorabilite = mentor.honorabilite
+                honorabilite.statut, honorabilite.methode = SH.VERIFIEE, MethodeHonorabilite.ASSOCIATION
+                honorabilite.date, honorabilite.expiration = dispositif.date_debut, dispositif.date_fin
+                honorabilite.save()
                 mentors.append(mentor)
             eleves = []
             for prenom, nom, sexe, naissance, ine, classe, i_formation in ELEVES[etab.uai]:

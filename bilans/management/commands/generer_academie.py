@@ -25,6 +25,7 @@ from bilans.models import Enquete, Note, Reponse, ResultatEleve, Situation
 from binomes.models import (
     Binome,
     Eleve,
+    Honorabilite,
     Mentor,
     MethodeHonorabilite,
     Sexe,
@@ -142,6 +143,7 @@ def purger():
         Seance.objects.filter(dispositif__etablissement__in=lps).delete()
         Binome.objects.filter(dispositif__etablissement__in=lps).delete()
         Mentor.objects.filter(etablissement__in=lps).delete()
+        Honorabilite.objects.filter(email__endswith="@" + DOMAINE, mentors=None).delete()
         Eleve.objects.filter(etablissement__in=lps).delete()
         lps.delete()
         Partenaire.objects.filter(email__endswith="@" + DOMAINE).delete()
@@ -218,13 +220,17 @@ class Generateur:
                     entreprise=entreprises[k % len(entreprises)],
                     metier=rng.choice(METIERS),
                     capacite=2,
-                    honorabilite_statut=StatutHonorabilite.VERIFIEE,
-                    honorabilite_date=verif,
-                    honorabilite_methode=MethodeHonorabilite.ASSOCIATION,
-                    honorabilite_expiration=verif + timedelta(days=365 * (len(self.annees) + 2)),
+                    honorabilite=Honorabilite(
+                        email=f"mentor{k + 1}.{lp.uai.lower()}@{DOMAINE}",
+                        statut=StatutHonorabilite.VERIFIEE,
+                        date=verif,
+                        methode=MethodeHonorabilite.ASSOCIATION,
+                        expiration=verif + timedelta(days=365 * (len(self.annees) + 2)),
+                    ),
                     charte_signee_le=verif,
                 )
             )
+        creer(Honorabilite, [m.honorabilite for m in mentors])
         creer(Mentor, mentors)
         for annee in self.annees:
             self.generer_annee(lp, partenaire, annee, formations, mentors)
