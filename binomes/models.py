@@ -97,7 +97,7 @@ class HonorabiliteManager(models.Manager):
             existante = self.filter(email=cle).first()
             if existante is not None:
                 if seule and actuelle.pk != existante.pk:
-                    existante.garder_la_plus_favorable(actuelle)
+                    existante.garder_la_plus_prudente(actuelle)
                     mentor.honorabilite = existante
                     Mentor.objects.filter(pk=mentor.pk).update(honorabilite=existante)
                     actuelle.delete()
@@ -168,15 +168,21 @@ class Honorabilite(models.Model):
         return self.statut == StatutHonorabilite.VERIFIEE and (self.expiration is None or self.expiration >= le)
 
     def rang(self, le: "date | None" = None) -> tuple:
-        """Higher is more favourable: a valid verification (the latest), then the latest dated
-        result, then a check under way, then nothing."""
+        """Which of two records of one person is kept when they merge (higher wins).
+
+        Safeguarding first: a refusal recorded anywhere wins, whatever its date, until someone
+        records a new check on the merged record knowingly. Then a valid verification (the
+        latest), then the latest dated result, then a check under way, then nothing.
+        """
+        if self.statut == StatutHonorabilite.REFUSEE:
+            return (4, self.date or date.min, date.min)
         if self.valide(le):
             return (3, self.expiration or date.max, self.date or date.min)
         if self.date:
             return (2, self.date, date.min)
         return (1 if self.statut == StatutHonorabilite.EN_COURS else 0, date.min, date.min)
 
-    def garder_la_plus_favorable(self, autre: "Honorabilite") -> None:
+    def garder_la_plus_prudente(self, autre: "Honorabilite") -> None:
         if autre.rang() > self.rang():
             for champ in CHAMPS_HONORABILITE:
                 setattr(self, champ, getattr(autre, champ))

@@ -1,5 +1,6 @@
 """One honorabilité record per person: the Mentor rows of one person (same account, else same
-address, case-insensitively) share one, holding the most favourable verification they had."""
+address, case-insensitively) share one: a refusal if one was recorded, else the most favourable
+verification they had."""
 
 import datetime
 import unicodedata
@@ -14,9 +15,11 @@ def _normaliser(email):
 
 
 def _rang(faits, aujourdhui):
-    # Frozen copy of Honorabilite.rang: a valid verification (the latest), then the latest
-    # dated result, then a check under way, then nothing.
+    # Frozen copy of Honorabilite.rang: a refusal (safeguarding first), then a valid verification
+    # (the latest), then the latest dated result, then a check under way, then nothing.
     statut, date, _methode, _par, expiration = faits
+    if statut == "refusee":
+        return (4, date or datetime.date.min, datetime.date.min)
     if statut == "verifiee" and (expiration is None or expiration >= aujourdhui):
         return (3, expiration or datetime.date.max, date or datetime.date.min)
     if date:

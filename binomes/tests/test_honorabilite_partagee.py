@@ -47,6 +47,20 @@ def test_adresse_corrigee_rejoint_la_personne_sans_perdre_la_verification(cast):
     assert b.honorabilite_valide() and b.honorabilite.statut == StatutHonorabilite.VERIFIEE
 
 
+def test_une_adresse_corrigee_sur_une_personne_refusee_garde_le_refus(cast):
+    """Safeguarding first: merging a refusal recorded in LP B with a verification of LP A keeps the refusal."""
+    b = MentorFactory(etablissement=cast.lp_b, email="paul@exemple.fr")
+    b.honorabilite.statut = StatutHonorabilite.REFUSEE
+    b.honorabilite.date = datetime.date.today() - datetime.timedelta(days=400)
+    b.honorabilite.save()
+    a = MentorFactory(etablissement=cast.lp_a, email="pual@exemple.fr", verifie=True)
+    a.email = "paul@exemple.fr"
+    a.save()
+    a.refresh_from_db()
+    assert a.honorabilite_id == b.honorabilite_id
+    assert a.honorabilite.statut == StatutHonorabilite.REFUSEE and not a.honorabilite_valide()
+
+
 def test_la_saisie_d_un_lycee_vaut_pour_l_autre(client, cast, time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 20, 10))
     b = MentorFactory(etablissement=cast.lp_b, email="paul@exemple.fr")
@@ -109,6 +123,13 @@ def test_migration_regroupe_par_personne():
     par_compte = mentor(email="autre@exemple.fr", user_id=compte.pk, honorabilite_statut="en_cours")
     par_compte_2 = mentor(email="", user_id=compte.pk)
     seul_1, seul_2 = mentor(email=""), mentor(email="")
+    refuse = mentor(email="refus@exemple.fr", honorabilite_statut="refusee", honorabilite_date=aujourdhui)
+    verifie_ailleurs = mentor(
+        email="REFUS@exemple.fr",
+        honorabilite_statut="verifiee",
+        honorabilite_date=aujourdhui,
+        honorabilite_expiration=aujourdhui + datetime.timedelta(days=300),
+    )
 
     executor = MigrationExecutor(connection)
     executor.migrate(apres)
@@ -120,7 +141,9 @@ def test_migration_regroupe_par_personne():
         paul = Honorabilite.objects.get(pk=lignes[valide])
         assert (paul.email, paul.statut, paul.methode) == ("paul@exemple.fr", "verifiee", "association")
         assert Honorabilite.objects.get(pk=lignes[par_compte]).email == "compte@exemple.fr"
-        assert Honorabilite.objects.count() == 4
+        assert lignes[refuse] == lignes[verifie_ailleurs]
+        assert Honorabilite.objects.get(pk=lignes[refuse]).statut == "refusee"
+        assert Honorabilite.objects.count() == 5
     finally:
         Mentor.objects.all().delete()
         Honorabilite.objects.all().delete()
