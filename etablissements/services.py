@@ -363,13 +363,9 @@ def convention_soumettre(*, convention, auteur) -> Convention:
     convention = _convention_verrouillee(convention)
     if convention.statut != StatutConvention.BROUILLON:
         raise ValidationError("Seule une convention en brouillon peut être soumise à la signature.")
-    manquants = []
+    # Points of vigilance left empty are flagged on the page; the chef judges them and may send it back.
     if not (convention.date_debut and convention.date_fin):
-        manquants.append("la période de l’engagement")
-    if convention.points_manquants:
-        manquants.append(f"les points de vigilance ({', '.join(convention.points_manquants)})")
-    if manquants:
-        raise ValidationError(f"Avant de soumettre, complétez {' et '.join(manquants)}.")
+        raise ValidationError("Avant de soumettre, complétez la période de l’engagement.")
     convention.statut = StatutConvention.SOUMISE
     convention.save(update_fields=["statut"])
     _tracer(
