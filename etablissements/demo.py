@@ -93,24 +93,30 @@ def _cadrage(dispositif, *, referent, chef, brouillon_suivant):
         )
 
 
-def _convention(dispositif, *, referent):
+def _convention(dispositif, *, referent, chef):
+    """The convention as the référent writes it, submits it, and the chef signs it."""
     convention = dispositif.conventions.first()
-    if convention is None:
-        return
+    if convention is None or convention.texte_signe:
+        return  # none, or already signed through the services: loading again changes nothing
+    # The demo's loader may have created it "signée" without its text: start from a draft.
+    Convention.objects.filter(pk=convention.pk).update(statut=StatutConvention.BROUILLON)
     valeurs = {
         **{champ: CLAUSES[champ] for champ, _libelle, _aide in POINTS_DE_VIGILANCE},
-        "statut": StatutConvention.SIGNEE,
         "date_debut": dispositif.date_debut,
         "date_fin": dispositif.date_fin,
         "cout_estime": Decimal("1800.00"),
         "couts": "Frais de déplacement des mentors, évènement de lancement, cérémonie de fin d’année.",
         "prise_en_charge": "Déplacements : l’association ; évènements : le lycée.",
-        "signataire_etablissement": "Philippe Garnier, proviseur",
-        "date_signature_etablissement": date(dispositif.annee, 6, 20),
-        "signataire_partenaire": "Amina Diallo, coordonnatrice",
-        "date_signature_partenaire": date(dispositif.annee, 6, 24),
     }
     services.convention_modifier(convention=convention, valeurs=valeurs, auteur=referent)
+    services.convention_soumettre(convention=convention, auteur=referent)
+    services.convention_signer(
+        convention=convention,
+        auteur=chef,
+        date_signature=date(dispositif.annee, 6, 20),
+        signataire_partenaire="Amina Diallo, coordonnatrice",
+        date_signature_partenaire=date(dispositif.annee, 6, 24),
+    )
 
 
 def _diagnostic(dispositif):
@@ -187,7 +193,7 @@ def charger(*, stdout=None):
         courant = Dispositif.objects.filter(etablissement=louise, annee=annee).first()
         if courant:
             _diagnostic(courant)
-            _convention(courant, referent=comptes["referent"])
+            _convention(courant, referent=comptes["referent"], chef=comptes["chef"])
             _cadrage(courant, referent=comptes["referent"], chef=comptes["chef"], brouillon_suivant=True)
             _equipe(courant, comptes)
             _budget(courant)
@@ -201,7 +207,7 @@ def charger(*, stdout=None):
         if cree and passe.partenaire:
             Convention.objects.create(dispositif=passe, partenaire=passe.partenaire)
         _diagnostic(passe)
-        _convention(passe, referent=comptes["referent"])
+        _convention(passe, referent=comptes["referent"], chef=comptes["chef"])
         _cadrage(passe, referent=comptes["referent"], chef=comptes["chef"], brouillon_suivant=False)
         _equipe(passe, comptes)
         _budget(passe)

@@ -2,12 +2,13 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.db.models import Q
+from django.utils import timezone
 
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 from socle.models import User
 from socle.roles import Role
-from socle.validators import valider_siret
+from socle.validators import DatePlausible, valider_siret
 
 from .models import (
     Affectation,
@@ -264,10 +265,7 @@ class ConventionForm(DsfrFormMixin, forms.ModelForm):
         model = Convention
         fields = CHAMPS_CONVENTION
         widgets = {
-            **{
-                champ: DateInput()
-                for champ in ("date_debut", "date_fin", "date_signature_etablissement", "date_signature_partenaire")
-            },
+            **{champ: DateInput() for champ in ("date_debut", "date_fin")},
             **{champ: forms.Textarea(attrs={"rows": 3}) for champ, _l, _a in POINTS_DE_VIGILANCE},
             "couts": forms.Textarea(attrs={"rows": 3}),
             "prise_en_charge": forms.Textarea(attrs={"rows": 3}),
@@ -275,22 +273,43 @@ class ConventionForm(DsfrFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(
-            Fieldset("Statut et période", "statut", "date_debut", "date_fin"),
+        self.helper.layout = Layout(*self.blocs())
+
+    def blocs(self):
+        return [
+            Fieldset("Période", "date_debut", "date_fin"),
             Fieldset(
                 "Points de vigilance",
                 *[champ for champ, _l, _a in POINTS_DE_VIGILANCE],
                 hint="Chaque point que la fiche demande de régler dans l’accord.",
             ),
             Fieldset("Coûts financiers et prise en charge", "cout_estime", "couts", "prise_en_charge"),
-            Fieldset(
-                "Signatures",
-                "signataire_etablissement",
-                "date_signature_etablissement",
-                "signataire_partenaire",
-                "date_signature_partenaire",
-            ),
-        )
+        ]
+
+
+def _date_signee(label, **kwargs):
+    return forms.DateField(label=label, widget=DateInput(), validators=[DatePlausible()], **kwargs)
+
+
+def _pas_dans_le_futur(jour):
+    if jour and jour > timezone.localdate():
+        raise forms.ValidationError("Une date de signature ne peut pas être dans le futur.")
+    return jour
+
+
+class AvenantForm(ConventionForm):
+    """The convention's text as the avenant changes it, with the avenant's object and date."""
+
+    submit_label = "Enregistrer l’avenant signé"
+
+    objet = forms.CharField(label="Objet de l’avenant", max_length=255, help_text="Par exemple : prolongation d’un an.")
+    date_signature = _date_signee("Date de signature de l’avenant", initial=timezone.localdate)
+
+    def clean_date_signature(self):
+        return _pas_dans_le_futur(self.cleaned_data.get("date_signature"))
+
+    def blocs(self):
+        return [Fieldset("Avenant", "objet", "date_signature"), *super().blocs()]
 
 
 class VersionCadrageForm(DsfrFormMixin, forms.ModelForm):
@@ -432,3 +451,53 @@ class AcceptationForm(DsfrFormMixin, auth_forms.SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "Choisissez un mot de passe"
         self.fields["new_password2"].label = "Confirmez le mot de passe"
+
+
+class RenvoiForm(DsfrFormMixin, forms.Form):
+    """The chef's reason for sending a document back to the référent."""
+
+    submit_label = "Renvoyer pour modification"
+
+    commentaire = forms.CharField(
+        label="Ce qu’il faut modifier",
+        help_text="Le référent lit ce commentaire avec le document renvoyé.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."},
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = action
+
+
+class SignatureForm(DsfrFormMixin, forms.Form):
+    """The chef's signature; the partner's too when its responsable has not recorded it."""
+
+    submit_label = "Signer la convention"
+
+    date_signature = _date_signee("Date de signature pour l’établissement", initial=timezone.localdate)
+    signataire_partenaire = forms.CharField(
+        label="Signataire pour le partenaire", max_length=200, help_text="Nom et fonction, tels que sur la convention."
+    )
+    date_signature_partenaire = _date_signee("Date de signature du partenaire")
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        if convention.date_signature_partenaire:
+            del self.fields["signataire_partenaire"], self.fields["date_signature_partenaire"]
+
+    def clean_date_signature(self):
+        return _pas_dans_le_futur(self.cleaned_data.get("date_signature"))
+
+    def clean_date_signature_partenaire(self):
+        return _pas_dans_le_futur(self.cleaned_data.get("date_signature_partenaire"))
+
+
+class SignaturePartenaireForm(DsfrFormMixin, forms.Form):
+    submit_label = "Signer pour le partenaire"
+
+    date_signature = _date_signee("Date de signature pour le partenaire", initial=timezone.localdate)
+
+    def clean_date_signature(self):
+        return _pas_dans_le_futur(self.cleaned_data.get("date_signature"))

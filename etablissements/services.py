@@ -5,33 +5,46 @@ history row (`Modification`) of a convention or cadrage change in that same
 transaction: a change is never saved without its trace.
 """
 
+import difflib
+import logging
 from datetime import date
+from smtplib import SMTPException
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from socle.courriels import envoyer_courriel, lien
+from socle.roles import Role
+
 from . import frise
-from .models import Comite, Convention, Dispositif, Jalon, MembreEquipe, Modification, VersionCadrage
+from .models import (
+    Affectation,
+    Avenant,
+    Comite,
+    Convention,
+    Dispositif,
+    Jalon,
+    MembreEquipe,
+    Modification,
+    VersionCadrage,
+)
 from .models.cadrage import StatutCadrage
 from .models.convention import POINTS_DE_VIGILANCE, StatutConvention
 from .models.historique import ActionHistorique
 
 # The fields staff type in a convention and a cadrage version: their forms show exactly these,
 # and the history (`Modification`) records each change among them.
+# The référent writes the convention's text; its status and signatures are decisions
+# (submission, the chef's and the partner's signatures), each made by its own service.
 CHAMPS_CONVENTION = [
-    "statut",
     "date_debut",
     "date_fin",
     *[champ for champ, _libelle, _aide in POINTS_DE_VIGILANCE],
     "cout_estime",
     "couts",
     "prise_en_charge",
-    "signataire_etablissement",
-    "date_signature_etablissement",
-    "signataire_partenaire",
-    "date_signature_partenaire",
 ]
 CHAMPS_CADRAGE = [
     "objectifs",
@@ -45,12 +58,39 @@ CHAMPS_CADRAGE = [
 ]
 LIBELLE_COMITOLOGIE = "Comitologie"
 
+COMMENTAIRE_OBLIGATOIRE = "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."
+
+logger = logging.getLogger(__name__)
+
 
 class CadrageFige(PermissionDenied):
     """A validated version of the cadrage is frozen."""
 
     def __init__(self):
         super().__init__("Cette version du document de cadrage est validée : elle ne peut plus être modifiée.")
+
+
+def _libelles(instance, champ, valeurs: list) -> list[str]:
+    """The labels of a list field's codes, as the model's `get_<champ>_display` gives them."""
+    libelles = getattr(instance, f"get_{champ}_display", None)
+    if libelles is None:
+        return [str(v) for v in valeurs]
+    ancienne = getattr(instance, champ)
+    setattr(instance, champ, valeurs)
+    try:
+        return list(libelles())
+    finally:
+        setattr(instance, champ, ancienne)
+
+
+class ConventionSignee(PermissionDenied):
+    """A signed convention changes only by an avenant."""
+
+    def __init__(self):
+        super().__init__(
+            "Cette convention est signée : elle ne se modifie plus que par un avenant, "
+            "que signe le chef d’établissement."
+        )
 
 
 def _texte(instance, champ, valeur) -> str:
@@ -61,17 +101,43 @@ def _texte(instance, champ, valeur) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(valeur, valeur))
     if isinstance(valeur, list):
-        libelles = getattr(instance, f"get_{champ}_display", None)
-        if libelles:
-            ancienne = getattr(instance, champ)
-            setattr(instance, champ, valeur)
-            texte = ", ".join(libelles())
-            setattr(instance, champ, ancienne)
-            return texte or "—"
-        return ", ".join(map(str, valeur))
+        return ", ".join(_libelles(instance, champ, valeur)) or "—"
     if isinstance(valeur, date):
         return valeur.strftime("%d/%m/%Y")
     return str(valeur)
+
+
+def _ecarts(avant: list[str], apres: list[str]) -> dict:
+    """What was added and removed between two lists of items or lines, in their order.
+
+    The history shows these rather than both values side by side: two long texts or
+    lists cut to the same width look identical even when they differ.
+    """
+    ajouts, retraits = [], []
+    for ligne in difflib.ndiff(avant, apres):
+        if ligne.startswith("+ "):
+            ajouts.append(ligne[2:])
+        elif ligne.startswith("- "):
+            retraits.append(ligne[2:])
+    return {"ajouts": ajouts, "retraits": retraits}
+
+
+def _lignes(texte: str) -> list[str]:
+    return [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
+
+
+def _changement(instance, champ, avant, apres) -> dict:
+    """One history entry: the field, both values as read, and for lists and texts the lines that changed."""
+    entree = {
+        "champ": str(instance._meta.get_field(champ).verbose_name),
+        "avant": _texte(instance, champ, avant),
+        "apres": _texte(instance, champ, apres),
+    }
+    if isinstance(avant or apres, list):
+        entree.update(_ecarts(_libelles(instance, champ, avant or []), _libelles(instance, champ, apres or [])))
+    elif isinstance(avant or apres, str) and ("\n" in (avant or "") + (apres or "") or len(entree["avant"]) > 120):
+        entree.update(_ecarts(_lignes(avant), _lignes(apres)))
+    return entree
 
 
 def _appliquer(instance, champs, valeurs: dict) -> list[dict]:
@@ -82,18 +148,12 @@ def _appliquer(instance, champs, valeurs: dict) -> list[dict]:
             continue
         avant, apres = getattr(instance, champ), valeurs[champ]
         if avant != apres:
-            changements.append(
-                {
-                    "champ": str(instance._meta.get_field(champ).verbose_name),
-                    "avant": _texte(instance, champ, avant),
-                    "apres": _texte(instance, champ, apres),
-                }
-            )
+            changements.append(_changement(instance, champ, avant, apres))
             setattr(instance, champ, apres)
     return changements
 
 
-def _tracer(*, dispositif, auteur, action, convention=None, version=None, changements=()):
+def _tracer(*, dispositif, auteur, action, convention=None, version=None, changements=(), commentaire=""):
     Modification.objects.create(
         dispositif=dispositif,
         convention=convention,
@@ -101,7 +161,42 @@ def _tracer(*, dispositif, auteur, action, convention=None, version=None, change
         auteur=auteur,
         action=action,
         changements=list(changements),
+        commentaire=commentaire,
     )
+
+
+def _emails(etablissement_id, role) -> list[str]:
+    """The addresses of the active accounts holding `role` on the LP."""
+    return sorted(
+        Affectation.objects.filter(etablissement_id=etablissement_id, role=role, user__is_active=True)
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+
+
+def _prevenir(*, destinataires: list[str], sujet: str, contexte: dict) -> None:
+    """Email `destinataires` once the transaction commits, from this process.
+
+    Sent in the request rather than through Celery, as invitations are: a Redis outage
+    cannot lose it. If the mail server fails, the decision stands (it is logged) and the
+    dashboard's « À faire » list still shows what waits, so nothing depends on the email.
+    """
+    if not destinataires:
+        return
+
+    def envoyer():
+        try:
+            envoyer_courriel(
+                destinataires=destinataires, sujet=sujet, gabarit="etablissements/emails/decision", contexte=contexte
+            )
+        except (SMTPException, OSError):
+            logger.warning("Courriel « %s » non envoyé.", sujet, exc_info=True)
+
+    transaction.on_commit(envoyer)
+
+
+def _nom(user) -> str:
+    return user.get_full_name() or user.email
 
 
 # --- Dispositif -----------------------------------------------------------------------
@@ -230,11 +325,19 @@ def convention_creer(*, dispositif, partenaire, auteur) -> Convention:
 
 @transaction.atomic
 def convention_modifier(*, convention, valeurs: dict, auteur) -> Convention:
-    """Apply `valeurs` (field → value) to the convention, validate it and trace what changed."""
+    """Apply `valeurs` (field → value) to a draft convention, validate it and trace what changed.
+
+    A signed convention is read-only (an avenant changes it); a submitted one goes back to draft.
+    """
     convention = Convention.objects.select_for_update().get(pk=convention.pk)
+    if convention.est_signee:
+        raise ConventionSignee()
     changements = _appliquer(convention, CHAMPS_CONVENTION, valeurs)
     convention.full_clean()
     if changements:
+        if convention.statut == StatutConvention.SOUMISE:
+            changements.append({"champ": "Statut", "avant": "Soumise à signature", "apres": "Brouillon"})
+            convention.statut = StatutConvention.BROUILLON
         convention.save()
         _tracer(
             dispositif=convention.dispositif,
@@ -244,6 +347,203 @@ def convention_modifier(*, convention, valeurs: dict, auteur) -> Convention:
             changements=changements,
         )
     return convention
+
+
+def _convention_verrouillee(convention) -> Convention:
+    return (
+        Convention.objects.select_for_update()
+        .select_related("dispositif__etablissement", "partenaire")
+        .get(pk=convention.pk)
+    )
+
+
+@transaction.atomic
+def convention_soumettre(*, convention, auteur) -> Convention:
+    """The référent hands the complete draft to the chef d'établissement for signature."""
+    convention = _convention_verrouillee(convention)
+    if convention.statut != StatutConvention.BROUILLON:
+        raise ValidationError("Seule une convention en brouillon peut être soumise à la signature.")
+    # Points of vigilance left empty are flagged on the page; the chef judges them and may send it back.
+    if not (convention.date_debut and convention.date_fin):
+        raise ValidationError("Avant de soumettre, complétez la période de l’engagement.")
+    convention.statut = StatutConvention.SOUMISE
+    convention.save(update_fields=["statut"])
+    _tracer(
+        dispositif=convention.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.SOUMISSION,
+        convention=convention,
+        changements=[{"champ": "Statut", "avant": "Brouillon", "apres": "Soumise à signature"}],
+    )
+    etablissement = convention.dispositif.etablissement
+    _prevenir(
+        destinataires=_emails(etablissement.pk, Role.CHEF),
+        sujet=f"Convention à signer — {etablissement.nom}",
+        contexte={
+            "message": f"{_nom(auteur)} soumet la convention avec {convention.partenaire} à votre signature : "
+            "vous pouvez la signer ou la renvoyer pour modification.",
+            "lien": lien(convention.get_absolute_url()),
+            "libelle_lien": "Lire la convention",
+        },
+    )
+    return convention
+
+
+@transaction.atomic
+def convention_renvoyer(*, convention, auteur, commentaire: str) -> Convention:
+    """The chef d'établissement sends the submitted convention back to draft, saying what to change."""
+    convention = _convention_verrouillee(convention)
+    if convention.statut != StatutConvention.SOUMISE:
+        raise ValidationError("Seule une convention soumise à la signature peut être renvoyée pour modification.")
+    commentaire = (commentaire or "").strip()
+    if not commentaire:
+        raise ValidationError(
+            {"commentaire": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."}
+        )
+    convention.statut = StatutConvention.BROUILLON
+    convention.save(update_fields=["statut"])
+    _tracer(
+        dispositif=convention.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.RENVOI,
+        convention=convention,
+        changements=[{"champ": "Statut", "avant": "Soumise à signature", "apres": "Brouillon"}],
+        commentaire=commentaire,
+    )
+    etablissement = convention.dispositif.etablissement
+    _prevenir(
+        destinataires=_emails(etablissement.pk, Role.REFERENT),
+        sujet=f"Convention renvoyée pour modification — {etablissement.nom}",
+        contexte={
+            "message": f"{_nom(auteur)} renvoie la convention avec {convention.partenaire} pour modification.",
+            "auteur": _nom(auteur),
+            "commentaire": commentaire,
+            "lien": lien(convention.get_absolute_url()),
+            "libelle_lien": "Reprendre la convention",
+        },
+    )
+    return convention
+
+
+@transaction.atomic
+def convention_signer_partenaire(*, convention, auteur, date_signature: date) -> Convention:
+    """The partner's responsable records the association's signature of the submitted convention."""
+    convention = _convention_verrouillee(convention)
+    if convention.statut != StatutConvention.SOUMISE:
+        raise ValidationError("Seule une convention soumise à la signature peut être signée.")
+    convention.signataire_partenaire = _nom(auteur)
+    convention.date_signature_partenaire = date_signature
+    convention.signee_partenaire_par = auteur
+    convention.full_clean()
+    convention.save()
+    _tracer(
+        dispositif=convention.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.SIGNATURE,
+        convention=convention,
+        changements=[
+            {
+                "champ": "Signature du partenaire",
+                "avant": "—",
+                "apres": f"{convention.signataire_partenaire}, le {date_signature:%d/%m/%Y}",
+            }
+        ],
+    )
+    return convention
+
+
+@transaction.atomic
+def convention_signer(
+    *, convention, auteur, date_signature: date, signataire_partenaire: str = "", date_signature_partenaire=None
+) -> Convention:
+    """The chef d'établissement signs the submitted convention, which is then read-only.
+
+    The partner's signature is the one its responsable recorded; without it, the chef
+    records the partner's signatory and date from the signed paper.
+    """
+    convention = _convention_verrouillee(convention)
+    if convention.statut != StatutConvention.SOUMISE:
+        raise ValidationError("Seule une convention soumise à la signature peut être signée.")
+    if convention.date_signature_partenaire is None:
+        erreurs = {}
+        if not (signataire_partenaire or "").strip():
+            erreurs["signataire_partenaire"] = "Indiquez qui a signé pour le partenaire."
+        if not date_signature_partenaire:
+            erreurs["date_signature_partenaire"] = "Indiquez la date de signature du partenaire."
+        if erreurs:
+            raise ValidationError(erreurs)
+        convention.signataire_partenaire = signataire_partenaire.strip()
+        convention.date_signature_partenaire = date_signature_partenaire
+    convention.signataire_etablissement = _nom(auteur)
+    convention.date_signature_etablissement = date_signature
+    convention.signee_par = auteur
+    convention.statut = StatutConvention.SIGNEE
+    convention.texte_signe = [
+        {
+            "champ": str(convention._meta.get_field(champ).verbose_name),
+            "texte": _texte(convention, champ, getattr(convention, champ)),
+        }
+        for champ in CHAMPS_CONVENTION
+    ]
+    convention.full_clean()
+    convention.save()
+    _tracer(
+        dispositif=convention.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.SIGNATURE,
+        convention=convention,
+        changements=[
+            {"champ": "Statut", "avant": "Soumise à signature", "apres": "Signée"},
+            {
+                "champ": "Signature de l’établissement",
+                "avant": "—",
+                "apres": f"{convention.signataire_etablissement}, le {date_signature:%d/%m/%Y}",
+            },
+            {
+                "champ": "Signature du partenaire",
+                "avant": "—",
+                "apres": f"{convention.signataire_partenaire}, le {convention.date_signature_partenaire:%d/%m/%Y}",
+            },
+        ],
+    )
+    return convention
+
+
+@transaction.atomic
+def avenant_signer(*, convention, auteur, objet: str, date_signature: date, valeurs: dict) -> Avenant:
+    """Record an avenant the chef d'établissement signed: it changes the signed convention's text.
+
+    The avenant keeps each change (before, after); the text first signed stays in
+    `texte_signe`, so every state of the convention remains readable.
+    """
+    convention = _convention_verrouillee(convention)
+    if not convention.est_signee:
+        raise ValidationError("Seule une convention signée se modifie par avenant ; modifiez directement ce brouillon.")
+    changements = _appliquer(convention, CHAMPS_CONVENTION, valeurs)
+    if not changements:
+        raise ValidationError("Cet avenant ne change rien à la convention : modifiez au moins un point.")
+    convention.full_clean()
+    convention.save()
+    numero = (convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
+    avenant = Avenant(
+        convention=convention,
+        numero=numero,
+        objet=(objet or "").strip(),
+        date_signature=date_signature,
+        changements=changements,
+        signe_par=auteur,
+    )
+    avenant.full_clean()
+    avenant.save()
+    _tracer(
+        dispositif=convention.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.AVENANT,
+        convention=convention,
+        changements=changements,
+        commentaire=f"Avenant n° {numero} signé le {date_signature:%d/%m/%Y} : {avenant.objet}",
+    )
+    return avenant
 
 
 # --- Document de cadrage --------------------------------------------------------------
@@ -274,8 +574,12 @@ def cadrage_nouvelle_version(*, dispositif, auteur) -> VersionCadrage:
     return version
 
 
+def _texte_comite(c) -> str:
+    return f"{c['nom']} ({c['frequence']})"
+
+
 def _texte_comites(comites) -> str:
-    return " ; ".join(f"{c['nom']} ({c['frequence']})" for c in comites) or "—"
+    return " ; ".join(map(_texte_comite, comites)) or "—"
 
 
 @transaction.atomic
@@ -288,7 +592,12 @@ def cadrage_modifier(*, version, valeurs: dict, comites: list[dict], auteur) -> 
     anciens = [{"nom": c.nom, "membres": c.membres, "frequence": c.frequence} for c in version.comites.all()]
     if anciens != comites:
         changements.append(
-            {"champ": LIBELLE_COMITOLOGIE, "avant": _texte_comites(anciens), "apres": _texte_comites(comites)}
+            {
+                "champ": LIBELLE_COMITOLOGIE,
+                "avant": _texte_comites(anciens),
+                "apres": _texte_comites(comites),
+                **_ecarts(list(map(_texte_comite, anciens)), list(map(_texte_comite, comites))),
+            }
         )
         version.comites.all().delete()
         Comite.objects.bulk_create([Comite(version=version, **c) for c in comites])
@@ -333,6 +642,56 @@ def cadrage_soumettre(*, version, auteur) -> VersionCadrage:
         action=ActionHistorique.SOUMISSION,
         version=version,
         changements=[{"champ": "Statut", "avant": "Brouillon", "apres": "Soumise à validation"}],
+    )
+    etablissement = version.dispositif.etablissement
+    _prevenir(
+        destinataires=_emails(etablissement.pk, Role.CHEF),
+        sujet=f"Document de cadrage à valider — {etablissement.nom}",
+        contexte={
+            "message": f"{_nom(auteur)} soumet la version {version.numero} du document de cadrage "
+            f"{version.dispositif.annee_scolaire} à votre validation : vous pouvez la valider ou la renvoyer "
+            "pour modification.",
+            "lien": lien(version.get_absolute_url()),
+            "libelle_lien": "Lire la version soumise",
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def cadrage_renvoyer(*, version, auteur, commentaire: str) -> VersionCadrage:
+    """The chef d'établissement sends a submitted version back to draft, saying what to change."""
+    version = VersionCadrage.objects.select_for_update().select_related("dispositif__etablissement").get(pk=version.pk)
+    if version.statut != StatutCadrage.SOUMISE:
+        raise ValidationError("Seule une version soumise à validation peut être renvoyée pour modification.")
+    commentaire = (commentaire or "").strip()
+    if not commentaire:
+        raise ValidationError(
+            {"commentaire": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."}
+        )
+    version.statut = StatutCadrage.BROUILLON
+    version.soumise_le = None
+    version.save(update_fields=["statut", "soumise_le"])
+    _tracer(
+        dispositif=version.dispositif,
+        auteur=auteur,
+        action=ActionHistorique.RENVOI,
+        version=version,
+        changements=[{"champ": "Statut", "avant": "Soumise à validation", "apres": "Brouillon"}],
+        commentaire=commentaire,
+    )
+    etablissement = version.dispositif.etablissement
+    _prevenir(
+        destinataires=_emails(etablissement.pk, Role.REFERENT),
+        sujet=f"Document de cadrage renvoyé pour modification — {etablissement.nom}",
+        contexte={
+            "message": f"{_nom(auteur)} renvoie la version {version.numero} du document de cadrage "
+            f"{version.dispositif.annee_scolaire} pour modification.",
+            "auteur": _nom(auteur),
+            "commentaire": commentaire,
+            "lien": lien(version.get_absolute_url()),
+            "libelle_lien": "Reprendre la version",
+        },
     )
     return version
 

@@ -67,6 +67,14 @@ OBJETS_DU_LP_A = {
     "etablissements:frise": lambda cast: {"pk": cast.dispositif_a.pk},
     "etablissements:convention": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
     "etablissements:convention_modifier": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_soumettre": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_renvoyer": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_signer": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_signer_partenaire": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_avenant": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:cadrage_renvoyer": lambda cast: {
+        "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
+    },
     "etablissements:partenaire": lambda cast: {"pk": cast.partenaire_a.pk},
     "etablissements:partenaire_modifier": lambda cast: {"pk": cast.partenaire_a.pk},
     "etablissements:jalon_modifier": lambda cast: {"pk": cast.dispositif_a.jalons.first().pk},

@@ -17,7 +17,9 @@ from binomes.models import (
     StatutProposition,
 )
 from etablissements.frise import frise
-from etablissements.models import Dispositif
+from etablissements.models import Convention, Dispositif, VersionCadrage
+from etablissements.models.cadrage import StatutCadrage
+from etablissements.models.convention import StatutConvention
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import (
     a_un_role_partenaire,
@@ -100,6 +102,21 @@ def _graphique_tendance(courant, precedent, annee):
     )
 
 
+def _a_valider(roles, dispositif) -> list[tuple[str, str]]:
+    """(text, url) of what waits for the chef's decision on the LP's documents."""
+    if not roles & R.VALIDATION:
+        return []
+    return [
+        (f"Document de cadrage, version {v.numero}, soumis à votre validation", v.get_absolute_url())
+        for v in VersionCadrage.objects.filter(dispositif=dispositif, statut=StatutCadrage.SOUMISE)
+    ] + [
+        (f"Convention avec {c.partenaire} soumise à votre signature", c.get_absolute_url())
+        for c in Convention.objects.filter(dispositif=dispositif, statut=StatutConvention.SOUMISE).select_related(
+            "partenaire"
+        )
+    ]
+
+
 def _tableau_de_bord_lp(request, annee):
     etablissement = request.etablissement
     dispositifs = _dispositifs([etablissement.pk], annee, a_faire=True)
@@ -144,6 +161,7 @@ def _tableau_de_bord_lp(request, annee):
         ]
         if Role.REFERENT in request.roles
         else [],
+        "a_valider": _a_valider(request.roles, dispositif),
         "voir_entretiens": bool(request.roles & R.VIE_SCOLAIRE),
         "alertes": list(
             Alerte.objects.filter(destinataire=request.user, etablissement=etablissement).order_by("-creee_le")[:5]

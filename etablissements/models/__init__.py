@@ -7,7 +7,7 @@ the models (their choices, constants and helpers are imported from their own mod
 from .affectation import Affectation
 from .budget import LigneBudget
 from .cadrage import Comite, VersionCadrage
-from .convention import Convention
+from .convention import Avenant, Convention
 from .diagnostic import Diagnostic
 from .dispositif import Dispositif
 from .equipe import MembreEquipe
@@ -20,6 +20,7 @@ from .partenaire import Entreprise, Partenaire
 __all__ = [
     "Academie",
     "Affectation",
+    "Avenant",
     "Comite",
     "Convention",
     "Diagnostic",

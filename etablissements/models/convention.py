@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,7 @@ from .partenaire import Partenaire
 
 class StatutConvention(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
+    SOUMISE = "soumise", "Soumise à signature"
     SIGNEE = "signee", "Signée"
     ECHUE = "echue", "Échue"
 
@@ -93,6 +95,27 @@ class Convention(models.Model):
     date_signature_partenaire = models.DateField(
         "signée par le partenaire le", null=True, blank=True, validators=[DatePlausible()]
     )
+    # The accounts that recorded each signature: the chef for the LP, the partner's
+    # responsable for the partner (empty when the chef recorded a signature made on paper).
+    signee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="signée pour l’établissement par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signee_partenaire_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="signée pour le partenaire par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The text as signed ([{"champ": label, "texte": value}, ...]): avenants change the
+    # convention in force, this stays as both parties signed it.
+    texte_signe = models.JSONField("texte signé", default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
@@ -136,6 +159,10 @@ class Convention(models.Model):
             raise ValidationError(erreurs)
 
     @property
+    def est_signee(self) -> bool:
+        return self.statut in (StatutConvention.SIGNEE, StatutConvention.ECHUE)
+
+    @property
     def points_de_vigilance(self):
         """(label, text) of each point of the sheet, in its order."""
         return [(libelle, getattr(self, champ)) for champ, libelle, _aide in POINTS_DE_VIGILANCE]
@@ -154,3 +181,43 @@ class Convention(models.Model):
     @property
     def statut_affiche(self) -> str:
         return StatutConvention(self.statut_le()).label
+
+
+class Avenant(models.Model):
+    """A dated, signed change to a signed convention: the only way to change it.
+
+    It keeps what it changed (each field's text before and after); the convention
+    holds the text in force and, in `texte_signe`, the text first signed.
+    """
+
+    convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    objet = models.CharField("objet de l’avenant", max_length=255)
+    date_signature = models.DateField("signé le", validators=[DatePlausible()])
+    # [{"champ": label, "avant": text, "apres": text, ...}, ...] as in the history.
+    changements = models.JSONField("changements", default=list)
+    signe_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="signé pour l’établissement par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "convention__dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.VALIDATION
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["convention", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique"),
+            models.CheckConstraint(condition=q_date("date_signature"), name="avenant_date_bornee"),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} : {self.objet}"

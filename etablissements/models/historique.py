@@ -17,6 +17,18 @@ class ActionHistorique(models.TextChoices):
     MODIFICATION = "modification", "Modification"
     SOUMISSION = "soumission", "Soumission à validation"
     VALIDATION = "validation", "Validation"
+    RENVOI = "renvoi", "Renvoi pour modification"
+    SIGNATURE = "signature", "Signature"
+    AVENANT = "avenant", "Avenant"
+
+
+# The actions that are decisions on a document (the others are edits).
+DECISIONS = (
+    ActionHistorique.SOUMISSION,
+    ActionHistorique.RENVOI,
+    ActionHistorique.VALIDATION,
+    ActionHistorique.SIGNATURE,
+)
 
 
 class Modification(models.Model):
@@ -45,6 +57,7 @@ class Modification(models.Model):
     action = models.CharField("action", max_length=20, choices=ActionHistorique.choices)
     # [{"champ": label, "avant": text, "apres": text}, ...]
     changements = models.JSONField("changements", default=list, blank=True)
+    commentaire = models.TextField("commentaire", blank=True)
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"

@@ -218,14 +218,11 @@ def donnees_convention(**extra):
     donnees = {champ: f"Clause : {libelle}" for champ, libelle, _aide in POINTS_DE_VIGILANCE}
     donnees.update(
         {
-            "statut": "brouillon",
             "date_debut": "2026-09-01",
             "date_fin": "2027-08-31",
             "cout_estime": "1200.50",
             "couts": "Frais de déplacement des mentors",
             "prise_en_charge": "L’association rembourse les frais",
-            "signataire_etablissement": "Philippe Garnier, proviseur",
-            "signataire_partenaire": "Amina Diallo, directrice",
         }
     )
     donnees.update(extra)

@@ -60,13 +60,26 @@ def test_partenaire_ni_choisi_ni_nomme(client, cast, dispositif_sans_partenaire)
     assert not Partenaire.objects.filter(nom="Doublon").exists()
 
 
-def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change_quoi(client, cast):
+@pytest.fixture
+def brouillon(cast):
     convention = cast.dispositif_a.conventions.get()
+    Convention.objects.filter(pk=convention.pk).update(
+        statut=StatutConvention.BROUILLON, date_signature_etablissement=None, date_signature_partenaire=None
+    )
+    convention.refresh_from_db()
+    return convention
+
+
+def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change_quoi(client, cast, brouillon):
+    convention = brouillon
     client.force_login(cast.referent_a)
     url = reverse("etablissements:convention_modifier", args=[convention.pk])
     formulaire = client.get(url).content.decode()
     for champ, _libelle, _aide in POINTS_DE_VIGILANCE:
         assert f'name="{champ}"' in formulaire, champ
+    # Status and signatures are decisions, not fields the référent types.
+    for champ in ("statut", "date_signature_etablissement", "signataire_partenaire"):
+        assert f'name="{champ}"' not in formulaire, champ
     assert client.post(url, donnees_convention()).status_code == 302
     convention.refresh_from_db()
     for champ, libelle, _aide in POINTS_DE_VIGILANCE:
@@ -78,7 +91,6 @@ def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change
     assert modification.auteur == cast.referent_a
     changes = {c["champ"]: c for c in modification.changements}
     assert changes["Assurance"]["apres"] == "Clause : Assurance"
-    assert changes["statut"] == {"champ": "statut", "avant": "Signée", "apres": "Brouillon"}
 
     page = client.get(convention.get_absolute_url()).content.decode()
     assert "Historique des modifications" in page
@@ -88,22 +100,9 @@ def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change
     assert convention.modifications.count() == 1
 
 
-def test_signee_exige_les_dates_de_signature(client, cast):
-    convention = cast.dispositif_a.conventions.get()
+def test_dates_de_l_engagement_ordonnees(client, cast, brouillon):
     client.force_login(cast.referent_a)
-    url = reverse("etablissements:convention_modifier", args=[convention.pk])
-    reponse = client.post(url, donnees_convention(statut="signee"))
-    assert reponse.status_code == 200
-    assert "Une convention signée porte les deux dates de signature." in reponse.content.decode()
-    reponse = client.post(
-        url,
-        donnees_convention(
-            statut="signee", date_signature_etablissement="2026-06-20", date_signature_partenaire="2026-06-22"
-        ),
-    )
-    assert reponse.status_code == 302
-    convention.refresh_from_db()
-    assert convention.date_signature_partenaire == date(2026, 6, 22)
+    url = reverse("etablissements:convention_modifier", args=[brouillon.pk])
     reponse = client.post(url, donnees_convention(date_debut="2027-01-01", date_fin="2026-01-01"))
     assert "La fin de l’engagement doit suivre son début." in reponse.content.decode()
 

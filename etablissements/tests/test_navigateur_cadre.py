@@ -66,16 +66,15 @@ def test_referent_met_en_place_le_cadre_et_le_chef_valide(page, live_server):
     page.get_by_label("Ou nouveau partenaire : nom").fill("Association Cap Avenir")
     page.get_by_role("button", name="Enregistrer le partenaire et préparer la convention").click()
     page.get_by_role("heading", level=1, name="Convention avec Association Cap Avenir").wait_for()
-    page.get_by_label("Statut").select_option(label="Signée")
     page.get_by_label("Vérification de l’honorabilité des mentors").fill("Attestation de l’association.")
     page.get_by_label(re.compile(r"^\s*Assurance")).fill("Responsabilité civile de l’association.")
     page.get_by_label("Respect des valeurs de la République (laïcité, neutralité)").fill("Charte signée.")
-    page.get_by_label("signée par l’établissement le").fill("2026-06-20")
-    page.get_by_label("signée par le partenaire le").fill("2026-06-22")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("La convention est enregistrée.").wait_for()
     assert page.get_by_role("heading", name="Historique des modifications").is_visible()
     assert page.get_by_text("Responsabilité civile de l’association.").first.is_visible()
+    page.get_by_role("button", name="Soumettre à la signature du chef d’établissement").click()
+    page.get_by_text("La convention est soumise à la signature du chef d’établissement.").wait_for()
 
     # 4. The cadrage: written, then submitted.
     sous_navigation.get_by_role("link", name="Document de cadrage").click()
@@ -95,8 +94,14 @@ def test_referent_met_en_place_le_cadre_et_le_chef_valide(page, live_server):
     url_version = page.url
     deconnexion(page)
 
-    # 5. The chef validates it; the PDF is offered.
+    # 5. The chef signs the convention, validates the cadrage; the PDF is offered.
     connexion(page, "chef.nouveau@exemple.fr")
+    page.get_by_role("link", name="Convention avec Association Cap Avenir soumise à votre signature").click()
+    page.get_by_role("link", name="Signer la convention").click()
+    page.get_by_label("Signataire pour le partenaire").fill("Amina Diallo, directrice")
+    page.get_by_label("Date de signature du partenaire").fill("2026-06-22")
+    page.get_by_role("button", name="Signer la convention").click()
+    page.get_by_text("La convention est signée.").wait_for()
     page.goto(url_version)
     page.get_by_role("button", name="Valider cette version").click()
     page.get_by_text("La version 1 du document de cadrage est validée.").wait_for()

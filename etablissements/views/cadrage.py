@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -10,9 +11,10 @@ from socle.journal import ActionJournal, journaliser
 from socle.pdf import rendre_pdf
 
 from .. import services
-from ..forms import ComiteFormSet, VersionCadrageForm, comites_saisis, helper_formset
+from ..forms import ComiteFormSet, RenvoiForm, VersionCadrageForm, comites_saisis, helper_formset
 from ..models import Comite, VersionCadrage
 from ..models.cadrage import StatutCadrage
+from ..models.historique import DECISIONS, ActionHistorique
 from ..scoping import a_un_role, exiger_role, get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -32,6 +34,7 @@ def cadrage(request, pk):
     """The dispositif's cadrage document: its latest version, the one in force, every version."""
     d = obtenir_dispositif(request, pk)
     versions = list(d.versions_cadrage.select_related("cree_par", "validee_par"))
+    derniere = versions[0] if versions else None
     return render(
         request,
         "etablissements/cadrage.html",
@@ -40,8 +43,9 @@ def cadrage(request, pk):
             d,
             "cadrage",
             versions=versions,
-            derniere=versions[0] if versions else None,
+            derniere=derniere,
             en_vigueur=next((v for v in versions if v.est_validee), None),
+            renvoi=_renvoi(derniere) if derniere else None,
         ),
     )
 
@@ -54,8 +58,20 @@ def cadrage_nouvelle_version(request, pk):
     return redirect("etablissements:cadrage_modifier", pk=version.pk)
 
 
-def cadrage_version(request, pk):
-    v = _version(request, pk)
+def _renvoi(version):
+    """The chef's latest sending back of a draft version, which the référent has to read."""
+    if version.statut != StatutCadrage.BROUILLON:
+        return None
+    return version.modifications.filter(action=ActionHistorique.RENVOI).select_related("auteur").first()
+
+
+def _page_version(request, v, *, form_renvoi=None):
+    peut_valider = (
+        a_un_role(request.user, v.dispositif.etablissement_id, R.VALIDATION) and v.statut == StatutCadrage.SOUMISE
+    )
+    if peut_valider and form_renvoi is None:
+        form_renvoi = RenvoiForm(action=reverse("etablissements:cadrage_renvoyer", args=[v.pk]))
+    historique = list(v.modifications.select_related("auteur"))
     return render(
         request,
         "etablissements/cadrage_version.html",
@@ -65,11 +81,17 @@ def cadrage_version(request, pk):
             "cadrage",
             version=v,
             comites=list(v.comites.all()),
-            historique=v.modifications.select_related("auteur"),
-            peut_valider=a_un_role(request.user, v.dispositif.etablissement_id, R.VALIDATION)
-            and v.statut == StatutCadrage.SOUMISE,
+            historique=historique,
+            decisions=[m for m in reversed(historique) if m.action in DECISIONS],
+            renvoi=_renvoi(v),
+            peut_valider=peut_valider,
+            form_renvoi=form_renvoi if peut_valider else None,
         ),
     )
+
+
+def cadrage_version(request, pk):
+    return _page_version(request, _version(request, pk))
 
 
 def cadrage_modifier(request, pk):
@@ -121,6 +143,28 @@ def cadrage_valider(request, pk):
     else:
         messages.success(request, f"La version {v.numero} du document de cadrage est validée.")
     return redirect(v)
+
+
+@require_POST
+def cadrage_renvoyer(request, pk):
+    """The chef d'établissement sends the submitted version back to the référent, with a comment."""
+    v = _version(request, pk)
+    exiger_role(
+        request.user,
+        v.dispositif.etablissement_id,
+        R.VALIDATION,
+        "Seul le chef d’établissement renvoie le document de cadrage pour modification.",
+    )
+    form = RenvoiForm(request.POST, action=reverse("etablissements:cadrage_renvoyer", args=[v.pk]))
+    if form.is_valid():
+        try:
+            services.cadrage_renvoyer(version=v, auteur=request.user, commentaire=form.cleaned_data["commentaire"])
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, f"La version {v.numero} est renvoyée au référent pour modification.")
+        return redirect(v)
+    return _page_version(request, v, form_renvoi=form)
 
 
 def cadrage_pdf(request, pk):

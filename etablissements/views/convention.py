@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from socle import roles as R
 from socle.decorators import role_required
@@ -11,9 +13,19 @@ from socle.roles import Role
 
 from .. import services
 from ..filters import PartenaireFiltre
-from ..forms import ConventionForm, PartenaireChoixForm, PartenaireForm
+from ..forms import (
+    AvenantForm,
+    ConventionForm,
+    PartenaireChoixForm,
+    PartenaireForm,
+    RenvoiForm,
+    SignatureForm,
+    SignaturePartenaireForm,
+)
 from ..models import Affectation, Convention, Partenaire
-from ..scoping import get_for_user, partenaires_de
+from ..models.convention import StatutConvention
+from ..models.historique import DECISIONS, ActionHistorique
+from ..scoping import a_un_role, a_un_role_partenaire, exiger_role, get_for_user, partenaires_de
 from ..services import CHAMPS_CONVENTION
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -75,18 +87,50 @@ def _convention(request, pk, *, ecriture=False):
     )
 
 
-def convention(request, pk):
-    c = _convention(request, pk)
-    historique = c.modifications.select_related("auteur")
-    return render(
-        request,
-        "etablissements/convention.html",
-        contexte_dispositif(request, c.dispositif, "convention", convention=c, historique=historique),
+def _peut_signer_pour_le_partenaire(user, c) -> bool:
+    return (
+        c.statut == StatutConvention.SOUMISE
+        and c.date_signature_partenaire is None
+        and a_un_role_partenaire(user, c.partenaire_id, {Role.RESPONSABLE})
     )
 
 
+def _page_convention(request, c, *, form_renvoi=None):
+    chef = a_un_role(request.user, c.dispositif.etablissement_id, R.VALIDATION)
+    peut_signer = chef and c.statut == StatutConvention.SOUMISE
+    if peut_signer and form_renvoi is None:
+        form_renvoi = RenvoiForm(action=reverse("etablissements:convention_renvoyer", args=[c.pk]))
+    historique = list(c.modifications.select_related("auteur"))
+    dernier_renvoi = next((m for m in historique if m.action == ActionHistorique.RENVOI), None)
+    return render(
+        request,
+        "etablissements/convention.html",
+        contexte_dispositif(
+            request,
+            c.dispositif,
+            "convention",
+            convention=c,
+            historique=historique,
+            decisions=[m for m in reversed(historique) if m.action in DECISIONS],
+            renvoi=dernier_renvoi if c.statut == StatutConvention.BROUILLON else None,
+            avenants=list(c.avenants.select_related("signe_par")),
+            peut_signer=peut_signer,
+            peut_signer_partenaire=_peut_signer_pour_le_partenaire(request.user, c),
+            peut_avenant=chef and c.est_signee,
+            form_renvoi=form_renvoi if peut_signer else None,
+        ),
+    )
+
+
+def convention(request, pk):
+    return _page_convention(request, _convention(request, pk))
+
+
 def convention_modifier(request, pk):
+    """The référent writes the draft convention; once signed, only an avenant changes it."""
     c = _convention(request, pk, ecriture=True)
+    if c.est_signee:
+        raise services.ConventionSignee()
     form = ConventionForm(request.POST or None, instance=Convention.objects.get(pk=c.pk))
     if request.method == "POST" and form.is_valid():
         valeurs = {champ: form.cleaned_data[champ] for champ in CHAMPS_CONVENTION}
@@ -97,6 +141,122 @@ def convention_modifier(request, pk):
         request,
         "etablissements/formulaire.html",
         contexte_dispositif(request, c.dispositif, "convention", form=form, titre=f"Convention avec {c.partenaire}"),
+    )
+
+
+@require_POST
+def convention_soumettre(request, pk):
+    c = _convention(request, pk, ecriture=True)
+    try:
+        services.convention_soumettre(convention=c, auteur=request.user)
+    except ValidationError as erreur:
+        messages.error(request, " ".join(erreur.messages))
+    else:
+        messages.success(request, "La convention est soumise à la signature du chef d’établissement.")
+    return redirect(c)
+
+
+def _exiger_chef(request, c, message):
+    exiger_role(request.user, c.dispositif.etablissement_id, R.VALIDATION, message)
+
+
+@require_POST
+def convention_renvoyer(request, pk):
+    """The chef d'établissement sends the submitted convention back to the référent, with a comment."""
+    c = _convention(request, pk)
+    _exiger_chef(request, c, "Seul le chef d’établissement renvoie la convention pour modification.")
+    form = RenvoiForm(request.POST, action=reverse("etablissements:convention_renvoyer", args=[c.pk]))
+    if form.is_valid():
+        try:
+            services.convention_renvoyer(
+                convention=c, auteur=request.user, commentaire=form.cleaned_data["commentaire"]
+            )
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            messages.success(request, "La convention est renvoyée au référent pour modification.")
+        return redirect(c)
+    return _page_convention(request, c, form_renvoi=form)
+
+
+def convention_signer(request, pk):
+    """The chef d'établissement signs the submitted convention."""
+    c = _convention(request, pk)
+    _exiger_chef(request, c, "Seul le chef d’établissement signe la convention.")
+    if c.statut != StatutConvention.SOUMISE:
+        messages.error(request, "Seule une convention soumise à la signature peut être signée.")
+        return redirect(c)
+    form = SignatureForm(request.POST or None, convention=c)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.convention_signer(convention=c, auteur=request.user, **form.cleaned_data)
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "La convention est signée.")
+            return redirect(c)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        contexte_dispositif(
+            request, c.dispositif, "convention", form=form, titre=f"Signer la convention avec {c.partenaire}"
+        ),
+    )
+
+
+def convention_signer_partenaire(request, pk):
+    """The partner's responsable records the association's signature."""
+    c = _convention(request, pk)
+    if not a_un_role_partenaire(request.user, c.partenaire_id, {Role.RESPONSABLE}):
+        raise PermissionDenied("Seul le responsable de l’association signe la convention pour le partenaire.")
+    if not _peut_signer_pour_le_partenaire(request.user, c):
+        messages.error(request, "Cette convention n’attend pas la signature du partenaire.")
+        return redirect(c)
+    form = SignaturePartenaireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.convention_signer_partenaire(
+            convention=c, auteur=request.user, date_signature=form.cleaned_data["date_signature"]
+        )
+        messages.success(request, "La signature du partenaire est enregistrée.")
+        return redirect(c)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        contexte_dispositif(
+            request, c.dispositif, "convention", form=form, titre=f"Signer la convention pour {c.partenaire}"
+        ),
+    )
+
+
+def convention_avenant(request, pk):
+    """The chef d'établissement records a signed avenant to the signed convention."""
+    c = _convention(request, pk)
+    _exiger_chef(request, c, "Seul le chef d’établissement signe un avenant à la convention.")
+    if not c.est_signee:
+        messages.error(request, "Seule une convention signée se modifie par avenant.")
+        return redirect(c)
+    form = AvenantForm(request.POST or None, instance=Convention.objects.get(pk=c.pk))
+    if request.method == "POST" and form.is_valid():
+        valeurs = {champ: form.cleaned_data[champ] for champ in CHAMPS_CONVENTION}
+        try:
+            avenant = services.avenant_signer(
+                convention=c,
+                auteur=request.user,
+                objet=form.cleaned_data["objet"],
+                date_signature=form.cleaned_data["date_signature"],
+                valeurs=valeurs,
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, f"L’avenant n° {avenant.numero} est enregistré.")
+            return redirect(c)
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        contexte_dispositif(
+            request, c.dispositif, "convention", form=form, titre=f"Avenant à la convention avec {c.partenaire}"
+        ),
     )
 
 
