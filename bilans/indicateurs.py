@@ -245,7 +245,12 @@ def _assembler(pk, c) -> Indicateurs:
 
 
 def total(tous) -> dict[str, Indicateur]:
-    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators."""
+    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators.
+
+    Adding the counts of people is exact: a student, a mentor record and a company record belong
+    to one LP (`etablissement` on each), so no one is in two LPs' counts. (A company that two LPs
+    each registered is two records, and counts twice, as it does in each LP's own figures.)
+    """
     tous = list(tous)
     total = {}
     for code in ORDRE:
@@ -280,7 +285,8 @@ CLE_VERSION_TABLEAUX = "bilans:tableaux:version"
 
 
 def _cle(pk) -> str:
-    return f"bilans:indicateurs:v1:{pk}"
+    # v2: binômes broken before they started and results of students never mentored left out.
+    return f"bilans:indicateurs:v2:{pk}"
 
 
 def rafraichir(ids) -> dict[str, tuple[datetime, dict]]:
@@ -325,7 +331,7 @@ def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, I
     their total, and when the oldest figures were computed. Warm: two cache reads and no query."""
     ids = sorted(set(etablissement_ids))
     empreinte = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
-    cle = f"bilans:tableau:v2:{cache.get(CLE_VERSION_TABLEAUX, '0')}:{annee}:{empreinte}"
+    cle = f"bilans:tableau:v3:{cache.get(CLE_VERSION_TABLEAUX, '0')}:{annee}:{empreinte}"
     entree = cache.get(cle)
     if entree is not None:
         return entree
