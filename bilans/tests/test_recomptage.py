@@ -32,8 +32,8 @@ from binomes.models import Binome, Mentor, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.models import LigneBudget
 from etablissements.tests.factories import DispositifFactory, EntrepriseFactory
-from seances.models import Participation, Presence, Seance, StatutSeance, TypeSeance
-from seances.tests.factories import SeanceFactory
+from seances.models import EntretienAbsence, Participation, Presence, Seance, StatutSeance, TypeSeance
+from seances.tests.factories import EntretienAbsenceFactory, SeanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +192,15 @@ def jeu(cast, settings, tmp_path):
     for sexe in "FMF":
         binome = _binome(precedent, m, EleveFactory(etablissement=cast.lp_a, sexe=sexe), StatutBinome.TERMINE)
         _seance(precedent, 0, TypeSeance.ENTRETIEN, [(m, Presence.PRESENT), (binome.eleve, Presence.ABSENT_EXCUSE)])
+    # Interviews after unexcused absences: open this year, held, and one still open from last year.
+    seances = list(Seance.objects.filter(dispositif=cast.dispositif_a, statut=StatutSeance.TENUE).order_by("pk"))
+    EntretienAbsenceFactory(seance=seances[0])
+    EntretienAbsenceFactory(seance=seances[1], fait_trait=True)
+    EntretienAbsenceFactory(seance=seances[-1])
+    EntretienAbsenceFactory(seance=Seance.objects.filter(dispositif=precedent).first())
     # LP B, same académie, other partner: a smaller year of its own.
     _programme(cast.dispositif_b, riche=False)
+    EntretienAbsenceFactory(seance=Seance.objects.filter(dispositif=cast.dispositif_b).first())
     yield cast
     cache.clear()
 
@@ -381,6 +388,24 @@ def test_tableau_de_bord_du_lp_et_annee_precedente(client, jeu):
         cellules = par_libelle[libelle]
         verifier("Tableau de bord du LP", code, cellules[1], attendu[code], cellules[1])
         verifier("Tableau de bord du LP, année précédente", code, cellules[2], attendu_precedent[code])
+
+
+def test_entretiens_a_mener_du_tableau_de_bord(client, jeu):
+    """Every interview still to hold in the LP, whatever the year: the list the dashboard links to."""
+    attendu = sum(
+        1
+        for e in EntretienAbsence.objects.values("fait", "seance__dispositif__etablissement")
+        if not e["fait"] and e["seance__dispositif__etablissement"] == jeu.lp_a.pk
+    )
+    client.force_login(jeu.chef_a)
+    texte = " ".join(client.get(reverse("accueil")).content.decode().split())
+    trouve = re.search(r"(\d+) entretiens? avec des élèves absents", texte)
+    assert trouve and int(trouve[1]) == attendu, (
+        f"Tableau de bord du LP — « Entretiens d’absence à mener » : affiché {trouve and trouve[1]}, recompté {attendu}"
+    )
+    client.force_login(jeu.cpe_a)
+    liste = client.get(reverse("seances:entretiens")).content.decode()
+    assert f"À traiter : {attendu} entretien" in liste, "La liste des entretiens à mener ne compte pas le même nombre"
 
 
 def test_tableau_de_bord_du_coordonnateur(client, jeu):
