@@ -27,7 +27,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bilans import rapports
-from bilans.models import RapportAnnuel, ResultatEleve, Situation
+from bilans.enquetes import Population
+from bilans.models import Enquete, RapportAnnuel, Reponse, ResultatEleve, Situation
+from bilans.services import invitations_creer, reponse_enregistrer
 from binomes.models import Binome, Mentor, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.models import LigneBudget
@@ -170,6 +172,11 @@ def _programme(dispositif, *, riche=True):
             situation=situation,
             situation_le=datetime.date(dispositif.annee + 1, 7, 1) if situation else None,
         )
+    # Satisfaction: three answers of students out of four links sent, none yet from mentors.
+    enquete = Enquete.objects.create(dispositif=dispositif, population=Population.ELEVES)
+    for invitation in invitations_creer(enquete=enquete, nombre=4)[:3]:
+        reponse_enregistrer(jeton=invitation.jeton, notes={q.code: 3 for q in enquete.questions})
+    Enquete.objects.create(dispositif=dispositif, population=Population.MENTORS)
     for type_, montant in (("allocation", "1200.00"), ("allocation", "900.50"), ("engagement", "350.25")):
         LigneBudget.objects.create(
             dispositif=dispositif,
@@ -440,8 +447,10 @@ def _section(texte, debut, fin):
     return texte[texte.index(debut) : texte.index(fin, texte.index(debut))]
 
 
-# A value in the PDF's text: "—", "3", "29,4 %", "2 100,50 €", then maybe its "(5 sur 17)".
-VALEUR_PDF = r" (—|\d[\d\u00a0\u202f ]*(?:,\d+)?(?: ?[%€])?)( \(\d+ sur \d+\))?"
+# A value in the PDF's text: "—", "3", "29,4 %", "2 100,50 €" (digits grouped by three)…
+NOMBRE_PDF = r"(—|\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?(?: ?[%€])?)"
+# … then maybe its "(5 sur 17)".
+VALEUR_PDF = " " + NOMBRE_PDF + r"( \(\d+ sur \d+\))?"
 
 
 def test_rapport_annuel_relu_dans_le_pdf(jeu):
@@ -470,8 +479,22 @@ def test_rapport_annuel_relu_dans_le_pdf(jeu):
         assert not re.search(re.escape(libelle) + r" \d", actions), (
             f"Rapport annuel — « Actions menées » : {libelle} affiché sans aucune séance tenue"
         )
-    comparaison = _section(texte, "Comparaison avec l’année précédente", "Indicateur")
+    comparaison = texte[texte.index("Comparaison avec l’année précédente") :]
     assert f"{d.annee_scolaire} comparée à {d.annee - 1}-{d.annee}" in comparaison
+    precedent = recompter([jeu.lp_a.dispositifs.get(annee=d.annee - 1).pk])
+    for code, libelle in LIBELLES.items():
+        trouve = re.search(re.escape(libelle) + " " + NOMBRE_PDF + " " + NOMBRE_PDF, comparaison)
+        assert trouve, f"Rapport annuel, comparaison — « {libelle} » introuvable dans le PDF"
+        verifier("Rapport annuel (PDF), comparaison, année en cours", code, trouve[1], attendu[code])
+        verifier("Rapport annuel (PDF), comparaison, année précédente", code, trouve[2], precedent[code])
+    satisfaction = _section(texte, "Satisfaction", "Bilan qualitatif")
+    for enquete in Enquete.objects.filter(dispositif=d):
+        reponses = sum(1 for r in Reponse.objects.values("enquete_id") if r["enquete_id"] == enquete.pk)
+        trouve = re.search(re.escape(enquete.get_population_display()) + r" — (\d+) réponses?", satisfaction)
+        assert trouve and int(trouve[1]) == reponses, (
+            f"Rapport annuel — satisfaction, {enquete.get_population_display()} : "
+            f"{trouve and trouve[1]} réponses affichées, {reponses} recomptées"
+        )
 
 
 def _verifier_export(origine, lignes, jeu, lps):
