@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
@@ -28,14 +28,28 @@ from seances.models import Participation, Presence, StatutSeance
 
 from .models import ResultatEleve, Situation
 
-# A binôme "started" once it left the proposal stage, whatever became of it.
-STATUTS_COMMENCES = [StatutBinome.ACTIF, StatutBinome.SUSPENDU, StatutBinome.TERMINE, StatutBinome.ROMPU]
+
+def commence(prefixe: str = "") -> Q:
+    """The binômes that started, whatever became of them: active, suspended, ended, or broken
+    after they had started. A binôme only proposed did not start; nor did one proposed and then
+    broken before it was activated (activation always sets its start date): it has no start
+    date, or a start date after its end. Counting it would make a declined proposal an abandonment.
+    `prefixe` reaches the binôme through a relation ("binomes__").
+    """
+    p = prefixe
+    rompu_apres_debut = Q(**{f"{p}statut": StatutBinome.ROMPU, f"{p}date_debut__isnull": False}) & (
+        Q(**{f"{p}date_fin__isnull": True}) | Q(**{f"{p}date_debut__lte": F(f"{p}date_fin")})
+    )
+    en_cours_ou_fini = Q(**{f"{p}statut__in": [StatutBinome.ACTIF, StatutBinome.SUSPENDU, StatutBinome.TERMINE]})
+    return en_cours_ou_fini | rompu_apres_debut
+
 
 DEFINITIONS = {
     "filles": (
         "Filles mentorées",
-        "Nombre d’élèves filles ayant au moins un binôme commencé dans l’année "
-        "(actif, suspendu, terminé ou rompu ; un binôme seulement proposé ne compte pas).",
+        "Nombre d’élèves filles distinctes ayant au moins un binôme commencé dans l’année "
+        "(actif, suspendu, terminé, ou rompu après avoir commencé ; un binôme seulement proposé, "
+        "ou rompu avant d’avoir commencé, ne compte pas). Une élève appariée deux fois compte une fois.",
     ),
     "garcons": (
         "Garçons mentorés",
@@ -49,20 +63,23 @@ DEFINITIONS = {
     "absenteisme": (
         "Taux d’absentéisme",
         "Absences d’élèves (excusées ou non) rapportées au nombre de présences d’élèves attendues "
-        "aux séances tenues de l’année. Les séances annulées ou seulement prévues ne comptent pas.",
+        "aux séances tenues de l’année : à une séance collective, chaque élève attendu compte. Les séances "
+        "annulées ou seulement prévues, et la présence des mentors, ne comptent pas.",
     ),
     "abandon": (
         "Taux d’abandon",
-        "Binômes rompus avant leur date de fin prévue, rapportés au nombre de binômes commencés dans l’année.",
+        "Binômes rompus avant leur date de fin prévue (ou sans fin prévue), rapportés au nombre de binômes "
+        "commencés dans l’année. Un binôme suspendu n’est pas un abandon.",
     ),
     "reussite": (
         "Taux de réussite aux examens",
-        "Élèves admis rapportés aux élèves présentés à l’examen, d’après les résultats saisis élève par élève.",
+        "Élèves mentorés admis rapportés aux élèves mentorés présentés à l’examen, d’après les résultats "
+        "saisis élève par élève.",
     ),
     "insertion": (
         "Taux d’insertion",
-        "Élèves en emploi ou en formation à la date constatée, rapportés aux élèves dont la situation est "
-        "renseignée (saisie élève par élève).",
+        "Élèves mentorés en emploi ou en formation à la date constatée, rapportés aux élèves mentorés dont "
+        "la situation est renseignée (saisie élève par élève).",
     ),
     "alloue": ("Sommes allouées", "Total des sommes allouées au dispositif, toutes sources confondues."),
     "engage": ("Sommes engagées", "Total des sommes engagées ou dépensées, toutes natures confondues."),
@@ -130,7 +147,23 @@ def indicateurs_par_dispositif(ids) -> dict[int, Indicateurs]:
 
 
 def _chiffres(ids) -> dict[int, dict]:
-    """The raw counts and sums behind the indicators, per dispositif (picklable: for the cache)."""
+    """The raw counts and sums behind the indicators, per dispositif (picklable: for the cache).
+
+    Each query reads one table grouped by dispositif, joined only along to-one relations (a
+    binôme's student and mentor, a participation's séance): no join multiplies the rows that are
+    counted, and the counts of people are `distinct`. Populations, per the cahier des charges:
+    - people (girls, boys, mentors, companies): distinct, over the binômes of the dispositif that
+      started (`commence`); a student paired twice counts once;
+    - abandonment: binômes (not students) broken before their planned end, over binômes started;
+      a suspended binôme is started and not abandoned;
+    - absenteeism: per participation of a student at a held séance (a collective séance counts
+      once per student expected), absences excused or not; planned and cancelled séances, and
+      mentors' attendance, do not count;
+    - exam and insertion: per student, over the results of the dispositif's mentored students
+      (a result entered for a student whose binôme never started does not count);
+    - sums: the dispositif's budget lines.
+    The binômes, séances and results of another year or another LP belong to another dispositif.
+    """
     ids = list(ids)
     resultats = {pk: {} for pk in ids}
 
@@ -138,7 +171,7 @@ def _chiffres(ids) -> dict[int, dict]:
         Q(date_fin_prevue__isnull=True) | Q(date_fin__isnull=True) | Q(date_fin__lt=F("date_fin_prevue"))
     )
     for ligne in (
-        Binome.objects.filter(dispositif__in=ids, statut__in=STATUTS_COMMENCES)
+        Binome.objects.filter(commence(), dispositif__in=ids)
         .values("dispositif")
         .annotate(
             commences=Count("id"),
@@ -162,7 +195,10 @@ def _chiffres(ids) -> dict[int, dict]:
         resultats[ligne.pop("seance__dispositif")].update(ligne)
 
     for ligne in (
-        ResultatEleve.objects.filter(dispositif__in=ids)
+        ResultatEleve.objects.filter(
+            Exists(Binome.objects.filter(commence(), dispositif=OuterRef("dispositif"), eleve=OuterRef("eleve"))),
+            dispositif__in=ids,
+        )
         .values("dispositif")
         .annotate(
             presentes=Count("id", filter=Q(presente=True)),
@@ -209,7 +245,12 @@ def _assembler(pk, c) -> Indicateurs:
 
 
 def total(tous) -> dict[str, Indicateur]:
-    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators."""
+    """Académie totals: counts and sums add up; a rate is the sum of numerators over the sum of denominators.
+
+    Adding the counts of people is exact: a student, a mentor record and a company record belong
+    to one LP (`etablissement` on each), so no one is in two LPs' counts. (A company that two LPs
+    each registered is two records, and counts twice, as it does in each LP's own figures.)
+    """
     tous = list(tous)
     total = {}
     for code in ORDRE:
@@ -244,7 +285,8 @@ CLE_VERSION_TABLEAUX = "bilans:tableaux:version"
 
 
 def _cle(pk) -> str:
-    return f"bilans:indicateurs:v1:{pk}"
+    # v2: binômes broken before they started and results of students never mentored left out.
+    return f"bilans:indicateurs:v2:{pk}"
 
 
 def rafraichir(ids) -> dict[str, tuple[datetime, dict]]:
@@ -289,7 +331,7 @@ def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, I
     their total, and when the oldest figures were computed. Warm: two cache reads and no query."""
     ids = sorted(set(etablissement_ids))
     empreinte = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
-    cle = f"bilans:tableau:v2:{cache.get(CLE_VERSION_TABLEAUX, '0')}:{annee}:{empreinte}"
+    cle = f"bilans:tableau:v3:{cache.get(CLE_VERSION_TABLEAUX, '0')}:{annee}:{empreinte}"
     entree = cache.get(cle)
     if entree is not None:
         return entree

@@ -6,11 +6,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from etablissements.models import Dispositif, LigneBudget
-from seances.models import Seance, StatutSeance, TypeSeance
+from seances.models import Presence, Seance, StatutSeance, TypeSeance
 from socle.pdf import rendre_pdf
 from socle.tasks import apres_commit
 
@@ -40,12 +40,7 @@ def contenu(dispositif: Dispositif) -> dict:
                 precedent.annee_scolaire, [ancien[c].valeur for c in COMPARES], [ancien[c].affichage for c in COMPARES]
             )
         )
-    actions = (
-        Seance.objects.filter(dispositif=dispositif, statut=StatutSeance.TENUE)
-        .values("type")
-        .annotate(nombre=Count("id"), participants=Count("participations__eleve", distinct=True))
-        .order_by("-nombre")
-    )
+    actions = _actions(dispositif)
     enquetes = [
         {"enquete": enquete, "resultats": services.resultats(enquete)}
         for enquete in Enquete.objects.filter(dispositif=dispositif).order_by("population")
@@ -74,6 +69,27 @@ def contenu(dispositif: Dispositif) -> dict:
         "totaux_budget": LigneBudget.objects.filter(dispositif=dispositif).totaux(),
         "genere_le": timezone.now(),
     }
+
+
+def _actions(dispositif: Dispositif):
+    """The "Actions menées" table: per kind of séance, the séances held and the students present.
+
+    Séances are counted once each, not once per participant: the join on the participations
+    (to count the students) repeats a séance on each of its rows, hence `distinct` on both counts.
+    A student counts once per kind however many séances they attended, and only when present
+    (an absent student did not take part in the action); planned and cancelled séances do not count.
+    """
+    return (
+        Seance.objects.filter(dispositif=dispositif, statut=StatutSeance.TENUE)
+        .values("type")
+        .annotate(
+            nombre=Count("id", distinct=True),
+            participants=Count(
+                "participations__eleve", distinct=True, filter=Q(participations__presence=Presence.PRESENT)
+            ),
+        )
+        .order_by("-nombre", "type")
+    )
 
 
 def construire(rapport: RapportAnnuel) -> None:

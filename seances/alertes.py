@@ -104,6 +104,8 @@ def alertes_absences_eleves(jour: date, qui: Destinataires) -> list[Fait]:
         Participation.objects.filter(
             eleve__isnull=False,
             presence=Presence.ABSENT_NON_EXCUSE,
+            # Attendance counts at held séances only: an absence left on a séance later cancelled is none.
+            seance__statut=StatutSeance.TENUE,
             seance__dispositif__annee=annee_scolaire_courante(jour),
         )
         .values("eleve", "eleve__prenom", "eleve__nom", "eleve__etablissement")
@@ -130,6 +132,8 @@ def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
         Participation.objects.filter(
             mentor__isnull=False,
             presence=Presence.ABSENT_NON_EXCUSE,
+            # Attendance counts at held séances only: an absence left on a séance later cancelled is none.
+            seance__statut=StatutSeance.TENUE,
             seance__dispositif__annee=annee_scolaire_courante(jour),
         )
         .values("mentor", "mentor__prenom", "mentor__nom", "mentor__etablissement")

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 
-from binomes.models import Eleve
+from binomes.models import Binome, Eleve
 from etablissements.models import Dispositif
 from socle.decorators import role_required
 
 from ..forms import BilanQualitatifForm, ResultatFormSet
-from ..indicateurs import STATUTS_COMMENCES, indicateurs
+from ..indicateurs import commence, indicateurs
 from ..models import BilanQualitatif, ResultatEleve
 
 
@@ -31,7 +32,9 @@ def bilan(request):
 def resultats(request):
     """Exam results and insertion, entered per student, one class at a time."""
     dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
-    mentores = Eleve.objects.filter(binomes__dispositif=dispositif, binomes__statut__in=STATUTS_COMMENCES).distinct()
+    mentores = Eleve.objects.filter(
+        Exists(Binome.objects.filter(commence(), dispositif=dispositif, eleve=OuterRef("pk")))
+    )
     classes = sorted(set(mentores.values_list("classe", flat=True)))
     classe = request.GET.get("classe") or (classes[0] if classes else None)
     eleves = list(mentores.filter(classe=classe).order_by("nom", "prenom")) if classe in classes else []

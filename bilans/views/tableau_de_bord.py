@@ -57,8 +57,13 @@ def _dispositifs(etablissement_ids, annee, *, a_faire=False):
     if a_faire:
         bientot = timezone.localdate() + timedelta(days=30)
         qs = qs.annotate(
+            # Every interview still to hold in the LP, whatever the year of the absence: the page the
+            # dashboard links to lists them all, and an interview shows "until done" (cahier des charges).
             entretiens_ouverts=_compte(
-                EntretienAbsence.objects.filter(seance__dispositif=OuterRef("pk"), fait=False), "seance__dispositif"
+                EntretienAbsence.objects.filter(
+                    seance__dispositif__etablissement=OuterRef("etablissement"), fait=False
+                ),
+                "seance__dispositif__etablissement",
             ),
             eleves_a_confirmer=_compte(
                 Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),

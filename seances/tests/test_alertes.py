@@ -68,8 +68,8 @@ def test_binome_jamais_vu_alerte_depuis_son_debut(cast, gele):
     }
 
 
-def absent(cast, eleve=None, mentor=None, jours=10):
-    seance = SeanceFactory(dispositif=cast.dispositif_a, date=il_y_a(jours))
+def absent(cast, eleve=None, mentor=None, jours=10, statut=StatutSeance.TENUE):
+    seance = SeanceFactory(dispositif=cast.dispositif_a, date=il_y_a(jours), statut=statut)
     return Participation.objects.create(seance=seance, eleve=eleve, mentor=mentor, presence=Presence.ABSENT_NON_EXCUSE)
 
 
@@ -79,6 +79,8 @@ def test_eleve_deux_absences_non_excusees(cast, gele):
     absent(cast, eleve=souvent, jours=10)
     absent(cast, eleve=souvent, jours=3)
     absent(cast, eleve=une_fois)
+    # An absence left on a séance that was then cancelled is not an absence.
+    absent(cast, eleve=une_fois, jours=2, statut=StatutSeance.ANNULEE)
     alertes_calculer()
     assert cles(TypeAlerte.ABSENCES_ELEVE) == {
         (f"absences_eleve:{souvent.pk}:2", "referent.a@exemple.fr"),
@@ -93,6 +95,7 @@ def test_eleve_deux_absences_non_excusees(cast, gele):
 def test_mentor_absent_et_honorabilite_bientot_expiree(cast, gele):
     absent_m = MentorFactory(etablissement=cast.lp_a, verifie=True)
     absent(cast, mentor=absent_m)
+    absent(cast, mentor=MentorFactory(etablissement=cast.lp_a, verifie=True), statut=StatutSeance.ANNULEE)
     expire = MentorFactory(
         etablissement=cast.lp_a, verifie=True, honorabilite__expiration=AUJOURD_HUI + datetime.timedelta(days=30)
     )
