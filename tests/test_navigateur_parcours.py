@@ -85,7 +85,7 @@ def defauts(page, chemin):
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
                              && !e.closest('.fr-table'))
                 .slice(0, 5)
-                .map(e => e.tagName + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right))"""
+                .map(e => e.tagName + '.' + [...e.classList].join('.'))"""
         )
         trouves.append(f"{chemin} : largeur {largeur} > {fenetre} ({depassent})")
     resultats = Axe().run(page)
