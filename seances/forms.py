@@ -98,16 +98,20 @@ class ParticipantForm(forms.Form):
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):
-    """The attendance grid, drawn as one DSFR table: a row per person, a column per presence."""
+    """The attendance grid: a row of presence buttons per person, rows grouped by binôme.
 
-    def __init__(self, *args, personnes=None, **kwargs):
+    `groupes` maps a person's key to the title of their group ("Binôme : …"); the view orders
+    the rows so that each group's rows follow each other.
+    """
+
+    def __init__(self, *args, personnes=None, groupes=None, **kwargs):
         self.personnes = personnes or {}
+        self.groupes = groupes or {}
         super().__init__(*args, **kwargs)
         self.helper = GrilleChoix(
             self,
             champ="presence",
-            legende="Présence de chaque participant",
-            entete="Participant",
+            groupe=self.groupe,
             vide="Aucun élève ni mentor enregistré dans ce lycée.",
         )
         self.helper.form_tag = False
@@ -116,20 +120,12 @@ class BaseParticipantFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "personnes": self.personnes}
 
+    def groupe(self, form):
+        cle = form.data.get(form.add_prefix("personne")) if form.is_bound else form.initial.get("personne")
+        return self.groupes.get(cle, "")
+
 
 ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=0)
-
-
-class ChoixDispositifForm(forms.Form):
-    """Which LP the coordinator logs a séance for (they may serve several)."""
-
-    dispositif = forms.ModelChoiceField(label="Établissement et année", queryset=None, empty_label=None)
-
-    def __init__(self, *args, dispositifs, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["dispositif"].queryset = dispositifs
-        self.helper = DsfrFormHelper(self, submit_label="Choisir")
-        self.helper.form_method = "get"
 
 
 class DeclarationAbsenceForm(DsfrFormMixin, forms.Form):

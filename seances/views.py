@@ -27,7 +27,6 @@ from .filters import SeanceFiltre
 from .forms import (
     NON_CONCERNE,
     ActionSuiviFormSet,
-    ChoixDispositifForm,
     DeclarationAbsenceForm,
     EntretienAbsenceForm,
     EvenementForm,
@@ -99,26 +98,48 @@ def _personnes(etablissement_id, seance=None):
 
 
 def _binomes_actifs(dispositif):
-    """Keys ("m12", "e34") of the mentors and students of the dispositif's active binômes.
+    """(mentor key, student key) of the dispositif's active binômes ("m12", "e34"), by student's name.
 
     Suspended binômes are left out: their mentoring is paused, no séance is planned for them.
     Their people stay one click away (?tous=1), and stay listed in a séance they attend.
     """
-    cles = set()
-    for mentor_id, eleve_id in Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).values_list(
-        "mentor_id", "eleve_id"
-    ):
-        cles.update((f"m{mentor_id}", f"e{eleve_id}"))
-    return cles
+    return [
+        (f"m{mentor_id}", f"e{eleve_id}")
+        for mentor_id, eleve_id in Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF)
+        .order_by("eleve__nom", "eleve__prenom", "pk")
+        .values_list("mentor_id", "eleve_id")
+    ]
 
 
-def _saisie(request, seance, dispositif, choix=None):
+def _groupes(personnes, binomes):
+    """Every person's key in the grid's order, and the title of their group.
+
+    Each binôme's mentor and student come together (the coordinator reads the grid pair by
+    pair, as the pairs sit in the room), then the mentors and the students outside the active
+    binômes. A mentor of two binômes is listed once, with their first binôme.
+    """
+    groupes = {}
+    for mentor, eleve in binomes:
+        if eleve not in personnes or mentor not in personnes:
+            continue
+        titre = f"Binôme : {personnes[eleve]} avec {personnes[mentor]}"
+        if mentor in groupes:
+            titre += " (mentor listé plus haut)"
+        for cle in (mentor, eleve):
+            groupes.setdefault(cle, titre)
+    autres = "Autres " if groupes else ""
+    for cle in personnes:
+        groupes.setdefault(cle, f"{autres}mentors" if cle[0] == "m" else f"{autres}élèves")
+    return groupes
+
+
+def _saisie(request, seance, dispositif):
     """The one page where a séance is planned or logged with its attendance.
 
     The grid lists by default the people the séance concerns: those of the dispositif's active
     binômes, plus whoever already takes part in it (a student who has left included); ?tous=1
     lists the whole LP, for a collective séance open to students outside the binômes. Either way
-    rows come in the order of `_personnes` (mentors, then students, by name), so that switching
+    rows come in the order of `_groupes` (binôme by binôme, then the others), so that switching
     lists keeps everyone's relative place. Validation accepts anyone of the LP, whichever list
     the coordinator posted from.
     """
@@ -128,15 +149,17 @@ def _saisie(request, seance, dispositif, choix=None):
         for p in seance.participations.all():
             presences[f"m{p.mentor_id}" if p.mentor_id else f"e{p.eleve_id}"] = p.presence
     binomes = _binomes_actifs(dispositif)
+    groupes = _groupes(personnes, binomes)
+    des_binomes = {cle for binome in binomes for cle in binome}
     tous = request.GET.get("tous") == "1" or not binomes
-    cles = [cle for cle in personnes if tous or cle in binomes or cle in presences]
+    cles = [cle for cle in groupes if tous or cle in des_binomes or cle in presences]
     if request.method == "POST":
         # A bound grid shows the rows that were posted: the initial rows play no part.
         donnees, initial = request.POST, None
     else:
         donnees, initial = None, [{"personne": cle, "presence": presences.get(cle, NON_CONCERNE)} for cle in cles]
     form = SeanceForm(donnees, instance=seance)
-    formset = ParticipantFormSet(donnees, initial=initial, personnes=personnes, prefix="p")
+    formset = ParticipantFormSet(donnees, initial=initial, personnes=personnes, groupes=groupes, prefix="p")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         participants = [
             (personnes[f.cleaned_data["personne"]], f.cleaned_data["presence"])
@@ -168,7 +191,6 @@ def _saisie(request, seance, dispositif, choix=None):
             "formset": formset,
             "seance": seance,
             "dispositif": dispositif,
-            "choix": choix,
             "liste": {
                 "tous": tous,
                 "sans_binome": not binomes,
@@ -200,8 +222,8 @@ def nouvelle(request):
     if dispositif is None:
         messages.warning(request, "Aucun dispositif de l’année en cours : la séance ne peut pas être saisie.")
         return redirect("seances:liste")
-    choix = ChoixDispositifForm(initial={"dispositif": dispositif}, dispositifs=dispositifs)
-    return _saisie(request, Seance(dispositif=dispositif), dispositif, choix if len(dispositifs) > 1 else None)
+    # The LP is the one chosen in the header (one LP switcher on the page), or ?dispositif=.
+    return _saisie(request, Seance(dispositif=dispositif), dispositif)
 
 
 def modifier(request, pk):

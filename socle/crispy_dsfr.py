@@ -12,8 +12,9 @@ defaults and DSFR-specific options:
   its own ``fr-fieldset__element``;
 - ``DateInput`` / ``TimeInput``: native date and time pickers (ISO value format, which
   the browser requires whatever the locale);
-- ``GrilleChoix``: a formset helper drawing the whole formset as one DSFR table of radio
-  buttons (template ``grille_choix.html``), fast enough for a grid of several hundred rows.
+- ``GrilleChoix``: a formset helper drawing the whole formset as rows of large radio
+  buttons, optionally in groups (template ``grille_choix.html``), fast enough for a grid
+  of several hundred rows.
 """
 
 from crispy_forms import layout
@@ -155,16 +156,19 @@ class TimeInput(forms.TimeInput):
 
 
 class GrilleChoix(FormHelper):
-    """Formset helper: the formset as one DSFR table, a row per form, a column per choice.
+    """Formset helper: each form a row of large radio buttons, rows optionally in groups.
 
-    ``formset.helper = GrilleChoix(formset, champ="presence", legende="…", entete="…")``
+    ``formset.helper = GrilleChoix(formset, champ="presence", groupe=lambda form: "…")``
 
-    Each form has one choice field, ``champ``: its label heads the row (``<th scope="row">``)
-    and each of its choices is a column of native ``<input type="radio">``. The radios of a
-    row share their name, so the arrow keys move along the row and Tab goes to the next row.
-    Each radio is labelled "<choice> — <row label>" (visually hidden). The form's hidden fields
-    go in the row header, its errors under it; non-form errors and a summary linking to the
-    rows in error come first.
+    Each form has one choice field, ``champ``: its label is the legend of the row's fieldset
+    and each of its choices a native ``<input type="radio">`` whose label is drawn as a button
+    at least 44 px high (a finger's size: the grid is filled in on a phone), the buttons
+    wrapping to the screen's width. The radios of a row share their name, so the arrow keys
+    move along the row and Tab goes to the next row. Each radio is labelled "<choice>" with
+    " — <row label>" visually hidden. ``groupe(form)`` names the group of consecutive rows the
+    form belongs to (a heading over them; "" for none). The form's hidden fields go in the
+    row, its errors under its legend; non-form errors and a summary linking to the rows in
+    error come first.
 
     The template writes every row and radio in one loop (no template per field or per
     option, no ``{{ radio.tag }}``): each cell costs some twenty microseconds, where rendering
@@ -175,9 +179,9 @@ class GrilleChoix(FormHelper):
 
     template = "crispy_dsfr/grille_choix.html"
 
-    def __init__(self, formset, *, champ, legende, entete="", vide="Aucune ligne à afficher."):
+    def __init__(self, formset, *, champ, groupe=None, vide="Aucune ligne à afficher."):
         super().__init__()
-        self.grille = _Grille(self, formset, champ, legende=legende, entete=entete, vide=vide)
+        self.grille = _Grille(self, formset, champ, groupe=groupe, vide=vide)
 
 
 class _Grille:
@@ -187,12 +191,11 @@ class _Grille:
     answers the template engine's first try.
     """
 
-    def __init__(self, helper, formset, champ, *, legende, entete, vide):
+    def __init__(self, helper, formset, champ, *, groupe, vide):
         self.helper = helper
         self.formset = formset
         self.champ = champ
-        self.legende = legende
-        self.entete = entete
+        self.groupe = groupe
         self.vide = vide
 
     @property
@@ -206,6 +209,16 @@ class _Grille:
     def lignes(self):
         colonnes = self.colonnes
         return [self._ligne(form, colonnes) for form in self.formset.forms]
+
+    @property
+    def groupes(self):
+        """The rows in runs of the same group: [{"titre": …, "id": …, "lignes": [...]}]."""
+        groupes = []
+        for ligne in self.lignes:
+            if not groupes or groupes[-1]["titre"] != ligne["groupe"]:
+                groupes.append({"titre": ligne["groupe"], "id": f"{ligne['id']}-groupe", "lignes": []})
+            groupes[-1]["lignes"].append(ligne)
+        return groupes
 
     def _ligne(self, form, colonnes):
         champ = form[self.champ]
@@ -231,17 +244,18 @@ class _Grille:
             )
         return {
             "libelle": libelle,
+            "groupe": str(self.groupe(form)) if self.groupe else "",
             "id": identifiant,
             "nom": champ.html_name,
             "caches": caches,
             "erreurs": erreurs,
-            # The error text under the row header describes each radio of the row.
+            # The error text under the row's legend describes each radio of the row.
             "decrit_par": f"{identifiant}-desc-error" if erreurs else "",
             "cellules": [
                 {
                     "id": f"{identifiant}_{index}",
                     "valeur": valeur_choix,
-                    "libelle": f"{libelle_choix} — {libelle}",
+                    "libelle": libelle_choix,
                     "coche": valeur_choix == valeur,
                 }
                 for index, (valeur_choix, libelle_choix) in enumerate(colonnes)

@@ -200,7 +200,7 @@ def monde(cast, settings):
     etab_f.EntrepriseFactory(etablissement=cast.lp_a)
     # The security page shows its code form once an application is being set up (a POST of its button).
     TOTPDevice.objects.create(user=cast.referent_a, name="Application d’authentification", confirmed=False)
-    # A second LP served by the coordinator: the séance page asks which one (ChoixDispositifForm).
+    # A second LP served by the coordinator: the header offers to switch LPs.
     lp_c = etab_f.EtablissementFactory(nom="Lycée professionnel Gamma")
     etab_f.ConventionFactory(dispositif=etab_f.DispositifFactory(etablissement=lp_c, partenaire=cast.partenaire_a))
     # The académie's administrator (their second factor has its own tests), and an association

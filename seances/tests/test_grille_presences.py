@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 
 from binomes.models import Eleve, Mentor, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
-from etablissements.tests.factories import DispositifFactory
+from etablissements.tests.factories import ConventionFactory, DispositifFactory
 from seances.models import Participation, Presence, Seance
 from seances.tests.conftest import donnees, pages_constantes
 from seances.tests.factories import SeanceFactory
@@ -64,10 +64,12 @@ def test_tous_les_eleves_et_mentors_du_lp_sur_demande(client, cast, lp):
     for binome in (lp.suspendu, lp.termine, lp.autre_dispositif):
         attendus |= {f"m{binome.mentor.pk}", f"e{binome.eleve.pk}"}
     assert set(cles) == attendus and len(cles) == len(attendus)
-    # Mentors first, then students, each in the database's name order (its collation).
+    # The active binôme first, its mentor then its student; then the other mentors, then the other
+    # students, each in the database's name order (its collation).
+    binome = [f"m{lp.binome.mentor.pk}", f"e{lp.binome.eleve.pk}"]
     mentors = [f"m{pk}" for pk in Mentor.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
     eleves = [f"e{pk}" for pk in Eleve.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
-    assert cles == mentors + eleves
+    assert cles == binome + [cle for cle in mentors + eleves if cle not in binome]
     root = dom(reponse.content.decode())
     assert liens(root)[BINOMES] == f"?dispositif={cast.dispositif_a.pk}"
     assert TOUS not in liens(root)
@@ -132,10 +134,10 @@ def test_une_personne_d_un_autre_lp_est_refusee(client, cast, lp):
         reponse = client.post(URL, donnees([(f"e{lp.binome.eleve.pk}", "present"), (cle, "present")]))
         assert reponse.status_code == 200
         root = dom(reponse.content.decode())
-        ligne = root.find("tbody").find_all("tr")[1]
-        erreur = ligne.find("th").find("p", "fr-error-text")
+        ligne = root.find_all("fieldset", "grille-choix__ligne")[1]
+        erreur = ligne.find("p", "fr-error-text")
         assert erreur.text() == "Participant inconnu pour cet établissement."
-        assert ligne.find("th").text().startswith("Participant non reconnu")
+        assert ligne.find("legend").text() == "Participant non reconnu"
         assert all(radio.attrs["aria-describedby"] == erreur.id for radio in ligne.find_all("input", type="radio"))
         resume = [lien.text() for lien in root.find("div", "fr-alert fr-alert--error").find_all("a")]
         assert "Participant non reconnu : Participant inconnu pour cet établissement." in resume
@@ -149,7 +151,7 @@ def test_les_cases_cochees_survivent_a_une_erreur(client, cast, lp):
         URL, donnees([(mentor, "present"), (eleve, "absent_non_excuse"), (libre, "")], date="pas une date")
     )
     assert reponse.status_code == 200 and not Seance.objects.exists()
-    lignes_html = dom(reponse.content.decode()).find("tbody").find_all("tr")
+    lignes_html = dom(reponse.content.decode()).find_all("fieldset", "grille-choix__ligne")
     coches = {
         ligne.find("input", type="hidden").attrs["value"]: [
             radio.attrs["value"] for radio in ligne.find_all("input", type="radio") if "checked" in radio.attrs
@@ -160,27 +162,64 @@ def test_les_cases_cochees_survivent_a_une_erreur(client, cast, lp):
     assert coches == {mentor: ["present"], eleve: ["absent_non_excuse"], libre: [""]}
 
 
-def test_chaque_case_a_un_nom_accessible(client, cast, lp):
+def test_une_ligne_de_boutons_par_personne_groupees_par_binome(client, cast, lp):
+    autre = BinomeFactory(dispositif=cast.dispositif_a, eleve=EleveFactory(etablissement=cast.lp_a, nom="Zola"))
     client.force_login(cast.coordonnateur_a)
     root = dom(client.get(URL).content.decode())
-    table = root.find("div", "fr-table").find("table")
-    assert [th.text() for th in table.find("thead").find_all("th")] == [
-        "Participant",
-        "Non concerné",
-        "Attendu",
-        "Présent",
-        "Absent excusé",
-        "Absent non excusé",
+    groupes = root.find_all("div", "grille-choix__groupe")
+    titres = [groupe.find("p", "grille-choix__titre") for groupe in groupes]
+    binome = lp.binome
+    assert [titre.text() for titre in titres] == [
+        f"Binôme : {binome.eleve} avec {binome.mentor}",
+        f"Binôme : {autre.eleve} avec {autre.mentor}",
     ]
-    eleve = lp.binome.eleve
-    ligne = next(tr for tr in table.find("tbody").find_all("tr") if tr.find("th").text() == f"{eleve} — 1MELEC")
-    radios = ligne.find_all("input", type="radio")
+    for groupe, titre in zip(groupes, titres, strict=True):
+        assert (groupe.attrs["role"], groupe.attrs["aria-labelledby"]) == ("group", titre.id)
+    # The mentor and the student of a binôme side by side, each a fieldset named by the person.
+    lignes = groupes[0].find_all("fieldset", "grille-choix__ligne")
+    assert [ligne.find("legend").text() for ligne in lignes] == [
+        f"{binome.mentor} — mentor",
+        f"{binome.eleve} — 1MELEC",
+    ]
+    eleve = lignes[1]
+    radios = eleve.find_all("input", type="radio")
     assert len({radio.attrs["name"] for radio in radios}) == 1, "one radio group per row (arrow keys)"
-    textes = [ligne.find("label", **{"for": radio.id}).text() for radio in radios]
-    assert textes[2] == f"Présent — {eleve} — 1MELEC"
-    assert all(ligne.find("label", **{"for": radio.id}).classes == {"fr-sr-only"} for radio in radios)
-    mentor = next(tr for tr in table.find("tbody").find_all("tr") if tr.find("th").text().endswith("— mentor"))
-    assert mentor.find("label", "fr-sr-only").text() == f"Non concerné — {lp.binome.mentor} — mentor"
+    assert [radio.attrs["value"] for radio in radios] == [
+        "",
+        "attendu",
+        "present",
+        "absent_excuse",
+        "absent_non_excuse",
+    ]
+    labels = [eleve.find("label", **{"for": radio.id}) for radio in radios]
+    # Each choice a button; its accessible name also names the person, for a screen reader.
+    assert [label.text() for label in labels] == [
+        f"{choix} — {binome.eleve} — 1MELEC"
+        for choix in ("Non concerné", "Attendu", "Présent", "Absent excusé", "Absent non excusé")
+    ]
+    assert all(label.classes == {"grille-choix__bouton"} for label in labels)
+    assert labels[2].find("span", "fr-sr-only").text().strip() == f"— {binome.eleve} — 1MELEC"
+
+
+def test_hors_binome_les_autres_mentors_et_eleves(client, cast, lp):
+    client.force_login(cast.coordonnateur_a)
+    root = dom(client.get(URL, {"tous": "1"}).content.decode())
+    titres = [titre.text() for titre in root.find_all("p", "grille-choix__titre")]
+    assert titres == [f"Binôme : {lp.binome.eleve} avec {lp.binome.mentor}", "Autres mentors", "Autres élèves"]
+
+
+def test_un_seul_choix_d_etablissement_et_tous_presents(client, cast, lp):
+    """The LP is chosen in the header only; « Tous présents » waits for its script (same origin)."""
+    ConventionFactory(dispositif=DispositifFactory(partenaire=cast.partenaire_a))  # a second LP served
+    client.force_login(cast.coordonnateur_a)
+    root = dom(client.get(URL).content.decode())
+    assert [select.id for select in root.find_all("select")] == ["choix-etablissement", "id_type", "id_lieu"]
+    zone = root.find("div", id="tous-presents")
+    assert "hidden" in zone.attrs
+    assert zone.find("button").attrs["aria-controls"] == "grille-presences"
+    sources = [script.attrs.get("src", "") for script in root.find_all("script")]
+    assert "/static/seances/presences.js" in sources
+    assert all(sources), "no inline script (CSP: same-origin files only)"
 
 
 @pytest.mark.parametrize("parametres", [{}, {"tous": "1"}])

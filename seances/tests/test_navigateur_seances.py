@@ -2,7 +2,7 @@
 
 import pytest
 
-from binomes.tests.factories import EleveFactory
+from binomes.tests.factories import BinomeFactory, EleveFactory
 from seances.models import EntretienAbsence, Presence, Seance, TypeSeance
 from seances.tests.factories import SeanceFactory
 
@@ -75,3 +75,32 @@ def test_seance_collective_entretien_puis_absence_declaree(page, live_server, ca
     assert page.get_by_text("Absent prévu").is_visible()
     assert [m.to for m in mailoutbox] == [["nadia@entreprise.fr"]]
     assert "Rendez-vous administratif" in mailoutbox[0].body
+
+
+def test_saisie_sur_telephone_tous_presents_puis_un_absent(page, live_server, cast, binome_a):
+    """On a phone, the coordinator marks everyone present in one tap, then the one student who is absent."""
+    autre = BinomeFactory(dispositif=cast.dispositif_a)
+    page.set_viewport_size({"width": 390, "height": 844})
+    connexion(page, "coordonnateur.a@exemple.fr")
+    page.goto("/seances/nouvelle/")
+    # One group per binôme: its mentor and its student together.
+    groupe = page.get_by_role("group", name=f"Binôme : {binome_a.eleve} avec {binome_a.mentor}")
+    assert groupe.get_by_role("group", name=f"{binome_a.mentor} — mentor").is_visible()
+    present = groupe.get_by_role("group", name=f"{binome_a.eleve} — 1MELEC").get_by_role("radio", name="Présent")
+    # A button a finger can hit.
+    assert present.bounding_box()["height"] >= 44
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#id_date").fill("2026-11-20")
+    page.get_by_label("Heure").fill("10:00")
+    page.get_by_role("group", name="Statut").get_by_label("Tenue").check(force=True)
+    page.get_by_role("button", name="Tous présents").click()
+    assert page.get_by_role("status").filter(has_text="4 personnes marquées présentes.").count() == 1
+    for personne in (binome_a.mentor, autre.mentor):
+        assert page.get_by_label(f"Présent — {personne} — mentor", exact=True).is_checked()
+    page.get_by_label(f"Absent excusé — {autre.eleve} — 1MELEC", exact=True).check()
+    page.get_by_role("button", name="Enregistrer la séance").click()
+    page.get_by_text("La séance et les présences sont enregistrées.").wait_for()
+    presences = dict(Seance.objects.get().participations.values_list("eleve_id", "presence"))
+    assert presences[binome_a.eleve.pk] == Presence.PRESENT
+    assert presences[autre.eleve.pk] == Presence.ABSENT_EXCUSE
+    assert presences[None] == Presence.PRESENT  # the mentors

@@ -114,8 +114,12 @@ def test_le_coordonnateur_choisit_le_lp(client, cast, gens):
     ConventionFactory(dispositif=autre)
     eleve = EleveFactory(etablissement=autre.etablissement)
     client.force_login(cast.coordonnateur_a)
-    page = client.get(URL, {"dispositif": autre.pk})
-    assert page.context["dispositif"] == autre and page.context["choix"] is not None
+    # By default, the LP chosen in the header (the page has no selector of its own); or ?dispositif=.
+    assert client.get(URL).context["dispositif"] == cast.dispositif_a
+    client.post(reverse("etablissements:choisir"), {"etablissement": autre.etablissement_id})
+    assert client.get(URL).context["dispositif"] == autre
+    page = client.get(URL, {"dispositif": cast.dispositif_a.pk})
+    assert page.context["dispositif"] == cast.dispositif_a
     client.post(URL + f"?dispositif={autre.pk}", donnees([(f"e{eleve.pk}", "present")]))
     assert Seance.objects.get().dispositif == autre
     # LP B is not served by this coordinator.

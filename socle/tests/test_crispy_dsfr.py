@@ -731,7 +731,11 @@ class ReponseForm(forms.Form):
 class GrilleFormSet(forms.BaseFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = crispy_dsfr.GrilleChoix(self, champ="avis", legende="Vos avis", entete="Question")
+        self.helper = crispy_dsfr.GrilleChoix(self, champ="avis", groupe=self.groupe)
+
+    def groupe(self, form):
+        cle = form.data.get(form.add_prefix("cle")) if form.is_bound else form.initial.get("cle")
+        return "Premières questions" if cle in ("q1", "q2") else ""
 
     def clean(self):
         if sum(form.cleaned_data.get("avis") == "oui" for form in self.forms) > 2:
@@ -750,24 +754,22 @@ def donnees_grille(*avis):
     return data
 
 
-def test_grille_de_choix_un_tableau_une_ligne_par_formulaire():
-    formset = ReponseFormSet(initial=[{"cle": "q1", "avis": "oui"}, {"cle": "q2"}])
+def test_grille_de_choix_une_ligne_de_boutons_par_formulaire_en_groupes():
+    formset = ReponseFormSet(initial=[{"cle": "q1", "avis": "oui"}, {"cle": "q2"}, {"cle": "q3"}])
     root = render_tag("{% crispy formset formset.helper %}", formset=formset)
     form = root.find("form", method="post")
     for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
         assert form.find("input", type="hidden", name=f"form-{name}")
-    table = form.find("div", "fr-table").find("table")
-    assert table.find("caption").text() == "Vos avis"
-    assert [th.text() for th in table.find("thead").find_all("th", scope="col")] == [
-        "Question",
-        "Sans avis",
-        "Oui",
-        "Non",
-    ]
-    lignes = table.find("tbody").find_all("tr")
-    assert [ligne.find("th", scope="row").text() for ligne in lignes] == ["Question q1", "Question q2"]
+    groupes = form.find("div", "grille-choix").find_all("div", "grille-choix__groupe")
+    # Consecutive rows of one group under its title; a row without a group stands alone, untitled.
+    titre = groupes[0].find("p", "grille-choix__titre")
+    assert titre.text() == "Premières questions"
+    assert (groupes[0].attrs["role"], groupes[0].attrs["aria-labelledby"]) == ("group", titre.id)
+    assert len(groupes) == 2 and not groupes[1].find_all("p") and "role" not in groupes[1].attrs
+    lignes = form.find_all("fieldset", "grille-choix__ligne")
+    assert [ligne.find("legend").text() for ligne in lignes] == ["Question q1", "Question q2", "Question q3"]
     for index, ligne in enumerate(lignes):
-        cle = ligne.find("th").find("input", type="hidden")
+        cle = ligne.find("input", type="hidden")
         assert (cle.attrs["name"], cle.attrs["value"], cle.id) == (
             f"form-{index}-cle",
             f"q{index + 1}",
@@ -779,8 +781,9 @@ def test_grille_de_choix_un_tableau_une_ligne_par_formulaire():
         assert [radio.attrs["value"] for radio in radios] == ["", "oui", "non"]
         for radio, choix in zip(radios, ("Sans avis", "Oui", "Non"), strict=True):
             label = ligne.find("label", **{"for": radio.id})
-            assert label.classes == {"fr-sr-only"} and label.text() == f"{choix} — Question q{index + 1}"
-            assert radio.parent.tag == "td"
+            assert label.classes == {"grille-choix__bouton"}
+            assert label.text() == f"{choix} — Question q{index + 1}"
+            assert label.find("span", "fr-sr-only").text().strip() == f"— Question q{index + 1}"
     # Initial values checked; no value at all checks the "" choice, as Django's RadioSelect does.
     assert [r.attrs["value"] for r in lignes[0].find_all("input", type="radio") if "checked" in r.attrs] == ["oui"]
     assert [r.attrs["value"] for r in lignes[1].find_all("input", type="radio") if "checked" in r.attrs] == [""]
@@ -816,14 +819,14 @@ def test_grille_de_choix_erreurs_a_cote_de_la_ligne_et_en_tete():
     formset = ReponseFormSet(data=donnees_grille("oui", "peut-etre", "non", "oui", None))
     assert not formset.is_valid()
     root = render_tag("{% crispy formset formset.helper %}", formset=formset)
-    lignes = root.find("tbody").find_all("tr")
+    lignes = root.find_all("fieldset", "grille-choix__ligne")
     # The posted values stay checked (an invalid one checks nothing; a missing one, the "" choice).
     coches = [
         [r.attrs["value"] for r in ligne.find_all("input", type="radio") if "checked" in r.attrs] for ligne in lignes
     ]
     assert coches == [["oui"], [], ["non"], ["oui"], [""]]
     assert not lignes[0].find_all("p", "fr-error-text")
-    erreur = lignes[1].find("th").find("p", "fr-error-text")
+    erreur = lignes[1].find("p", "fr-error-text")
     assert "Sélectionnez un choix valide" in erreur.text()
     assert all(r.attrs["aria-describedby"] == erreur.id for r in lignes[1].find_all("input", type="radio"))
     assert lignes[2].find("p", "fr-error-text").text() == "La question 3 appelle un « oui »."
@@ -842,7 +845,7 @@ def test_grille_de_choix_erreurs_a_cote_de_la_ligne_et_en_tete():
 
 def test_grille_de_choix_vide_et_valeurs_echappees():
     root = render_tag("{% crispy formset formset.helper %}", formset=ReponseFormSet(initial=[]))
-    assert not root.find_all("table")
+    assert not root.find_all("fieldset")
     assert "Aucune ligne à afficher." in root.text()
     formset = ReponseFormSet(initial=[{"cle": "<b>x</b>"}])
     formset.helper.form_tag = False
