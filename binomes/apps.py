@@ -8,6 +8,6 @@ class BinomesConfig(AppConfig):
     def ready(self):
         from etablissements.frise import enregistrer_derivation
 
-        from .frise import appariement
+        from .frise import CODES, deriver
 
-        enregistrer_derivation("appariement", appariement)
+        enregistrer_derivation(CODES, deriver)

@@ -19,6 +19,10 @@ JUSTIFIEES = {
     ("socle/apps.py", "ready", ".middleware"),
     ("binomes/apps.py", "ready", "etablissements.frise"),
     ("binomes/apps.py", "ready", ".frise"),
+    ("seances/apps.py", "ready", "etablissements.frise"),
+    ("seances/apps.py", "ready", ".frise"),
+    ("bilans/apps.py", "ready", "etablissements.frise"),
+    ("bilans/apps.py", "ready", ".frise"),
     # WeasyPrint loads Pango and the fonts (~0.5 s, tens of MB): only processes that render a PDF pay it.
     ("socle/pdf.py", "rendre_pdf", "weasyprint"),
     ("socle/pdf.py", "rendre_pdf", "weasyprint.text.fonts"),

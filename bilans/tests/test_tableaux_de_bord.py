@@ -139,11 +139,11 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
         BinomeFactory(dispositif=cast.dispositif_a)
     client.force_login(cast.chef_a)
     client.get(reverse("accueil"))
-    # 16: the session is read from the database on every page (settings: sessions do not
+    # 15: the session is read from the database on every page (settings: sessions do not
     # depend on Redis being up).
-    with django_assert_max_num_queries(16) as requetes:
+    with django_assert_max_num_queries(15) as requetes:
         client.get(reverse("accueil"))
-    assert len(requetes.captured_queries) == 16
+    assert len(requetes.captured_queries) == 15
 
 
 def test_export_csv_et_xlsx(client, cast):
