@@ -313,3 +313,17 @@ def test_page_frise_nombre_de_requetes_fixe(client, cast, dispositif_a, django_a
 # Session, user, roles, LP, dispositif (5); the milestones with who fixed them (1); then one
 # query per app that knows evidence (etablissements, binomes, seances, bilans): 4.
 NOMBRE_DE_REQUETES_FRISE = 10
+
+
+@time_machine.travel("2027-01-20 09:00 +0100", tick=False)
+def test_tableau_de_bord_du_chef_suit_la_frise(client, cast, dispositif_a):
+    EvenementFactory(dispositif=dispositif_a, type=TypeEvenement.LANCEMENT, date=datetime.date(2026, 11, 11))
+    services.jalon_modifier(
+        jalon=dispositif_a.jalons.get(code="presentation"), statut="fait", commentaire="", auteur=cast.referent_a
+    )
+    client.force_login(cast.chef_a)
+    page = client.get(reverse("accueil")).content.decode()
+    ligne = re.search(r'<th scope="row">Lancement</th>(.*?)</tr>', page, re.S).group(1)
+    assert 'class="fr-badge fr-badge--sm fr-badge--success">Fait<' in ligne
+    ligne = re.search(r'<th scope="row">Présentation du projet.*?</th>(.*?)</tr>', page, re.S).group(1)
+    assert "fixé à la main" in ligne and ">Fait<" in ligne
