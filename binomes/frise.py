@@ -1,18 +1,57 @@
-"""What the binômes tell the frise chronologique of the `etablissements` app."""
+"""What the mentors, students and binômes tell the frise chronologique of `etablissements`.
+
+Registered in `BinomesConfig.ready()`; see the table of evidence in `etablissements.frise`.
+Mentors and students belong to the LP, not to one year: every dispositif of the LP sees them
+(a student gone before the dispositif's school year began does not count).
+"""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
 
 from etablissements.frise import EN_COURS, FAIT
+from etablissements.models import Dispositif
 
-from .models import Binome, StatutBinome
+from .models import Binome, Eleve, Mentor, ReunionAppariement, StatutBinome, StatutEleve, StatutHonorabilite
+
+CODES = ("sourcing", "eleves", "appariement")
 
 
-def appariement(dispositifs):
-    """Pairing is done once a binôme has been formed; proposals alone mean it is under way."""
+def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
+    """Sourcing, identification of students and pairing, in one query whatever the number of dispositifs."""
+    mentors = Mentor.objects.filter(etablissement=OuterRef("etablissement_id"))
+    # A mentor may meet students once their honorabilité is verified and still valid.
+    honorabilite_valide = Q(honorabilite__statut=StatutHonorabilite.VERIFIEE) & (
+        Q(honorabilite__expiration__isnull=True) | Q(honorabilite__expiration__gte=jour)
+    )
+    # Students of the LP still there when the dispositif's school year began (1 September).
+    eleves = Eleve.objects.filter(
+        Q(date_sortie__isnull=True)
+        | Q(date_sortie__year__gt=OuterRef("annee"))
+        | Q(date_sortie__year=OuterRef("annee"), date_sortie__month__gte=9),
+        etablissement=OuterRef("etablissement_id"),
+        statut__in=[StatutEleve.PROPOSE, StatutEleve.RETENU],
+    )
+    binomes = Binome.objects.filter(dispositif=OuterRef("pk"))
+    lignes = Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).annotate(
+        mentor=Exists(mentors),
+        mentor_valide=Exists(mentors.filter(honorabilite_valide)),
+        eleve=Exists(eleves),
+        # The sheet: « les élèves participant au dispositif sont volontaires ».
+        eleve_volontaire=Exists(eleves.filter(statut=StatutEleve.RETENU, volontaire=True)),
+        reunion_appariement=Exists(ReunionAppariement.objects.filter(dispositif=OuterRef("pk"))),
+        binome_propose=Exists(binomes.filter(statut=StatutBinome.PROPOSE)),
+        binome_forme=Exists(binomes.exclude(statut=StatutBinome.PROPOSE)),
+    )
     resultat = {}
-    for dispositif_id, statut in Binome.objects.filter(dispositif__in=[d.pk for d in dispositifs]).values_list(
-        "dispositif_id", "statut"
-    ):
-        if statut == StatutBinome.PROPOSE:
-            resultat.setdefault(dispositif_id, EN_COURS)
-        else:
-            resultat[dispositif_id] = FAIT
+    for d in lignes:
+        if d.mentor:
+            resultat[(d.pk, "sourcing")] = FAIT if d.mentor_valide else EN_COURS
+        if d.eleve:
+            resultat[(d.pk, "eleves")] = FAIT if d.eleve_volontaire else EN_COURS
+        # Pairing is done once a binôme is formed; a pairing meeting or a proposal means it is under way.
+        if d.binome_forme:
+            resultat[(d.pk, "appariement")] = FAIT
+        elif d.reunion_appariement or d.binome_propose:
+            resultat[(d.pk, "appariement")] = EN_COURS
     return resultat

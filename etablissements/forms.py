@@ -394,9 +394,14 @@ class JalonForm(DsfrFormMixin, forms.ModelForm):
         fields = ["statut", "commentaire"]
         widgets = {"statut": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, derive: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["statut"].choices = StatutJalon.choices
+        suivre = "Suivre les données de l’application"
+        self.fields["statut"].choices = [("", f"{suivre} (aujourd’hui : {derive})" if derive else suivre)] + [
+            (valeur, f"Fixer à la main : {libelle}") for valeur, libelle in StatutJalon.choices
+        ]
+        self.fields["statut"].required = False
+        self.fields["statut"].label = "Statut"
 
 
 class EntrepriseForm(DsfrFormMixin, forms.ModelForm):

@@ -1,15 +1,41 @@
 """The frise chronologique: the sheet's milestones for each dispositif, and where each stands.
 
-A milestone's status is the strongest of:
-- the status set by hand (à faire, en cours, fait);
-- the status derived from the data, by functions registered per milestone with
-  `enregistrer_derivation`. This app registers what its own data shows (diagnostic,
-  convention, cadrage, équipe); apps above it register theirs in their
-  `AppConfig.ready()` (binômes → appariement), so this app never imports them.
+A milestone's status is:
+- the status the référent fixed by hand, if any (stored on the `Jalon` with who fixed it
+  and when; removing it goes back to the data);
+- otherwise the status derived from the data, by functions registered with
+  `enregistrer_derivation`: this app registers what its own data shows, apps above it
+  register theirs in their `AppConfig.ready()`, so this app never imports them;
+- otherwise « à faire ».
 
-"En retard" is never stored: a milestone not done whose recommended period ended before
-today is late. Periods follow the sheet's frise (cahier des charges §2), in dates of the
-dispositif's school year N-(N+1):
+What shows each milestone done (the sheet, fiche 3, and cahier des charges §2, §3.3, §3.4).
+"Held" means dated on or before the day the frise is looked at.
+
+milestone     | fait when                                     | en cours when                  | app
+------------- | --------------------------------------------- | ------------------------------ | --------------
+reflexion     | the diagnostic is complete                    | a diagnostic is started        | etablissements
+partenaire    | the convention is signed (or has run out)     | partner chosen, draft written  | etablissements
+cadrage       | a version is validated by the chef            | a version written or submitted | etablissements
+designation   | the team has a référent and a coordonnateur   | one of the two is named        | etablissements
+sourcing      | a mentor of the LP has a valid honorabilité   | a mentor is recorded           | binomes
+eleves        | a student is retained and volunteer (*)       | a student proposed or retained | binomes
+presentation  | the internal presentation (évènement) is held | it is scheduled                | seances
+appariement   | a binôme is formed (not only proposed)        | pairing meeting or proposal    | binomes
+lancement     | the launch event or a first séance is held    | the launch event is scheduled  | seances
+deroulement   | period over, séances and a follow-up meeting  | a séance or a meeting held     | seances
+bilan         | the qualitative review is written in full     | review started, survey opened  | bilans
+reunion_fin   | the end-of-year meeting (évènement) is held   | it is scheduled                | seances
+evenement_fin | the end-of-year ceremony (évènement) is held  | it is scheduled                | seances
+
+(*) not gone from the LP before the dispositif's school year began. A valid honorabilité
+is verified and unexpired on the day looked at. « Déroulement » runs all year: it is done
+once its period (October–May) is over with séances held and at least one réunion de suivi
+or comité held. Absences are watched in the séances, not as a milestone of the sheet.
+Each app answers in one query for all the dispositifs asked (an `Exists` per evidence).
+
+"En retard" is never stored: a milestone not done (by hand or from the data) whose
+recommended period ended before today is late. Periods follow the sheet's frise (cahier
+des charges §2), in dates of the dispositif's school year N-(N+1):
 
 - « fin d'année N-1 »: 1 May N – 31 August N (the summer break closes the preparation);
 - « septembre »: 1–30 September N;
@@ -23,14 +49,14 @@ The table of milestones (`JALONS`) lives with the `Jalon` model, whose choices i
 this module reads the models and the models never read it.
 """
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from .models import Convention, Diagnostic, Jalon, MembreEquipe, VersionCadrage
+from .models import Convention, Dispositif, Jalon, MembreEquipe, VersionCadrage
 from .models.cadrage import StatutCadrage
 from .models.convention import StatutConvention
 from .models.equipe import RoleEquipe
@@ -40,23 +66,27 @@ FAIT = "fait"
 EN_COURS = "en_cours"
 A_FAIRE = "a_faire"
 _RANG = {A_FAIRE: 0, EN_COURS: 1, FAIT: 2}
+LIBELLES = {A_FAIRE: "À faire", EN_COURS: "En cours", FAIT: "Fait"}
 
-# code of milestone -> functions(dispositifs) -> {dispositif_id: "fait" | "en_cours"}
-Derivation = Callable[[list], dict[int, str]]
-_DERIVATIONS: dict[str, list[Derivation]] = defaultdict(list)
+# fonction(dispositifs, jour) -> {(dispositif id, milestone code): "fait" | "en_cours"}
+Derivation = Callable[[list, date], dict[tuple[int, str], str]]
+_DERIVATIONS: dict[Derivation, frozenset[str]] = {}
 
 
-def enregistrer_derivation(code: str, fonction: Derivation) -> None:
-    """Register `fonction` as a source of the status of milestone `code`.
+def enregistrer_derivation(codes: Iterable[str], fonction: Derivation) -> None:
+    """Register `fonction` as a source of the status of the milestones `codes`.
 
-    `fonction(dispositifs)` gets a list of Dispositif and answers, in a bounded number of
-    queries whatever the list's length, a dict {dispositif id: "fait" or "en_cours"} for
-    those whose data shows progress. Registering the same function twice has no effect.
+    `fonction(dispositifs, jour)` gets a list of Dispositif and the day the frise is looked
+    at, and answers, in a bounded number of queries whatever the list's length (one query
+    may serve several milestones), a dict {(dispositif id, code): "fait" or "en_cours"}
+    for those whose data shows progress, only for its `codes`. Registering the same
+    function again replaces its codes.
     """
-    if code not in DEFINITIONS:
-        raise ValueError(f"Jalon inconnu : {code}")
-    if fonction not in _DERIVATIONS[code]:
-        _DERIVATIONS[code].append(fonction)
+    codes = frozenset([codes] if isinstance(codes, str) else codes)
+    inconnus = codes - DEFINITIONS.keys()
+    if inconnus or not codes:
+        raise ValueError(f"Jalon inconnu : {', '.join(sorted(inconnus)) or '(aucun)'}")
+    _DERIVATIONS[fonction] = codes
 
 
 def generer_jalons(dispositif) -> None:
@@ -79,16 +109,21 @@ def generer_jalons(dispositif) -> None:
 
 @dataclass
 class EtatJalon:
-    """A milestone as shown: its status from hand and data, and whether it is late on `jour`."""
+    """A milestone as shown: its status (fixed by hand, else from the data) and whether it is late on `jour`."""
 
     jalon: object
     statut_derive: str | None
     jour: date
 
     @property
+    def fixe_a_la_main(self) -> bool:
+        return bool(self.jalon.statut)
+
+    @property
     def statut(self) -> str:
-        derive = self.statut_derive or A_FAIRE
-        return max(self.jalon.statut, derive, key=_RANG.__getitem__)
+        if self.fixe_a_la_main:
+            return self.jalon.statut
+        return self.statut_derive or A_FAIRE
 
     @property
     def en_retard(self) -> bool:
@@ -102,7 +137,7 @@ class EtatJalon:
     def libelle_statut(self) -> str:
         if self.en_retard:
             return "En retard"
-        return {A_FAIRE: "À faire", EN_COURS: "En cours", FAIT: "Fait"}[self.statut]
+        return LIBELLES[self.statut]
 
     @property
     def badge(self) -> str:
@@ -113,20 +148,25 @@ class EtatJalon:
 
     @property
     def derive_des_donnees(self) -> bool:
-        return self.statut_derive is not None and _RANG[self.statut_derive] >= _RANG[self.jalon.statut]
+        return not self.fixe_a_la_main and self.statut_derive is not None
+
+    @property
+    def libelle_derive(self) -> str:
+        """What the data alone says, shown beside a status fixed by hand."""
+        return LIBELLES[self.statut_derive or A_FAIRE]
 
 
-def statuts_derives(dispositifs: list) -> dict[tuple[int, str], str]:
+def statuts_derives(dispositifs: list, jour: date) -> dict[tuple[int, str], str]:
     """{(dispositif id, milestone code): derived status} from every registered derivation."""
     resultat: dict[tuple[int, str], str] = {}
     if not dispositifs:
         return resultat
-    for code, fonctions in _DERIVATIONS.items():
-        for fonction in fonctions:
-            for dispositif_id, statut in fonction(dispositifs).items():
-                cle = (dispositif_id, code)
-                if _RANG[statut] > _RANG[resultat.get(cle, A_FAIRE)]:
-                    resultat[cle] = statut
+    for fonction, codes in _DERIVATIONS.items():
+        for cle, statut in fonction(dispositifs, jour).items():
+            if cle[1] not in codes:
+                raise ValueError(f"{fonction.__qualname__} ne dérive pas le jalon {cle[1]}")
+            if _RANG[statut] > _RANG[resultat.get(cle, A_FAIRE)]:
+                resultat[cle] = statut
     return resultat
 
 
@@ -135,13 +175,13 @@ def etats(jalons: Iterable, jour: date | None = None) -> list[EtatJalon]:
     jour = jour or timezone.localdate()
     jalons = list(jalons)
     dispositifs = list({j.dispositif_id: j.dispositif for j in jalons}.values())
-    derives = statuts_derives(dispositifs)
+    derives = statuts_derives(dispositifs, jour)
     return [EtatJalon(j, derives.get((j.dispositif_id, j.code)), jour) for j in jalons]
 
 
 def frise(dispositif, jour: date | None = None) -> list[EtatJalon]:
     """The timeline of one dispositif, in the sheet's order."""
-    jalons = dispositif.jalons.all()
+    jalons = dispositif.jalons.select_related("modifie_par")
     for j in jalons:
         j.dispositif = dispositif  # spare one query per milestone
     return etats(sorted(jalons, key=lambda j: j.ordre), jour)
@@ -162,52 +202,39 @@ def jalons_en_retard(jalons=None, jour: date | None = None) -> list:
 # --- Derivations from this app's data ---------------------------------------------------
 
 
-def _ids(dispositifs):
-    return [d.pk for d in dispositifs]
+def _existe(modele, **filtres):
+    return Exists(modele.objects.filter(dispositif=OuterRef("pk"), **filtres))
 
 
-def _reflexion(dispositifs):
-    return {
-        d.dispositif_id: FAIT if d.est_complet else EN_COURS
-        for d in Diagnostic.objects.filter(dispositif_id__in=_ids(dispositifs))
-    }
-
-
-def _partenaire(dispositifs):
-    """Identified and formalised: a signed convention; a chosen partner or a draft is on the way."""
-    resultat = {d.pk: EN_COURS for d in dispositifs if d.partenaire_id}
-    for dispositif_id, statut in Convention.objects.filter(dispositif_id__in=_ids(dispositifs)).values_list(
-        "dispositif_id", "statut"
-    ):
-        if statut in (StatutConvention.SIGNEE, StatutConvention.ECHUE):
-            resultat[dispositif_id] = FAIT
-        else:
-            resultat.setdefault(dispositif_id, EN_COURS)
-    return resultat
-
-
-def _cadrage(dispositifs):
+def _preparation(dispositifs, jour):
+    """Diagnostic, partner, cadrage and team, in one query whatever the number of dispositifs."""
+    lignes = (
+        Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs])
+        .annotate(
+            convention=_existe(Convention),
+            convention_signee=_existe(Convention, statut__in=[StatutConvention.SIGNEE, StatutConvention.ECHUE]),
+            cadrage=_existe(VersionCadrage),
+            cadrage_valide=_existe(VersionCadrage, statut=StatutCadrage.VALIDEE),
+            referent=_existe(MembreEquipe, role=RoleEquipe.REFERENT),
+            coordonnateur=_existe(MembreEquipe, role=RoleEquipe.COORDONNATEUR),
+        )
+        .select_related("diagnostic")
+    )
     resultat = {}
-    for dispositif_id, statut in VersionCadrage.objects.filter(dispositif_id__in=_ids(dispositifs)).values_list(
-        "dispositif_id", "statut"
-    ):
-        if statut == StatutCadrage.VALIDEE:
-            resultat[dispositif_id] = FAIT
-        else:
-            resultat.setdefault(dispositif_id, EN_COURS)
+    for d in lignes:
+        diagnostic = getattr(d, "diagnostic", None)
+        if diagnostic is not None:
+            resultat[(d.pk, "reflexion")] = FAIT if diagnostic.est_complet else EN_COURS
+        # Identified and formalised: a signed convention; a chosen partner or a draft is on the way.
+        if d.convention_signee:
+            resultat[(d.pk, "partenaire")] = FAIT
+        elif d.convention or d.partenaire_id:
+            resultat[(d.pk, "partenaire")] = EN_COURS
+        if d.cadrage:
+            resultat[(d.pk, "cadrage")] = FAIT if d.cadrage_valide else EN_COURS
+        if d.referent or d.coordonnateur:
+            resultat[(d.pk, "designation")] = FAIT if d.referent and d.coordonnateur else EN_COURS
     return resultat
 
 
-def _designation(dispositifs):
-    roles = defaultdict(set)
-    for dispositif_id, role in MembreEquipe.objects.filter(
-        dispositif_id__in=_ids(dispositifs), role__in=[RoleEquipe.REFERENT, RoleEquipe.COORDONNATEUR]
-    ).values_list("dispositif_id", "role"):
-        roles[dispositif_id].add(role)
-    return {pk: FAIT if len(held) == 2 else EN_COURS for pk, held in roles.items()}
-
-
-enregistrer_derivation("reflexion", _reflexion)
-enregistrer_derivation("partenaire", _partenaire)
-enregistrer_derivation("cadrage", _cadrage)
-enregistrer_derivation("designation", _designation)
+enregistrer_derivation(["reflexion", "partenaire", "cadrage", "designation"], _preparation)

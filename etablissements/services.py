@@ -720,6 +720,10 @@ def cadrage_valider(*, version, auteur) -> VersionCadrage:
 
 
 def jalon_modifier(*, jalon: Jalon, statut: str, commentaire: str, auteur) -> Jalon:
+    """Fix the milestone's status by hand (`statut`), or give it back to the data (`statut=""`).
+
+    The author and the moment are kept either way: the frise says who fixed a status.
+    """
     jalon.statut = statut
     jalon.commentaire = commentaire
     jalon.modifie_par = auteur

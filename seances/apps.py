@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SeancesConfig(AppConfig):
     name = "seances"
     verbose_name = "Séances et suivi"
+
+    def ready(self):
+        from etablissements.frise import enregistrer_derivation
+
+        from .frise import CODES, deriver
+
+        enregistrer_derivation(CODES, deriver)

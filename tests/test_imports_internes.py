@@ -20,6 +20,10 @@ JUSTIFIEES = {
     ("binomes/apps.py", "ready", "etablissements.frise"),
     ("binomes/apps.py", "ready", ".frise"),
     ("binomes/apps.py", "ready", "."),  # binomes.signaux: the receiver of accepted mentor invitations
+    ("seances/apps.py", "ready", "etablissements.frise"),
+    ("seances/apps.py", "ready", ".frise"),
+    ("bilans/apps.py", "ready", "etablissements.frise"),
+    ("bilans/apps.py", "ready", ".frise"),
     # WeasyPrint loads Pango and the fonts (~0.5 s, tens of MB): only processes that render a PDF pay it.
     ("socle/pdf.py", "rendre_pdf", "weasyprint"),
     ("socle/pdf.py", "rendre_pdf", "weasyprint.text.fonts"),

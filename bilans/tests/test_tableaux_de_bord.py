@@ -139,12 +139,12 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
         BinomeFactory(dispositif=cast.dispositif_a)
     client.force_login(cast.chef_a)
     client.get(reverse("accueil"))
-    # 18: the session is read from the database on every page (settings: sessions do not
+    # 17: the session is read from the database on every page (settings: sessions do not
     # depend on Redis being up); the chef's « À faire » reads submitted cadrage versions and
     # conventions (2).
-    with django_assert_max_num_queries(18) as requetes:
+    with django_assert_max_num_queries(17) as requetes:
         client.get(reverse("accueil"))
-    assert len(requetes.captured_queries) == 18
+    assert len(requetes.captured_queries) == 17
 
 
 def test_export_csv_et_xlsx(client, cast):

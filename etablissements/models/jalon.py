@@ -73,7 +73,7 @@ class StatutJalon(models.TextChoices):
 
 class JalonQuerySet(ScopedQuerySet):
     def periode_depassee(self, jour: date):
-        """Milestones whose period ended before `jour` and not marked done by hand.
+        """Milestones whose period ended before `jour` and not fixed as done by hand.
 
         Candidates for lateness: `etablissements.frise.jalons_en_retard` also drops those
         the data shows as done.
@@ -89,7 +89,9 @@ class Jalon(models.Model):
     ordre = models.PositiveSmallIntegerField("ordre")
     debut = models.DateField("début de la période recommandée")
     fin = models.DateField("fin de la période recommandée")
-    statut = models.CharField("statut", max_length=20, choices=StatutJalon.choices, default=StatutJalon.A_FAIRE)
+    # Empty: the status follows the data (etablissements.frise). Set: the référent fixed it by
+    # hand, and it wins over the data until removed; `modifie_par`/`modifie_le` say who and when.
+    statut = models.CharField("statut fixé à la main", max_length=20, choices=StatutJalon.choices, blank=True)
     commentaire = models.CharField("commentaire", max_length=255, blank=True)
     modifie_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -147,7 +147,7 @@ def test_lecture_seule_403_en_ecriture(client, cast, monde, nom):
     assert monde.dispositif.lignes_budget.count() == 1
     assert monde.dispositif.versions_cadrage.count() == 2
     monde.jalon.refresh_from_db()
-    assert monde.jalon.statut == "a_faire"
+    assert monde.jalon.statut == ""
 
 
 @pytest.mark.parametrize("nom", sorted({*LECTURES, *ECRITURES, "etablissements:cadrage_valider"}))

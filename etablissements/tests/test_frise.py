@@ -3,6 +3,7 @@
 Dispositif 2026-2027 throughout: its periods are fixed by `etablissements.frise.JALONS`.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -80,6 +81,7 @@ def test_un_jalon_fait_a_la_main_n_est_jamais_en_retard(dispositif, code, avant,
     Jalon.objects.filter(dispositif=dispositif, code=code).update(statut=StatutJalon.FAIT)
     e = etat(dispositif, code, apres)
     assert (e.statut, e.en_retard, e.libelle_statut) == ("fait", False, "Fait")
+    assert frise.jalons_en_retard(Jalon.objects.filter(dispositif=dispositif, code=code), jour=apres) == []
 
 
 def test_en_cours_a_la_main_reste_en_retard_apres_la_periode(dispositif):
@@ -160,14 +162,29 @@ def test_les_donnees_d_un_autre_dispositif_ne_comptent_pas(dispositif):
 
 def test_enregistrer_une_derivation_inconnue_est_refuse():
     with pytest.raises(ValueError):
-        frise.enregistrer_derivation("inconnu", lambda dispositifs: {})
+        frise.enregistrer_derivation("inconnu", lambda dispositifs, jour: {})
+    with pytest.raises(ValueError):
+        frise.enregistrer_derivation([], lambda dispositifs, jour: {})
+
+
+def test_une_derivation_ne_parle_que_de_ses_jalons(dispositif):
+    def bavarde(dispositifs, jour):
+        return {(d.pk, "bilan"): frise.FAIT for d in dispositifs}
+
+    frise.enregistrer_derivation("lancement", bavarde)
+    try:
+        with pytest.raises(ValueError, match="bilan"):
+            frise.frise(dispositif, APRES_PREPARATION)
+    finally:
+        del frise._DERIVATIONS[bavarde]
 
 
 def test_jalons_en_retard_suit_donnees_et_date(django_assert_max_num_queries, dispositif):
     autre = DispositifFactory(annee=ANNEE)
     VersionCadrageFactory(dispositif=autre, validee=True)
     jour = date(2027, 1, 11)
-    with django_assert_max_num_queries(1 + len(frise._DERIVATIONS) + 2) as requetes:
+    # The milestones, then one query per app that knows evidence (4).
+    with django_assert_max_num_queries(1 + 4) as requetes:
         retards = frise.jalons_en_retard(jour=jour)
     nombre = len(requetes.captured_queries)
     par_dispositif = {}
@@ -204,8 +221,6 @@ def test_page_frise_lancement_a_l_heure_le_10_janvier(client, cast):
 
 
 def _statut(page, code):
-    import re
-
     m = re.search(rf'id="jalon-{code}"\s+data-statut="(\w+)"', page)
     return m.group(1)
 

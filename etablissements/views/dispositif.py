@@ -155,7 +155,8 @@ def frise(request, pk):
 def jalon_modifier(request, pk):
     jalon = get_for_user(Jalon.objects.select_related("dispositif__etablissement"), request.user, ecriture=True, pk=pk)
     d = jalon.dispositif
-    form = JalonForm(request.POST or None, instance=jalon)
+    etat = frise_mod.etats([jalon])[0]
+    form = JalonForm(request.POST or None, instance=jalon, derive=etat.libelle_derive)
     if request.method == "POST" and form.is_valid():
         services.jalon_modifier(
             jalon=jalon,
@@ -163,7 +164,10 @@ def jalon_modifier(request, pk):
             commentaire=form.cleaned_data["commentaire"],
             auteur=request.user,
         )
-        messages.success(request, f"Jalon « {jalon} » mis à jour.")
+        if jalon.statut:
+            messages.success(request, f"Jalon « {jalon} » fixé à la main : {jalon.get_statut_display()}.")
+        else:
+            messages.success(request, f"Le jalon « {jalon} » suit à nouveau les données.")
         return redirect("etablissements:frise", pk=d.pk)
     return render(
         request,
@@ -175,6 +179,7 @@ def jalon_modifier(request, pk):
             form=form,
             titre=f"Jalon : {jalon}",
             aide=f"Période recommandée : {jalon.periode} (du {jalon.debut:%d/%m/%Y} au {jalon.fin:%d/%m/%Y}). "
-            "Le statut tiré des données de l’application l’emporte s’il est plus avancé.",
+            "Un statut fixé à la main l’emporte sur les données, avec votre nom et la date, "
+            "jusqu’à ce que vous choisissiez de suivre à nouveau les données.",
         ),
     )

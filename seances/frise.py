@@ -1,0 +1,56 @@
+"""What the séances, follow-up meetings and évènements tell the frise chronologique.
+
+Registered in `SeancesConfig.ready()`; see the table of evidence in `etablissements.frise`.
+An évènement or a meeting counts as held once its date has come (`jour`); a séance once it
+is recorded as held.
+"""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+
+from etablissements.frise import EN_COURS, FAIT
+from etablissements.models import Dispositif
+from etablissements.models.jalon import DEFINITIONS
+
+from .models import Evenement, ReunionSuivi, Seance, StatutSeance, TypeEvenement
+
+JALON_DE_L_EVENEMENT = {
+    TypeEvenement.PRESENTATION: "presentation",
+    TypeEvenement.LANCEMENT: "lancement",
+    TypeEvenement.FIN_ANNEE: "reunion_fin",
+    TypeEvenement.CEREMONIE: "evenement_fin",
+}
+CODES = (*JALON_DE_L_EVENEMENT.values(), "deroulement")
+
+
+def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
+    """Évènements, launch and the year's course, in one query whatever the number of dispositifs."""
+    annotations = {
+        "seance_tenue": Exists(
+            Seance.objects.filter(dispositif=OuterRef("pk"), statut=StatutSeance.TENUE, date__lte=jour)
+        ),
+        "reunion_tenue": Exists(ReunionSuivi.objects.filter(dispositif=OuterRef("pk"), date__lte=jour)),
+    }
+    for type_ in JALON_DE_L_EVENEMENT:
+        evenements = Evenement.objects.filter(dispositif=OuterRef("pk"), type=type_)
+        annotations[f"{type_}_tenu"] = Exists(evenements.filter(date__lte=jour))
+        annotations[f"{type_}_prevu"] = Exists(evenements.filter(date__gt=jour))
+    resultat = {}
+    for d in Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).annotate(**annotations):
+        for type_, code in JALON_DE_L_EVENEMENT.items():
+            if getattr(d, f"{type_}_tenu"):
+                resultat[(d.pk, code)] = FAIT
+            elif getattr(d, f"{type_}_prevu"):
+                resultat[(d.pk, code)] = EN_COURS
+        # The first séance held launches the mentoring, with or without a launch event.
+        if d.seance_tenue:
+            resultat[(d.pk, "lancement")] = FAIT
+        # The year's course (October to May) is done once its period is over with séances
+        # and at least one follow-up meeting held; until then, anything held shows it under way.
+        fin = DEFINITIONS["deroulement"].dates(d.annee)[1]
+        if d.seance_tenue and d.reunion_tenue and jour > fin:
+            resultat[(d.pk, "deroulement")] = FAIT
+        elif d.seance_tenue or d.reunion_tenue:
+            resultat[(d.pk, "deroulement")] = EN_COURS
+    return resultat
