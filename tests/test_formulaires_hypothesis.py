@@ -708,6 +708,12 @@ def _url_seance(monde):
     return reverse("seances:modifier", args=[monde.seance_prevue.pk])
 
 
+def _mene_le(borne):
+    # An interview is held between the absence it follows and today: those are its bounds.
+    entretien = apps.get_model("seances.EntretienAbsence").objects.order_by("-pk").first()
+    return (entretien.seance.date if borne == "min" else datetime.date.today()).isoformat()
+
+
 def _dernier(modele, vue, *autres):
     def pages(monde):
         objet = apps.get_model(modele).objects.order_by("-pk").first()
@@ -818,7 +824,7 @@ EXTREMES = {
     "entretien": Extreme(
         "cpe_a",
         lambda m: reverse("seances:entretien", args=[OBJETS_DU_LP_A["seances:entretien"](m.cast)["pk"]]),
-        lambda m, x, borne: {"echeance": x["date"], "fait": "on", "fait_le": x["date"], "issue": "Fait."},
+        lambda m, x, borne: {"echeance": x["date"], "fait": "on", "fait_le": _mene_le(borne), "issue": "Fait."},
         _dernier("seances.EntretienAbsence", "seances:entretien"),
     ),
     "reunion_suivi": Extreme(
