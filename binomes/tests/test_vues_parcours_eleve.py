@@ -172,3 +172,16 @@ def test_formulaire_de_binome_et_acceptation_refusent_un_eleve_non_eligible(clie
     assert f"{eleve} n’est pas éligible à l’appariement : est mineur sans accord daté" in reponse.content.decode()
     proposition.refresh_from_db()
     assert proposition.statut == StatutProposition.PROPOSEE and not Binome.objects.exists()
+
+
+def test_la_liste_filtre_les_eleves_eligibles(client, cast):
+    EleveFactory(etablissement=cast.lp_a, nom="Alpha")
+    EleveFactory(etablissement=cast.lp_a, nom="Bravo", sans_accord_parental=True)
+    EleveFactory(etablissement=cast.lp_a, nom="Charlie", inscrit=True)
+    client.force_login(cast.referent_a)
+
+    def noms(**filtres):
+        return [e.nom for e in client.get(reverse("binomes:eleves"), filtres).context["page"]]
+
+    assert noms(eligibles="true") == ["Alpha"]
+    assert noms(eligibles="false") == ["Bravo", "Charlie"]
