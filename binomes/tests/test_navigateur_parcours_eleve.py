@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.exceptions import ValidationError
 
 from binomes import services
@@ -32,12 +33,19 @@ def deconnexion(page):
     page.wait_for_url("**/connexion/")
 
 
+def sans_violation_grave(page):
+    resultats = Axe().run(page)
+    graves = [v for v in resultats.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not graves, resultats.generate_report()
+
+
 def jour(d):
     return d.isoformat()
 
 
 def entretien(page, *, aujourd_hui, besoin, disponibilites, accord_parental):
     page.get_by_role("link", name="Enregistrer l’entretien").click()
+    sans_violation_grave(page)
     page.get_by_label("Entretien d’identification mené le").fill(jour(aujourd_hui))
     page.get_by_label(besoin).check(force=True)
     page.get_by_label("Disponibilités").fill(disponibilites)
@@ -83,6 +91,7 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     page.get_by_label("Rechercher un élève déjà inscrit").fill("Dupré")
     page.get_by_role("button", name="Rechercher").click()
     page.get_by_text("Léa Dupré — 2MELEC").wait_for()
+    sans_violation_grave(page)
     page.get_by_role("link", name="Proposer Léa Dupré pour le mentorat").click()
     page.get_by_label("Identifié par").select_option(label="Enseignant")
     page.get_by_role("button", name="Proposer pour le mentorat").click()
@@ -130,6 +139,7 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     page.get_by_role("button", name="Créer la réunion").click()
     lea = "Léa Dupré — 2MELEC — besoins : Recherche de stage / PFMP — disponibilités : mercredi après-midi"
     page.get_by_label(lea, exact=True).wait_for(state="attached")
+    sans_violation_grave(page)
     assert "Théo Martin" not in page.content()
     assert page.get_by_label(re.compile("^Inès Ben Saïd — 1MELEC")).count() == 1
     page.get_by_label("Classe", exact=True).select_option("1MELEC")
