@@ -10,10 +10,12 @@ from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.models import User
 
-from .models import Eleve, IdentifiePar, Mentor, Recommandation, ReunionAppariement, StatutEleve
+from .models import Consentement, Eleve, IdentifiePar, Mentor, Recommandation, ReunionAppariement, StatutEleve
 from .services import reunion_calculer_propositions
 
 UAIS = ["0691234S", "0692418D"]
+# A volunteer minor whose parents have not answered yet: never offered for pairing.
+INE_SANS_ACCORD = "070123473KL"
 
 BESOINS = [
     {"besoin_stage": True, "besoin_confiance": True, "disponibilites": "mercredi après-midi"},
@@ -45,6 +47,11 @@ def charger(*, stdout):
                 date_volontariat=date(annee, 9, 22),
                 **BESOINS[i % len(BESOINS)],
             )
+        # The students retained in the demo went through the interview and gave their agreement,
+        # with their parents' (most are minors): eligible for pairing.
+        Eleve.objects.filter(etablissement=etab, statut=StatutEleve.RETENU).exclude(ine=INE_SANS_ACCORD).update(
+            **_accords(annee)
+        )
         for mentor in Mentor.objects.filter(etablissement=etab, competences=""):
             mentor.competences = COMPETENCES.get(mentor.secteur, "")
             mentor.disponibilites = "mercredi après-midi, samedi matin"
@@ -66,6 +73,17 @@ def charger(*, stdout):
     stdout.write("Données de démonstration des binômes chargées.")
 
 
+def _accords(annee):
+    return {
+        "date_entretien": date(annee, 9, 22),
+        "volontaire": True,
+        "date_volontariat": date(annee, 9, 22),
+        "parents_informes_le": date(annee, 9, 23),
+        "consentement_parental": Consentement.OUI,
+        "consentement_parental_le": date(annee, 9, 29),
+    }
+
+
 def _eleves_a_apparier(dispositif, annee):
     etab = dispositif.etablissement
     enseignant = User.objects.filter(email="enseignant@demo.mentorat.fr").first()
@@ -84,8 +102,8 @@ def _eleves_a_apparier(dispositif, annee):
                 "sexe": sexe,
                 "date_naissance": naissance,
                 "classe": classe,
-                "volontaire": True,
                 "disponibilites": "mercredi après-midi",
+                **_accords(annee),
                 **besoins,
             },
         )
@@ -104,6 +122,23 @@ def _eleves_a_apparier(dispositif, annee):
             "identifie_par": IdentifiePar.ENSEIGNANT,
             "cadre_identification": "integration",
             "besoin_confiance": True,
+        },
+    )
+    Eleve.objects.get_or_create(
+        etablissement=etab,
+        ine=INE_SANS_ACCORD,
+        defaults={
+            "prenom": "Nina",
+            "nom": "Petit",
+            "sexe": "F",
+            "date_naissance": date(2010, 1, 19),
+            "classe": "2MELEC",
+            "identifie_par": IdentifiePar.CPE,
+            "date_entretien": date(annee, 10, 2),
+            "volontaire": True,
+            "date_volontariat": date(annee, 10, 2),
+            "parents_informes_le": date(annee, 10, 3),
+            "besoin_orientation": True,
         },
     )
     reunion, cree = ReunionAppariement.objects.get_or_create(

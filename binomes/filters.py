@@ -39,6 +39,11 @@ class EleveFiltre(_FiltreLP):
         method=lambda qs, _nom, valeurs: _besoins(qs, "", valeurs),
     )
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutEleve.choices, empty_label="Tous")
+    eligibles = django_filters.BooleanFilter(
+        label="Éligibles à l’appariement",
+        method="filtrer_eligibles",
+        widget=forms.Select(choices=[("", "Tous"), ("true", "Oui"), ("false", "Non")]),
+    )
     sortis = django_filters.BooleanFilter(
         label="Sortis de l’établissement",
         field_name="date_sortie",
@@ -50,6 +55,12 @@ class EleveFiltre(_FiltreLP):
     class Meta:
         model = Eleve
         fields = []
+
+    def filtrer_eligibles(self, queryset, _nom, valeur):
+        if valeur is None:
+            return queryset
+        eligibles = Eleve.objects.eligibles().values("pk")
+        return queryset.filter(pk__in=eligibles) if valeur else queryset.exclude(pk__in=eligibles)
 
 
 class MentorFiltre(_FiltreLP):

@@ -11,11 +11,12 @@ from socle.validators import DatePlausible
 
 from . import services, siecle
 from .models import (
-    STATUTS_VIVANTS,
     Besoin,
     Binome,
+    CadreIdentification,
     Eleve,
     Honorabilite,
+    IdentifiePar,
     Mentor,
     MethodeHonorabilite,
     StatutHonorabilite,
@@ -43,15 +44,17 @@ class EleveForm(DsfrFormMixin, forms.ModelForm):
             "date_volontariat",
             "parents_informes_le",
             "consentement_parental",
+            "consentement_parental_le",
             "identifie_par",
             "cadre_identification",
+            "date_entretien",
             *CHAMPS_BESOINS,
             "besoins_note",
             "disponibilites",
         ]
-        widgets = _date_widgets("date_naissance", "date_volontariat", "parents_informes_le") | {
-            "besoins_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})
-        }
+        widgets = _date_widgets(
+            "date_naissance", "date_volontariat", "parents_informes_le", "consentement_parental_le", "date_entretien"
+        ) | {"besoins_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
 
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,17 +73,90 @@ class EleveForm(DsfrFormMixin, forms.ModelForm):
                 "Responsables légaux (élève mineur)",
                 "parents_informes_le",
                 "consentement_parental",
-                hint="Uniquement les faits : date d’information et accord.",
+                "consentement_parental_le",
+                hint="Uniquement les faits : date d’information, réponse et sa date.",
             ),
-            Fieldset("Besoins exprimés en entretien", *CHAMPS_BESOINS, "besoins_note", "disponibilites"),
+            Fieldset(
+                "Besoins exprimés en entretien",
+                "date_entretien",
+                *CHAMPS_BESOINS,
+                "besoins_note",
+                "disponibilites",
+            ),
         )
 
     def clean_ine(self):
         ine = self.cleaned_data["ine"].strip().upper()
         autres = Eleve.objects.filter(etablissement=self.etablissement, ine=ine).exclude(pk=self.instance.pk)
         if autres.exists():
-            raise ValidationError("Un élève de l’établissement porte déjà cet INE.")
+            raise ValidationError(
+                "Un élève de l’établissement porte déjà cet INE. S’il vient de l’import SIECLE, "
+                "retrouvez-le avec « Rechercher un élève déjà inscrit » pour le proposer."
+            )
         return ine
+
+
+class EleveRechercheForm(DsfrFormMixin, forms.Form):
+    """Find a student already known to the LP (SIECLE import) to propose them instead of retyping them."""
+
+    submit_label = "Rechercher"
+    recherche = forms.CharField(
+        label="Rechercher un élève déjà inscrit",
+        min_length=2,
+        max_length=100,
+        help_text="Nom, prénom ou INE d’un élève importé de SIECLE et pas encore proposé.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Its own button name: the page's other form has the default one (no duplicate id).
+        self.helper = DsfrFormHelper(self, submit_label=self.submit_label)
+        self.helper.form_method = "get"
+
+
+class EleveProposerForm(DsfrFormMixin, forms.Form):
+    submit_label = "Proposer pour le mentorat"
+    identifie_par = forms.ChoiceField(label="Identifié par", choices=IdentifiePar.choices)
+    cadre_identification = forms.ChoiceField(
+        label="Cadre de l’identification", choices=[("", "---------"), *CadreIdentification.choices], required=False
+    )
+
+
+class EleveEntretienForm(DsfrFormMixin, forms.ModelForm):
+    """The identification interview: needs, the student's agreement and, for a minor, the parents'."""
+
+    class Meta:
+        model = Eleve
+        fields = [
+            "date_entretien",
+            *CHAMPS_BESOINS,
+            "besoins_note",
+            "disponibilites",
+            "volontaire",
+            "date_volontariat",
+            "parents_informes_le",
+            "consentement_parental",
+            "consentement_parental_le",
+        ]
+        widgets = _date_widgets(
+            "date_entretien", "date_volontariat", "parents_informes_le", "consentement_parental_le"
+        ) | {"besoins_note": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
+        labels = {"volontaire": "L’élève est volontaire (il donne son accord)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_entretien"].required = True
+        self.helper.layout = Layout(
+            Fieldset("Entretien", "date_entretien", *CHAMPS_BESOINS, "besoins_note", "disponibilites"),
+            Fieldset("Accord de l’élève", "volontaire", "date_volontariat"),
+            Fieldset(
+                "Accord des responsables légaux",
+                "parents_informes_le",
+                "consentement_parental",
+                "consentement_parental_le",
+                hint="Nécessaire si l’élève est mineur à la date de son accord.",
+            ),
+        )
 
 
 class MentorForm(DsfrFormMixin, forms.ModelForm):
@@ -161,6 +237,25 @@ class MentorChoiceField(forms.ModelChoiceField):
         return f"{obj} — {obj.metier or 'métier non renseigné'} ({obj.entreprise or 'sans employeur'})"
 
 
+def description_eleve(eleve) -> str:
+    """A student as the pairing meeting needs them: name, class, needs and availability."""
+    besoins = ", ".join(eleve.get_besoins_display()) or "aucun besoin noté"
+    return (
+        f"{eleve} — {eleve.classe or 'classe non renseignée'} — besoins : {besoins}"
+        f" — disponibilités : {eleve.disponibilites or 'non renseignées'}"
+    )
+
+
+class EleveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return description_eleve(obj)
+
+
+class ElevesChoiceField(ChoixModelesMultiples):
+    def label_from_instance(self, obj):
+        return description_eleve(obj)
+
+
 class BinomeForm(DsfrFormMixin, forms.Form):
     """Create a binôme by hand; the service enforces the same rules as the list offered here."""
 
@@ -169,7 +264,11 @@ class BinomeForm(DsfrFormMixin, forms.Form):
         queryset=Mentor.objects.none(),
         help_text="Seuls les mentors à l’honorabilité vérifiée et disposant d’une place sont proposés.",
     )
-    eleve = forms.ModelChoiceField(label="Élève", queryset=Eleve.objects.none())
+    eleve = EleveChoiceField(
+        label="Élève",
+        queryset=Eleve.objects.none(),
+        help_text="Seuls les élèves éligibles (retenus, volontaires, accord parental pour un mineur) sans binôme.",
+    )
     date_debut = forms.DateField(label="Début", widget=DateInput, required=False, validators=[DatePlausible()])
     date_fin_prevue = forms.DateField(
         label="Fin prévue",
@@ -187,9 +286,7 @@ class BinomeForm(DsfrFormMixin, forms.Form):
         self.fields["mentor"].queryset = Mentor.objects.filter(
             pk__in=[m.pk for m in mentors_aptes(etab)]
         ).select_related("entreprise")
-        self.fields["eleve"].queryset = Eleve.objects.filter(etablissement=etab, date_sortie__isnull=True).exclude(
-            binomes__statut__in=STATUTS_VIVANTS
-        )
+        self.fields["eleve"].queryset = Eleve.objects.filter(etablissement=etab).a_apparier()
 
     def clean(self):
         donnees = super().clean()
@@ -248,9 +345,26 @@ class ReunionForm(DsfrFormMixin, forms.Form):
     rh_entreprises_invites = forms.BooleanField(label="Responsables RH des entreprises invités", required=False)
 
 
+class ClasseForm(DsfrFormMixin, forms.Form):
+    """Narrow the students offered to a pairing meeting to one class."""
+
+    submit_label = "Filtrer"
+    classe = forms.ChoiceField(label="Classe", required=False)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classe"].choices = [("", "Toutes les classes"), *((c, c) for c in classes)]
+        self.helper = DsfrFormHelper(self, submit_label=self.submit_label)
+        self.helper.form_method = "get"
+
+
 class CalculForm(forms.Form):
-    eleves = ChoixModelesMultiples(
-        label="Élèves du groupe", queryset=Eleve.objects.none(), widget=forms.CheckboxSelectMultiple
+    eleves = ElevesChoiceField(
+        label="Élèves du groupe",
+        queryset=Eleve.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seuls les élèves éligibles sont proposés : retenus, volontaires et, pour un mineur, "
+        "avec l’accord de leurs responsables légaux.",
     )
     mentors = ChoixModelesMultiples(
         label="Mentors du groupe",
@@ -259,11 +373,12 @@ class CalculForm(forms.Form):
         help_text="Les mentors sans honorabilité valide ou sans place libre sont écartés du calcul.",
     )
 
-    def __init__(self, *args, etablissement, **kwargs):
+    def __init__(self, *args, etablissement, classe="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["eleves"].queryset = Eleve.objects.filter(
-            etablissement=etablissement, date_sortie__isnull=True
-        ).exclude(binomes__statut__in=STATUTS_VIVANTS)
+        eleves = Eleve.objects.filter(etablissement=etablissement).a_apparier().order_by("classe", "nom", "prenom")
+        if classe:
+            eleves = eleves.filter(classe=classe)
+        self.fields["eleves"].queryset = eleves
         self.fields["mentors"].queryset = Mentor.objects.filter(etablissement=etablissement)
         self.helper = DsfrFormHelper(self, submit_label="Calculer les propositions")
 

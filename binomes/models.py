@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from etablissements.models import Dispositif, Entreprise, Etablissement, Formation
@@ -367,8 +368,55 @@ class Consentement(models.TextChoices):
     NON = "non", "Non"
 
 
+AGE_MAJORITE = 18
+
+
+def _aaaammjj(champ: str):
+    return ExtractYear(champ) * 10000 + ExtractMonth(champ) * 100 + ExtractDay(champ)
+
+
+class EleveQuerySet(ScopedQuerySet):
+    def eligibles(self):
+        """Students who may be paired: the one rule, also explained by `Eleve.raisons_non_eligible`.
+
+        Retained for mentoring by the référent, still at the LP, volunteer with the date of their
+        agreement and, when they were a minor on that date, their parents' agreement with its date.
+        Age in completed years compares dates written as YYYYMMDD numbers: 18 years old or more
+        on the day of agreement when the difference is at least 180000 (portable SQL, no interval).
+        """
+        return (
+            self.filter(
+                statut=StatutEleve.RETENU,
+                date_sortie__isnull=True,
+                volontaire=True,
+                date_volontariat__isnull=False,
+            )
+            .alias(_ecart_age=_aaaammjj("date_volontariat") - _aaaammjj("date_naissance"))
+            .filter(
+                Q(_ecart_age__gte=AGE_MAJORITE * 10000)
+                | Q(consentement_parental=Consentement.OUI, consentement_parental_le__isnull=False)
+            )
+        )
+
+    def a_proposer(self):
+        """Students still to identify for mentoring: imported or added, not yet proposed."""
+        return self.filter(statut=StatutEleve.INSCRIT, date_sortie__isnull=True)
+
+    def sans_binome_vivant(self):
+        return self.exclude(binomes__statut__in=STATUTS_VIVANTS)
+
+    def a_apparier(self):
+        """What a pairing meeting or the binôme form offers: eligible and not already paired."""
+        return self.eligibles().sans_binome_vivant()
+
+
 class Eleve(models.Model):
-    """A student of the LP. Only objective, necessary data: no health or family details."""
+    """A student of the LP. Only objective, necessary data: no health or family details.
+
+    The path into the programme: imported from SIECLE (inscrit) or added by hand; identified by a
+    member of staff (proposé), retained by the référent (retenu); the interview records needs, the
+    student's agreement (volontaire, dated) and, for a minor, the parents' agreement (dated).
+    """
 
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, related_name="eleves")
     nom = models.CharField("nom", max_length=150)
@@ -396,6 +444,9 @@ class Eleve(models.Model):
     )
     volontaire = models.BooleanField("volontaire", default=False)
     date_volontariat = models.DateField("volontaire depuis le", null=True, blank=True, validators=[DatePlausible()])
+    date_entretien = models.DateField(
+        "entretien d’identification mené le", null=True, blank=True, validators=[DatePlausible()]
+    )
     parents_informes_le = models.DateField(
         "responsables légaux informés le",
         null=True,
@@ -409,6 +460,13 @@ class Eleve(models.Model):
         choices=Consentement.choices,
         blank=True,
         help_text="Pour un élève mineur.",
+    )
+    consentement_parental_le = models.DateField(
+        "accord des responsables légaux donné le",
+        null=True,
+        blank=True,
+        help_text="Date de la réponse des responsables légaux.",
+        validators=[DatePlausible()],
     )
     identifie_par = models.CharField("identifié par", max_length=20, choices=IdentifiePar.choices, blank=True)
     cadre_identification = models.CharField(
@@ -431,7 +489,7 @@ class Eleve(models.Model):
     )
     date_sortie = models.DateField("sorti de l’établissement le", null=True, blank=True, validators=[DatePlausible()])
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EleveQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
     # Other staff see the students they proposed, and nobody else.
     ACCES_PERSONNEL = {Role.PERSONNEL: "propose_par"}
@@ -449,7 +507,9 @@ class Eleve(models.Model):
             models.CheckConstraint(
                 condition=q_date("date_volontariat", nullable=True)
                 & q_date("parents_informes_le", nullable=True)
-                & q_date("date_sortie", nullable=True),
+                & q_date("date_sortie", nullable=True)
+                & q_date("date_entretien", nullable=True)
+                & q_date("consentement_parental_le", nullable=True),
                 name="eleve_dates_bornees",
             ),
         ]
@@ -467,7 +527,48 @@ class Eleve(models.Model):
     def est_mineur(self, le: date | None = None) -> bool:
         le = le or timezone.localdate()
         n = self.date_naissance
-        return (le.year - n.year - ((le.month, le.day) < (n.month, n.day))) < 18
+        return (le.year - n.year - ((le.month, le.day) < (n.month, n.day))) < AGE_MAJORITE
+
+    def accord_parental_requis(self) -> bool:
+        """Parents agree for a student who was a minor on the day of their own agreement
+        (today while that agreement is not recorded)."""
+        return self.est_mineur(le=self.date_volontariat)
+
+    def raisons_non_eligible(self) -> list[str]:
+        """Why the student may not be paired, in French; empty when `Eleve.objects.eligibles()` holds them."""
+        raisons = []
+        if self.date_sortie:
+            raisons.append("a quitté l’établissement")
+        if self.statut == StatutEleve.INSCRIT:
+            raisons.append("n’a pas été proposé pour le mentorat par un personnel")
+        elif self.statut == StatutEleve.PROPOSE:
+            raisons.append("attend la confirmation de sa proposition par le référent")
+        if not (self.volontaire and self.date_volontariat):
+            raisons.append("n’a pas donné son accord (volontariat daté)")
+        if self.accord_parental_requis() and not (
+            self.consentement_parental == Consentement.OUI and self.consentement_parental_le
+        ):
+            raisons.append("est mineur sans accord daté de ses responsables légaux")
+        return raisons
+
+    def raison_non_eligible(self) -> str | None:
+        raisons = self.raisons_non_eligible()
+        if not raisons:
+            return None
+        return f"{self} n’est pas éligible à l’appariement : {' ; '.join(raisons)}."
+
+    def clean(self):
+        erreurs = {}
+        if self.volontaire and not self.date_volontariat:
+            erreurs["date_volontariat"] = "Indiquez la date de l’accord de l’élève."
+        if self.date_volontariat and not self.volontaire:
+            erreurs["volontaire"] = "Cochez « volontaire » ou effacez la date de l’accord."
+        if self.consentement_parental and not self.consentement_parental_le:
+            erreurs["consentement_parental_le"] = "Indiquez la date de la réponse des responsables légaux."
+        if self.consentement_parental_le and not self.consentement_parental:
+            erreurs["consentement_parental"] = "Indiquez la réponse des responsables légaux."
+        if erreurs:
+            raise ValidationError(erreurs)
 
 
 class StatutBinome(models.TextChoices):

@@ -50,7 +50,8 @@ def raison_inapte(mentor: Mentor, *, le: date | None = None, ignorer: Binome | N
 
 @transaction.atomic
 def binome_creer(*, dispositif, mentor: Mentor, eleve: Eleve, date_debut=None, date_fin_prevue=None, objectifs=""):
-    """Create a proposed binôme; refuses a mentor without valid honorabilité or at capacity."""
+    """Create a proposed binôme; refuses a mentor without valid honorabilité or at capacity,
+    and a student who is not eligible (`Eleve.objects.eligibles()`), whatever the entry point."""
     # Lock the mentor so two concurrent pairings cannot both take their last place.
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
     if not (mentor.etablissement_id == eleve.etablissement_id == dispositif.etablissement_id):
@@ -58,8 +59,13 @@ def binome_creer(*, dispositif, mentor: Mentor, eleve: Eleve, date_debut=None, d
     raison = raison_inapte(mentor)
     if raison:
         raise ValidationError(raison)
+    # Read again: the agreement may have been withdrawn since the page was shown.
+    eleve = Eleve.objects.get(pk=eleve.pk)
     if eleve.date_sortie:
         raise ValidationError(f"{eleve} a quitté l’établissement : pas de nouveau binôme.")
+    raison = eleve.raison_non_eligible()
+    if raison:
+        raise ValidationError(raison)
     if Binome.objects.filter(eleve=eleve, statut__in=STATUTS_VIVANTS).exists():
         raise ValidationError(f"{eleve} a déjà un binôme en cours : terminez-le ou rompez-le d’abord.")
     return Binome.objects.create(
@@ -141,8 +147,13 @@ def reunion_calculer_propositions(*, reunion: ReunionAppariement, eleves, mentor
     """Replace the pending proposals of `reunion` by the optimal assignment of the group.
 
     Mentors who cannot be paired (honorabilité, capacity) are left out; decided proposals stay.
+    A student who is not eligible is refused: nothing is proposed for them.
     """
     eleves = list(eleves)
+    for eleve in eleves:
+        raison = eleve.raison_non_eligible()
+        if raison:
+            raise ValidationError(raison)
     mentors = list(mentors)
     reunion.eleves.set(eleves)
     reunion.mentors.set(mentors)
@@ -198,6 +209,26 @@ def proposition_rejeter(*, proposition: Proposition) -> Proposition:
 
 
 # --- Students ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def eleve_proposer(*, eleve: Eleve, par, identifie_par: str, cadre_identification: str = "", retenir: bool) -> Eleve:
+    """A member of staff identifies a student already known to the LP (SIECLE import) for mentoring.
+
+    The référent's proposal retains the student at once (`retenir`); anyone else's waits for the
+    référent's confirmation. Only a student not yet identified may be proposed.
+    """
+    eleve = Eleve.objects.select_for_update().get(pk=eleve.pk)
+    if eleve.statut != StatutEleve.INSCRIT:
+        raise ValidationError(f"{eleve} est déjà {eleve.get_statut_display().lower()}.")
+    if eleve.date_sortie:
+        raise ValidationError(f"{eleve} a quitté l’établissement.")
+    eleve.statut = StatutEleve.RETENU if retenir else StatutEleve.PROPOSE
+    eleve.propose_par = par
+    eleve.identifie_par = identifie_par
+    eleve.cadre_identification = cadre_identification
+    eleve.save(update_fields=["statut", "propose_par", "identifie_par", "cadre_identification"])
+    return eleve
 
 
 @transaction.atomic

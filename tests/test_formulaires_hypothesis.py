@@ -134,6 +134,8 @@ CIBLES = {
     "binomes:eleve_nouveau": Cible("referent_a"),
     "binomes:import_siecle": Cible("referent_a"),
     "binomes:eleve_modifier": Cible("referent_a", _objet("binomes:eleve_modifier")),
+    "binomes:eleve_proposer": Cible("personnel_a", _objet("binomes:eleve_proposer")),
+    "binomes:eleve_entretien": Cible("referent_a", _objet("binomes:eleve_entretien")),
     "binomes:mentors": Cible("referent_a", methode="get"),
     "binomes:mentor_nouveau": Cible("coordonnateur_a"),
     "binomes:mentor_modifier": Cible("referent_a", _objet("binomes:mentor_modifier")),

@@ -102,6 +102,8 @@ PROTEGEES = {
     "binomes:eleve",
     "binomes:eleve_modifier",
     "binomes:eleve_confirmer",
+    "binomes:eleve_proposer",
+    "binomes:eleve_entretien",
     "binomes:mentors",
     "binomes:mentors_export",
     "binomes:mentor_nouveau",

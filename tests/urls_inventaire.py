@@ -112,6 +112,8 @@ OBJETS_DU_LP_A = {
     "binomes:eleve_confirmer": lambda cast: {
         "pk": binomes_f.EleveFactory(etablissement=cast.lp_a, statut="propose").pk
     },
+    "binomes:eleve_proposer": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a, inscrit=True).pk},
+    "binomes:eleve_entretien": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "binomes:mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
     "binomes:mentor_modifier": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
     "binomes:mentor_honorabilite": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},

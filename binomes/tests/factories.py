@@ -4,6 +4,7 @@ import factory
 
 from binomes.models import (
     Binome,
+    Consentement,
     Eleve,
     ImportMentors,
     ImportSiecle,
@@ -11,6 +12,7 @@ from binomes.models import (
     Proposition,
     ReunionAppariement,
     StatutBinome,
+    StatutEleve,
     StatutHonorabilite,
 )
 from etablissements.tests.factories import DispositifFactory, EtablissementFactory
@@ -59,7 +61,31 @@ class EleveFactory(factory.django.DjangoModelFactory):
     date_naissance = datetime.date(2009, 5, 4)
     ine = factory.Sequence(lambda n: f"{n:010d}A")
     classe = "1MELEC"
+    # Eligible for pairing by default (retained, volunteer, a minor with their parents' agreement):
+    # binômes are only formed with such students. The traits below give the other cases.
+    statut = StatutEleve.RETENU
+    date_entretien = datetime.date(2026, 9, 18)
     volontaire = True
+    date_volontariat = datetime.date(2026, 9, 18)
+    parents_informes_le = datetime.date(2026, 9, 18)
+    consentement_parental = Consentement.OUI
+    consentement_parental_le = datetime.date(2026, 9, 21)
+
+    class Params:
+        # Just imported from SIECLE: nothing recorded about mentoring.
+        inscrit = factory.Trait(
+            statut=StatutEleve.INSCRIT,
+            date_entretien=None,
+            volontaire=False,
+            date_volontariat=None,
+            parents_informes_le=None,
+            consentement_parental=Consentement.NON_RENSEIGNE,
+            consentement_parental_le=None,
+        )
+        non_volontaire = factory.Trait(volontaire=False, date_volontariat=None)
+        sans_accord_parental = factory.Trait(
+            consentement_parental=Consentement.NON_RENSEIGNE, consentement_parental_le=None
+        )
 
 
 class BinomeFactory(factory.django.DjangoModelFactory):

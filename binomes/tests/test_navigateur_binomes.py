@@ -1,10 +1,11 @@
 """In Chromium: import SIECLE, confirm, pair a group, accept two proposals, change one (acceptance 5)."""
 
 import datetime
+import re
 
 import pytest
 
-from binomes.models import Binome, Eleve
+from binomes.models import Binome, Consentement, Eleve, StatutEleve
 from etablissements.models.dispositif import annee_scolaire_courante
 
 from . import fichiers
@@ -47,6 +48,15 @@ def test_import_puis_appariement(page, live_server, cast):
     page.get_by_role("button", name="Confirmer l’import").click()
     page.get_by_text("Import terminé : 3 élève(s) créé(s)").wait_for()
     assert Eleve.objects.filter(etablissement=cast.lp_a).count() == 3
+    # Their path into the programme (proposal, interview, agreements) is walked in
+    # test_navigateur_parcours_eleve.py; here they are recorded as eligible directly.
+    Eleve.objects.filter(etablissement=cast.lp_a).update(
+        statut=StatutEleve.RETENU,
+        volontaire=True,
+        date_volontariat=datetime.date.today(),
+        consentement_parental=Consentement.OUI,
+        consentement_parental_le=datetime.date.today(),
+    )
 
     page.goto("/binomes/appariements/")
     page.get_by_role("link", name="Nouvelle réunion d’appariement").click()
@@ -54,7 +64,7 @@ def test_import_puis_appariement(page, live_server, cast):
     page.get_by_label("Participants").fill("Référent, coordonnatrice, RH de Rhône Électricité")
     page.get_by_role("button", name="Créer la réunion").click()
     for prenom, nom in (("Léa", "Dupré"), ("Théo", "Lefèvre"), ("Inès", "Ben Saïd")):
-        page.get_by_label(f"{prenom} {nom}", exact=True).check(force=True)
+        page.get_by_label(re.compile(f"^{prenom} {nom} — ")).check(force=True)
     for mentor in mentors[:3]:
         page.get_by_label(str(mentor), exact=True).check(force=True)
     page.get_by_role("button", name="Calculer les propositions").click()

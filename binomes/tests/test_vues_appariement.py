@@ -87,4 +87,4 @@ def test_nombre_de_requetes(client, cast):
     PropositionFactory(reunion=reunion)
     une = nb_requetes(client, reverse("binomes:reunion", args=[reunion.pk]))
     PropositionFactory.create_batch(5, reunion=reunion)
-    assert nb_requetes(client, reverse("binomes:reunion", args=[reunion.pk])) == une == 10
+    assert nb_requetes(client, reverse("binomes:reunion", args=[reunion.pk])) == une == 11

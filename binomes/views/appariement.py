@@ -14,8 +14,8 @@ from socle import roles as R
 from socle.decorators import role_required
 
 from .. import services, siecle
-from ..forms import CalculForm, ChangerForm, ImportForm, ReunionForm
-from ..models import ImportSiecle, Proposition, ReunionAppariement, StatutProposition
+from ..forms import CalculForm, ChangerForm, ClasseForm, ImportForm, ReunionForm
+from ..models import Eleve, ImportSiecle, Proposition, ReunionAppariement, StatutProposition
 from .fiches import _page
 
 # --- Import SIECLE -----------------------------------------------------------------------------
@@ -101,10 +101,21 @@ def reunion(request, pk):
     reunion = get_for_user(ReunionAppariement.objects.select_related("dispositif"), request.user, pk=pk)
     etab = reunion.dispositif.etablissement_id
     peut_gerer = ReunionAppariement.objects.peut_ecrire(request.user, etab)
-    form = None
+    form = filtre = None
     if peut_gerer:
+        # Only eligible students without a living binôme are offered, optionally one class at a time.
+        classes = (
+            Eleve.objects.filter(etablissement_id=etab)
+            .a_apparier()
+            .exclude(classe="")
+            .order_by("classe")
+            .values_list("classe", flat=True)
+            .distinct()
+        )
+        filtre = ClasseForm(request.GET or None, classes=list(classes))
         form = CalculForm(
             etablissement=reunion.dispositif.etablissement,
+            classe=filtre.cleaned_data["classe"] if filtre.is_valid() else "",
             initial={"eleves": reunion.eleves.all(), "mentors": reunion.mentors.all()},
         )
         form.helper.form_action = reverse("binomes:reunion_calculer", args=[reunion.pk])
@@ -112,7 +123,7 @@ def reunion(request, pk):
     return render(
         request,
         "binomes/reunion.html",
-        {"reunion": reunion, "propositions": propositions, "form": form, "peut_gerer": peut_gerer},
+        {"reunion": reunion, "propositions": propositions, "form": form, "filtre": filtre, "peut_gerer": peut_gerer},
     )
 
 
@@ -123,11 +134,15 @@ def reunion_calculer(request, pk):
     if not form.is_valid():
         messages.error(request, "Choisissez au moins un élève et un mentor.")
         return redirect("binomes:reunion", pk=reunion.pk)
-    propositions = services.reunion_calculer_propositions(
-        reunion=reunion,
-        eleves=form.cleaned_data["eleves"].select_related("formation"),
-        mentors=form.cleaned_data["mentors"].avec_occupation(),
-    )
+    try:
+        propositions = services.reunion_calculer_propositions(
+            reunion=reunion,
+            eleves=form.cleaned_data["eleves"].select_related("formation"),
+            mentors=form.cleaned_data["mentors"].avec_occupation(),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("binomes:reunion", pk=reunion.pk)
     ecartes = [m for m in form.cleaned_data["mentors"] if services.raison_inapte(m)]
     for mentor in ecartes:
         messages.warning(request, f"Écarté du calcul : {services.raison_inapte(mentor)}")

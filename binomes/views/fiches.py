@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,7 +24,10 @@ from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
     BinomeForm,
     BinomeModifierForm,
+    EleveEntretienForm,
     EleveForm,
+    EleveProposerForm,
+    EleveRechercheForm,
     FinForm,
     HonorabiliteForm,
     MentorForm,
@@ -33,6 +37,7 @@ from ..forms import (
 from ..models import (
     Binome,
     Eleve,
+    IdentifiePar,
     Mentor,
     MethodeHonorabilite,
     Recommandation,
@@ -42,7 +47,9 @@ from ..models import (
 
 PAR_PAGE = 50
 LECTURE_ELEVES = R.LECTURE_PROGRAMME | {Role.PERSONNEL}
-PROPOSITION_ELEVES = R.GESTION_PROGRAMME | {Role.PERSONNEL}
+# Any member of the LP's staff identifies students for mentoring ("repérage"); the référent retains them.
+PROPOSITION_ELEVES = R.ROLES_ETABLISSEMENT - {Role.MENTOR}
+RESULTATS_RECHERCHE = 20
 
 
 def _page(request, queryset):
@@ -120,8 +127,22 @@ def eleves_export(request):
 
 @role_required(PROPOSITION_ELEVES)
 def eleve_nouveau(request):
-    """The référent adds a student; other staff propose one, whom the référent confirms."""
+    """The référent adds a student; other staff propose one, whom the référent confirms.
+
+    A student imported from SIECLE is found by the search at the top and proposed as they are,
+    rather than typed again (their INE is already taken).
+    """
     gestion = bool(request.roles & R.GESTION_PROGRAMME)
+    recherche = EleveRechercheForm(request.GET or None)
+    trouves = None
+    if recherche.is_valid():
+        texte = recherche.cleaned_data["recherche"].strip()
+        trouves = (
+            Eleve.objects.filter(etablissement=request.etablissement)
+            .a_proposer()
+            .filter(Q(nom__icontains=texte) | Q(prenom__icontains=texte) | Q(ine__iexact=texte))
+            .order_by("nom", "prenom", "pk")[:RESULTATS_RECHERCHE]
+        )
     form = EleveForm(request.POST or None, etablissement=request.etablissement)
     if request.method == "POST" and form.is_valid():
         eleve = form.save(commit=False)
@@ -134,7 +155,60 @@ def eleve_nouveau(request):
             request, "L’élève est enregistré." if gestion else "L’élève est proposé : le référent va le confirmer."
         )
         return redirect("binomes:eleve", pk=eleve.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Ajouter ou proposer un élève"})
+    return render(
+        request,
+        "binomes/eleve_nouveau.html",
+        {"form": form, "recherche": recherche, "trouves": trouves, "titre": "Ajouter ou proposer un élève"},
+    )
+
+
+def eleve_proposer(request, pk):
+    """Identify for mentoring a student already known to the LP (SIECLE import).
+
+    Staff who do not read the LP's students (a teacher) reach only students still to identify,
+    and see nothing of them but their name and class; once proposed, the student is theirs to see.
+    """
+    eleve = get_object_or_404(
+        Eleve.objects.filter(etablissement_id__in=etablissements_ou(request.user, PROPOSITION_ELEVES)).a_proposer(),
+        pk=pk,
+    )
+    gestion = a_un_role(request.user, eleve.etablissement_id, R.GESTION_PROGRAMME)
+    cpe = a_un_role(request.user, eleve.etablissement_id, {Role.CPE})
+    form = EleveProposerForm(
+        request.POST or None, initial={"identifie_par": IdentifiePar.CPE if cpe else IdentifiePar.ENSEIGNANT}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.eleve_proposer(eleve=eleve, par=request.user, retenir=gestion, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                f"{eleve} est retenu pour le mentorat : menez l’entretien."
+                if gestion
+                else f"{eleve} est proposé pour le mentorat : le référent va confirmer.",
+            )
+            return redirect("binomes:eleve", pk=eleve.pk)
+    classe = f" ({eleve.classe})" if eleve.classe else ""
+    return render(
+        request, "binomes/formulaire.html", {"form": form, "titre": f"Proposer {eleve}{classe} pour le mentorat"}
+    )
+
+
+def eleve_entretien(request, pk):
+    """The référent records the interview: needs, the student's agreement, the parents' for a minor."""
+    eleve = get_for_user(Eleve, request.user, ecriture=True, pk=pk)
+    form = EleveEntretienForm(request.POST or None, instance=eleve)
+    if request.method == "POST" and form.is_valid():
+        eleve = form.save()
+        raison = eleve.raison_non_eligible()
+        if raison:
+            messages.warning(request, f"L’entretien est enregistré. {raison}")
+        else:
+            messages.success(request, f"L’entretien est enregistré : {eleve} est éligible à l’appariement.")
+        return redirect("binomes:eleve", pk=eleve.pk)
+    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Entretien de {eleve}"})
 
 
 def eleve(request, pk):
@@ -155,6 +229,10 @@ def eleve(request, pk):
             "eleve": eleve,
             "binomes": binomes,
             "peut_modifier": Eleve.objects.peut_ecrire(request.user, eleve.etablissement_id),
+            "peut_proposer": eleve.statut == StatutEleve.INSCRIT
+            and not eleve.date_sortie
+            and a_un_role(request.user, eleve.etablissement_id, PROPOSITION_ELEVES),
+            "raison_non_eligible": eleve.raison_non_eligible(),
         },
     )
 
