@@ -79,6 +79,7 @@ class Monde:
     reunion: object
     enquete: object
     admin_academique: object = None
+    responsable: object = None
 
     def __getattr__(self, nom):
         return getattr(self.cast, nom)
@@ -98,6 +99,13 @@ def _jeton_enquete(monde):
 
     (invitation,) = services.invitations_creer(enquete=monde.enquete, nombre=1)
     return {"jeton": invitation.jeton}
+
+
+def _convention_soumise(monde):
+    convention = etab_f.rouvrir(monde.cast.dispositif_a.conventions.get())
+    convention.statut = "soumise"
+    convention.save(update_fields=["statut"])
+    return {"pk": convention.pk}
 
 
 def _lien_invitation(monde):
@@ -121,6 +129,12 @@ CIBLES = {
     "etablissements:membre_ajouter": Cible("referent_a", _objet("etablissements:membre_ajouter")),
     "etablissements:ligne_budget_ajouter": Cible("referent_a", _objet("etablissements:ligne_budget_ajouter")),
     "etablissements:convention_modifier": Cible("referent_a", _objet("etablissements:convention_modifier")),
+    # The chef's decisions: an avenant to the signed convention of the cast; the signatures and the
+    # sending back of a convention submitted for signature (the partner's by its responsable).
+    "etablissements:convention_avenant": Cible("chef_a", _objet("etablissements:convention_avenant")),
+    "etablissements:convention_signer": Cible("chef_a", _convention_soumise),
+    "etablissements:convention_renvoyer": Cible("chef_a", _convention_soumise, page="etablissements:convention"),
+    "etablissements:convention_signer_partenaire": Cible("responsable", _convention_soumise),
     "etablissements:cadrage_modifier": Cible("referent_a", _objet("etablissements:cadrage_modifier")),
     "etablissements:membre_modifier": Cible("referent_a", _objet("etablissements:membre_modifier")),
     "etablissements:ligne_budget_modifier": Cible("referent_a", _objet("etablissements:ligne_budget_modifier")),
@@ -219,6 +233,7 @@ def monde(cast, settings):
         reunion=binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a),
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
         admin_academique=admin_academique,
+        responsable=etab_f.AffectationFactory(responsable=True, partenaire=cast.partenaire_a).user,
     )
 
 
@@ -796,7 +811,9 @@ EXTREMES = {
     ),
     "convention": Extreme(
         "referent_a",
-        lambda m: reverse("etablissements:convention_modifier", args=[m.dispositif_a.conventions.get().pk]),
+        lambda m: reverse(
+            "etablissements:convention_modifier", args=[etab_f.rouvrir(m.dispositif_a.conventions.get()).pk]
+        ),
         lambda m, x, borne: {
             "date_debut": x["date"],
             "date_fin": x["date"],

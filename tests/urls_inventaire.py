@@ -66,12 +66,12 @@ OBJETS_DU_LP_A = {
     "etablissements:ligne_budget_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
     "etablissements:frise": lambda cast: {"pk": cast.dispositif_a.pk},
     "etablissements:convention": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
-    "etablissements:convention_modifier": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_modifier": lambda cast: {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk},
     "etablissements:convention_soumettre": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
     "etablissements:convention_renvoyer": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
-    "etablissements:convention_signer": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_signer": lambda cast: {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk},
     "etablissements:convention_signer_partenaire": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
-    "etablissements:convention_avenant": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
+    "etablissements:convention_avenant": lambda cast: {"pk": etab_f.signer(cast.dispositif_a.conventions.get()).pk},
     "etablissements:cadrage_renvoyer": lambda cast: {
         "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
     },

@@ -112,6 +112,28 @@ class ConventionFactory(factory.django.DjangoModelFactory):
         )
 
 
+def rouvrir(convention):
+    """The convention back to a draft, as the référent edits it before the chef signs (signed, it
+    changes only by an avenant)."""
+    Convention.objects.filter(pk=convention.pk).update(
+        statut=StatutConvention.BROUILLON, date_signature_etablissement=None, date_signature_partenaire=None
+    )
+    convention.refresh_from_db()
+    return convention
+
+
+def signer(convention):
+    """The convention signed again (what an avenant needs), whatever a previous builder did to it."""
+    debut = convention.dispositif.date_debut
+    Convention.objects.filter(pk=convention.pk).update(
+        statut=StatutConvention.SIGNEE,
+        date_signature_etablissement=debut.replace(month=6, day=20),
+        date_signature_partenaire=debut.replace(month=6, day=24),
+    )
+    convention.refresh_from_db()
+    return convention
+
+
 class AffectationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Affectation

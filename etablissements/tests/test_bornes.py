@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from etablissements.models import LigneBudget
-from etablissements.tests.factories import DispositifFactory, donnees_convention
+from etablissements.tests.factories import DispositifFactory, donnees_convention, rouvrir
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_date_d_une_ligne_de_budget(client, cast, date, accepte):
     ],
 )
 def test_convention_hors_bornes(client, cast, champs, champ_en_erreur):
-    convention = cast.dispositif_a.conventions.get()
+    convention = rouvrir(cast.dispositif_a.conventions.get())
     client.force_login(cast.referent_a)
     reponse = client.post(
         reverse("etablissements:convention_modifier", args=[convention.pk]), donnees_convention(**champs)

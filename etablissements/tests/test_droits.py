@@ -21,6 +21,7 @@ from etablissements.tests.factories import (
     MembreEquipeFactory,
     PartenaireFactory,
     VersionCadrageFactory,
+    rouvrir,
 )
 from socle.roles import Role
 
@@ -47,7 +48,7 @@ def monde(cast):
     validee = VersionCadrageFactory(dispositif=d, validee=True)
     return Monde(
         dispositif=d,
-        convention=d.conventions.get(),
+        convention=rouvrir(d.conventions.get()),
         validee=validee,
         brouillon=VersionCadrageFactory(dispositif=d),
         membre=MembreEquipeFactory(dispositif=d),

@@ -17,6 +17,7 @@ from etablissements.tests.factories import (
     MembreEquipeFactory,
     PartenaireFactory,
     VersionCadrageFactory,
+    rouvrir,
 )
 from socle.tests.factories import UserFactory
 
@@ -71,7 +72,7 @@ PAGES = {
 
 @pytest.fixture
 def donnees(cast):
-    cast.convention = cast.dispositif_a.conventions.get()
+    cast.convention = rouvrir(cast.dispositif_a.conventions.get())
     cast.version = VersionCadrageFactory(dispositif=cast.dispositif_a, validee=True)
     cast.brouillon = VersionCadrageFactory(dispositif=cast.dispositif_a)
     cast.diagnostic = DiagnosticFactory(dispositif=cast.dispositif_a)
