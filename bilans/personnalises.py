@@ -88,7 +88,7 @@ class Mesure:
         cible = self.indicateur.cible
         if cible is None:
             return "—"
-        texte = f"{cible.normalize() if cible == cible.to_integral() else cible}".replace(".", ",")
+        texte = str(int(cible)) if cible == cible.to_integral_value() else str(cible).replace(".", ",")
         return f"{texte} %" if self.indicateur.nature == "taux" else texte
 
 
