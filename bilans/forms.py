@@ -5,7 +5,7 @@ from socle.forms import DsfrFormMixin
 from socle.validators import DatePlausible
 
 from .enquetes import NOTES
-from .models import BilanQualitatif, Situation
+from .models import BilanQualitatif, IndicateurPersonnalise, Situation
 
 
 class InvitationsForm(DsfrFormMixin, forms.Form):
@@ -76,4 +76,14 @@ class BilanQualitatifForm(DsfrFormMixin, forms.ModelForm):
             ),
             "difficultes": "Salles, horaires, transports, communication, absences…",
             "ameliorations": "Ce que l’équipe décide de changer l’an prochain (démarche Qualéduc).",
+        }
+
+
+class IndicateurPersonnaliseForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicateurPersonnalise
+        fields = ["libelle", "source", "type_seance", "seuil", "cible"]
+        help_texts = {
+            "libelle": "Tel qu’il est écrit dans le document de cadrage, par exemple « Ateliers CV organisés ».",
+            "source": "Ce que l’application compte pour mesurer l’indicateur : un nombre, ou un taux.",
         }

@@ -1,11 +1,15 @@
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
+from seances.models import TypeSeance
+from socle import roles as R
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date
 
@@ -194,3 +198,114 @@ class RapportAnnuel(models.Model):
 
     def __str__(self):
         return f"Rapport annuel {self.dispositif}"
+
+
+class NatureIndicateur(models.TextChoices):
+    NOMBRE = "nombre", "Nombre"
+    TAUX = "taux", "Taux"
+
+
+class SourceIndicateur(models.TextChoices):
+    """The measurable things the app knows, which feed an indicator of the dispositif's own.
+
+    Each source is a count or a rate (with its numerator and denominator): see `bilans.personnalises`.
+    """
+
+    SEANCES_TENUES = "seances_tenues", "Nombre de séances tenues (d’un type, ou toutes)"
+    ELEVES_PRESENTS = "eleves_presents", "Nombre d’élèves présents à au moins N séances tenues"
+    REUNIONS_SUIVI = "reunions_suivi", "Nombre de réunions de suivi et comités tenus"
+    ENTREPRISES_MENTORS = "entreprises_mentors", "Nombre d’entreprises fournissant des mentors"
+    ELEVES_FIN_ANNEE = "eleves_fin_annee", "Nombre d’élèves arrivés en fin d’année dans un binôme"
+    ENTRETIENS_MENES = "entretiens_menes", "Nombre d’entretiens après absence menés"
+    TAUX_ENTRETIENS = "taux_entretiens", "Taux d’élèves ayant eu leur entretien après absence"
+    TAUX_BINOMES_FIN_ANNEE = "taux_binomes_fin_annee", "Taux de binômes arrivés en fin d’année"
+    TAUX_ELEVES_ASSIDUS = "taux_eleves_assidus", "Taux d’élèves mentorés présents à au moins N séances tenues"
+
+
+SOURCES_TAUX = frozenset(
+    {SourceIndicateur.TAUX_ENTRETIENS, SourceIndicateur.TAUX_BINOMES_FIN_ANNEE, SourceIndicateur.TAUX_ELEVES_ASSIDUS}
+)
+SOURCES_AVEC_SEUIL = frozenset({SourceIndicateur.ELEVES_PRESENTS, SourceIndicateur.TAUX_ELEVES_ASSIDUS})
+
+
+class IndicateurPersonnalise(models.Model):
+    """An indicator the cadrage adds to the standard ones, made measurable: a count or a rate fed by a source."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="indicateurs_personnalises")
+    libelle = models.CharField("libellé", max_length=200)
+    nature = models.CharField("nature", max_length=10, choices=NatureIndicateur.choices, editable=False)
+    source = models.CharField("donnée mesurée", max_length=30, choices=SourceIndicateur.choices)
+    type_seance = models.CharField(
+        "type de séance",
+        max_length=30,
+        choices=TypeSeance.choices,
+        blank=True,
+        help_text="Pour le nombre de séances tenues : laissez vide pour compter tous les types.",
+    )
+    seuil = models.PositiveSmallIntegerField(
+        "nombre minimal de présences (N)",
+        null=True,
+        blank=True,
+        validators=entre(1, 100, "Le nombre minimal de présences va de 1 à 100."),
+        help_text="Pour les élèves présents à au moins N séances.",
+    )
+    cible = models.DecimalField(
+        "valeur cible",
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "La valeur cible ne peut pas être négative.")],
+        help_text="Facultatif. Pour un taux, en pourcentage (de 0 à 100).",
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "dispositif__etablissement"
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "indicateur propre au dispositif"
+        verbose_name_plural = "indicateurs propres au dispositif"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seuil__isnull=True) | models.Q(seuil__gte=1, seuil__lte=100),
+                name="indicateur_personnalise_seuil_borne",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cible__isnull=True) | models.Q(cible__gte=0), name="indicateur_personnalise_cible"
+            ),
+        ]
+
+    def __str__(self):
+        return self.libelle
+
+    def save(self, *args, **kwargs):
+        self.nature = NatureIndicateur.TAUX if self.source in SOURCES_TAUX else NatureIndicateur.NOMBRE
+        if self.source not in SOURCES_AVEC_SEUIL:
+            self.seuil = None
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        erreurs = {}
+        if self.source in SOURCES_AVEC_SEUIL and not self.seuil:
+            erreurs["seuil"] = "Indiquez le nombre minimal de présences (N) pour cette donnée."
+        if self.type_seance and self.source != SourceIndicateur.SEANCES_TENUES:
+            erreurs["type_seance"] = "Le type de séance ne s’applique qu’au nombre de séances tenues."
+        if self.source in SOURCES_TAUX and self.cible is not None and self.cible > 100:
+            erreurs["cible"] = "La cible d’un taux est un pourcentage, de 0 à 100."
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    @property
+    def description(self) -> str:
+        """The source, with its parameter, in words."""
+        if self.source == SourceIndicateur.SEANCES_TENUES:
+            return (
+                f"Séances tenues : {TypeSeance(self.type_seance).label}"
+                if self.type_seance
+                else "Séances tenues, tous types"
+            )
+        texte = SourceIndicateur(self.source).label
+        return texte.replace("N séances", f"{self.seuil} séance(s)") if self.seuil else texte

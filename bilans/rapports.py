@@ -17,6 +17,7 @@ from socle.tasks import apres_commit
 from . import graphiques, services
 from .indicateurs import ORDRE, indicateurs_par_dispositif
 from .models import BilanQualitatif, Enquete, RapportAnnuel, StatutRapport
+from .personnalises import mesurer
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def contenu(dispositif: Dispositif) -> dict:
         "etablissement": dispositif.etablissement,
         "precedent": precedent,
         "indicateurs": [courant[c] for c in ORDRE],
+        "indicateurs_propres": mesurer([dispositif.pk])[dispositif.pk],
         "comparaison": [(courant[c], ancien[c] if ancien else None) for c in ORDRE],
         "graphique": graphiques.barres(
             "Taux de l’année comparés à l’année précédente",

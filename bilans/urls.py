@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bilan, enquetes, rapport, tableau_de_bord
+from .views import bilan, enquetes, indicateurs_personnalises, rapport, tableau_de_bord
 
 app_name = "bilans"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("enquetes/<int:pk>/", enquetes.enquete, name="enquete"),
     path("enquetes/<int:pk>/inviter/", enquetes.inviter, name="inviter"),
     path("repondre/<str:jeton>/", enquetes.repondre, name="repondre"),
+    path(
+        "dispositifs/<int:pk>/indicateurs/ajouter/",
+        indicateurs_personnalises.ajouter,
+        name="indicateur_ajouter",
+    ),
+    path("indicateurs/<int:pk>/modifier/", indicateurs_personnalises.modifier, name="indicateur_modifier"),
+    path("indicateurs/<int:pk>/supprimer/", indicateurs_personnalises.supprimer, name="indicateur_supprimer"),
 ]

@@ -171,6 +171,8 @@ CIBLES = {
     "bilans:qualitatif": Cible("referent_a"),
     "bilans:inviter": Cible("referent_a", lambda m: {"pk": m.enquete.pk}, page="bilans:enquete"),
     "bilans:repondre": Cible(None, _jeton_enquete, succes_200="Merci pour vos réponses"),
+    "bilans:indicateur_ajouter": Cible("referent_a", _objet("bilans:indicateur_ajouter")),
+    "bilans:indicateur_modifier": Cible("referent_a", _objet("bilans:indicateur_modifier")),
     "seances:liste": Cible("referent_a", methode="get"),
     "seances:nouvelle": Cible("coordonnateur_a"),
     "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),

@@ -3,7 +3,7 @@ for the URLs that take an object, how to build one of LP A (shared by the sweeps
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from bilans.models import Enquete
+from bilans.models import Enquete, IndicateurPersonnalise
 from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from seances.tests import factories as seances_f
@@ -36,6 +36,14 @@ def chemin_exemple(route: str) -> str:
 
 def _enquete(cast):
     return Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0]
+
+
+def _indicateur(cast):
+    return {
+        "pk": IndicateurPersonnalise.objects.create(
+            dispositif=cast.dispositif_a, libelle="Ateliers CV", source="seances_tenues"
+        ).pk
+    }
 
 
 def _partenaire_de_l_academie(cast):
@@ -169,4 +177,8 @@ OBJETS_DU_LP_A = {
     "etablissements:academie_partenaire_retirer": lambda cast: _partenaire_de_l_academie(cast),
     "rgpd:export_eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "rgpd:export_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    # The dispositif's own indicators (cadrage page).
+    "bilans:indicateur_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
+    "bilans:indicateur_modifier": _indicateur,
+    "bilans:indicateur_supprimer": _indicateur,
 }

@@ -141,10 +141,10 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
     client.get(reverse("accueil"))
     # 17: the session is read from the database on every page (settings: sessions do not
     # depend on Redis being up); the chef's « À faire » reads submitted cadrage versions and
-    # conventions (2).
-    with django_assert_max_num_queries(17) as requetes:
+    # conventions (2); the dispositif's own indicators are read (1), none here to measure.
+    with django_assert_max_num_queries(18) as requetes:
         client.get(reverse("accueil"))
-    assert len(requetes.captured_queries) == 17
+    assert len(requetes.captured_queries) == 18
 
 
 def test_export_csv_et_xlsx(client, cast):

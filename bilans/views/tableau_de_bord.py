@@ -35,6 +35,7 @@ from socle.roles import Role
 from .. import graphiques
 from ..indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
 from ..models import RapportAnnuel, StatutRapport
+from ..personnalises import mesurer
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
 # LPs per page of the académie dashboard.
@@ -145,6 +146,7 @@ def _tableau_de_bord_lp(request, annee):
         "dispositif": dispositif,
         "precedent": precedent,
         "lignes": lignes,
+        "indicateurs_propres": mesurer([dispositif.pk])[dispositif.pk],
         "graphique": _graphique_tendance(courant, ancien, annee),
         "comparaison": [(courant[c], ancien[c] if ancien else None) for c in COMPARES],
         "jalons": etats,

@@ -46,6 +46,8 @@ def cadrage(request, pk):
             derniere=derniere,
             en_vigueur=next((v for v in versions if v.est_validee), None),
             renvoi=_renvoi(derniere) if derniere else None,
+            # The dispositif's own indicators are the référent's (GESTION_PROGRAMME), as the cadrage.
+            peut_ecrire_indicateurs=a_un_role(request.user, d.etablissement_id, R.GESTION_PROGRAMME),
         ),
     )
 
