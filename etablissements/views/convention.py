@@ -312,4 +312,8 @@ def partenaire_modifier(request, pk):
         form.save()
         messages.success(request, "Le partenaire est enregistré.")
         return redirect(p)
-    return render(request, "etablissements/formulaire.html", {"form": form, "titre": f"Modifier {p}"})
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        {"form": form, "titre": f"Modifier {p}", "fil": [("Partenaires", "etablissements:partenaires"), (str(p), p)]},
+    )

@@ -1,13 +1,14 @@
 """The DSFR breadcrumb, one tag for every page:
 
     {% block fil_ariane %}
-      {% fil_ariane "Élèves" "binomes:eleves" eleve.nom_complet eleve.get_absolute_url %}Modifier{% endfil_ariane %}
+      {% fil_ariane "Séances" "seances:liste" seance seance.get_absolute_url %}Modifier{% endfil_ariane %}
     {% endblock fil_ariane %}
 
 The arguments are (label, link) pairs between « Accueil » and the current page, whose label is the
 tag's content (so that a child template can still fill it with a block). A link is a URL name
-without arguments, or a path. An argument may also be a list of such pairs, built by a view whose
-template is shared by several pages (`{% fil_ariane fil %}{{ titre }}{% endfil_ariane %}`).
+without arguments, a path, or an object with get_absolute_url(). An argument may also be a list of
+such pairs, built by a view whose template is shared by several pages:
+`{% fil_ariane fil %}{{ titre }}{% endfil_ariane %}`.
 """
 
 from django import template
@@ -19,6 +20,8 @@ register = template.Library()
 
 
 def _url(lien) -> str:
+    if hasattr(lien, "get_absolute_url"):
+        return lien.get_absolute_url()
     lien = str(lien)
     return lien if lien.startswith(("/", "?", "http")) else reverse(lien)
 
@@ -34,7 +37,9 @@ class FilAriane(template.Node):
             valeur = argument.resolve(context)
             valeurs += [v for paire in valeur for v in paire] if isinstance(valeur, list | tuple) else [valeur]
         liens = [{"libelle": "Accueil", "url": reverse("accueil")}]
-        liens += [{"libelle": libelle, "url": _url(lien)} for libelle, lien in zip(valeurs[::2], valeurs[1::2])]
+        liens += [
+            {"libelle": libelle, "url": _url(lien)} for libelle, lien in zip(valeurs[::2], valeurs[1::2], strict=True)
+        ]
         courant = mark_safe(" ".join(self.nodelist.render(context).split()))  # already escaped by its render
         return render_to_string("socle/_fil_ariane.html", {"liens": liens, "courant": courant})
 
