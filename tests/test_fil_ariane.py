@@ -9,10 +9,14 @@ from collections import defaultdict
 from html.parser import HTMLParser
 
 import pytest
+from django.db import transaction
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
+from binomes.models import Mentor
 from binomes.tests.factories import BinomeFactory, MentorFactory
+from etablissements.models import Convention
 from etablissements.tests.factories import AffectationFactory
 from seances.tests import factories as seances_f
 from socle.navigation import MENU
@@ -23,6 +27,34 @@ PREMIER_NIVEAU = {"accueil", "login"} | {entree.url_name for entree in MENU}
 # Pages opened from a link sent to someone without an account (a survey, an invitation): the
 # trail would lead to a home page they cannot open.
 PAGES_D_ENTREE_PAR_LIEN = {"bilans:repondre", "invitation"}
+
+
+def _convention(cast, **etat):
+    convention = cast.dispositif_a.conventions.get()
+    Convention.objects.filter(pk=convention.pk).update(**etat)
+    return {"pk": convention.pk}
+
+
+# Pages shown only in a given state (each page's setup is rolled back after its GET).
+ETATS = {
+    "etablissements:convention_modifier": lambda cast: _convention(
+        cast, statut="brouillon", date_signature_etablissement=None, date_signature_partenaire=None
+    ),
+    "etablissements:convention_signer": lambda cast: _convention(
+        cast, statut="soumise", date_signature_etablissement=None, date_signature_partenaire=None
+    ),
+    "etablissements:convention_signer_partenaire": lambda cast: _convention(
+        cast, statut="soumise", date_signature_etablissement=None, date_signature_partenaire=None
+    ),
+    # A séance to come of the mentor's binôme: whose absence is still to declare.
+    "seances:declarer_absence": lambda cast: {
+        "pk": seances_f.SeanceFactory(
+            dispositif=cast.dispositif_a,
+            prevue=True,
+            binome=BinomeFactory(dispositif=cast.dispositif_a, mentor=Mentor.objects.get(user=cast.mentor_a)),
+        ).pk
+    },
+}
 # Two addresses of one page: the menu's « Cadre du dispositif » is the current LP's own page.
 MEMES_PAGES = {"etablissements:etablissement": "etablissements:detail"}
 
@@ -76,7 +108,15 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
     responsable = UserFactory()
     AffectationFactory(user=responsable, responsable=True, partenaire=cast.partenaire_a)
     lecteurs = []
-    for user in (cast.referent_a, cast.chef_a, admin_academique, cast.pilotage, responsable, cast.mentor_a):
+    for user in (
+        cast.referent_a,
+        cast.chef_a,
+        cast.cpe_a,
+        admin_academique,
+        cast.pilotage,
+        responsable,
+        cast.mentor_a,
+    ):
         client = Client()
         client.force_login(user)
         lecteurs.append(client)
@@ -84,11 +124,14 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
 
     sans_fil, titres, lues = [], defaultdict(list), []
     for nom in _noms():
-        url = reverse(nom, kwargs=ARGUMENTS[nom](cast) if nom in ARGUMENTS else None)
-        for client in lecteurs:
-            reponse = client.get(url)
-            if reponse.status_code == 200:
-                break
+        with transaction.atomic():
+            arguments = ETATS.get(nom) or ARGUMENTS.get(nom)
+            url = reverse(nom, kwargs=arguments(cast) if arguments else None)
+            for client in lecteurs:
+                reponse = client.get(url)
+                if reponse.status_code == 200:
+                    break
+            transaction.set_rollback(True)
         if reponse.status_code != 200 or not reponse["Content-Type"].startswith("text/html"):
             continue
         lues.append(nom)
@@ -111,8 +154,24 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
     assert len(lues) > 80, lues
     assert {"etablissements:academie", "etablissements:lycee_creer", "binomes:honorabilite_saisir"} <= set(lues)
     assert {"seances:calendrier", "password_reset", "accessibilite", "etablissements:budget"} <= set(lues)
+    assert set(ETATS) <= set(lues)
     doublons = {titre: noms for titre, noms in titres.items() if len(set(noms)) > 1}
     assert not sans_fil, "Pages sans fil d’Ariane DSFR correct :\n" + "\n".join(sans_fil)
     assert not doublons, "Titres partagés par plusieurs pages :\n" + "\n".join(
         f"« {titre} » : {', '.join(noms)}" for titre, noms in doublons.items()
     )
+
+
+def test_fil_ariane_echappe_les_libelles_et_accepte_une_liste():
+    gabarit = Template("{% fil_ariane fil nom '/x/' %}{{ page }}{% endfil_ariane %}")
+    html = gabarit.render(Context({"fil": [("Élèves", "binomes:eleves")], "nom": "<b>Léa</b>", "page": "<i>"}))
+    page = Page()
+    page.feed(html)
+    assert [(href, texte.strip()) for href, _courant, texte in page.fil] == [
+        ("/", "Accueil"),
+        (reverse("binomes:eleves"), "Élèves"),
+        ("/x/", "<b>Léa</b>"),
+        (None, "<i>"),
+    ]
+    assert "<b>" not in html and "<i>" not in html
+    assert page.fil[-1][1] == "page"

@@ -140,7 +140,9 @@ def convention_modifier(request, pk):
     return render(
         request,
         "etablissements/formulaire.html",
-        contexte_dispositif(request, c.dispositif, "convention", form=form, titre=f"Convention avec {c.partenaire}"),
+        contexte_dispositif(
+            request, c.dispositif, "convention", form=form, titre=f"Modifier la convention avec {c.partenaire}"
+        ),
     )
 
 
