@@ -94,7 +94,15 @@ def reunion_nouvelle(request):
         reunion = ReunionAppariement.objects.create(dispositif=dispositif, cree_par=request.user, **form.cleaned_data)
         messages.success(request, "La réunion est créée : choisissez les élèves et les mentors du groupe.")
         return redirect("binomes:reunion", pk=reunion.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Nouvelle réunion d’appariement"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": "Nouvelle réunion d’appariement",
+            "fil": [("Binômes", "binomes:binomes"), ("Réunions d’appariement", "binomes:reunions")],
+        },
+    )
 
 
 def reunion(request, pk):
@@ -197,5 +205,13 @@ def proposition_changer(request, pk):
     return render(
         request,
         "binomes/formulaire.html",
-        {"form": form, "titre": f"Choisir un autre mentor pour {proposition.eleve}"},
+        {
+            "form": form,
+            "titre": f"Choisir un autre mentor pour {proposition.eleve}",
+            "fil": [
+                ("Binômes", "binomes:binomes"),
+                ("Réunions d’appariement", "binomes:reunions"),
+                (str(proposition.reunion), reverse("binomes:reunion", args=[proposition.reunion_id])),
+            ],
+        },
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -192,7 +193,13 @@ def eleve_proposer(request, pk):
             return redirect("binomes:eleve", pk=eleve.pk)
     classe = f" ({eleve.classe})" if eleve.classe else ""
     return render(
-        request, "binomes/formulaire.html", {"form": form, "titre": f"Proposer {eleve}{classe} pour le mentorat"}
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Proposer {eleve}{classe} pour le mentorat",
+            "fil": [("Élèves", "binomes:eleves"), (str(eleve), reverse("binomes:eleve", args=[eleve.pk]))],
+        },
     )
 
 
@@ -208,7 +215,15 @@ def eleve_entretien(request, pk):
         else:
             messages.success(request, f"L’entretien est enregistré : {eleve} est éligible à l’appariement.")
         return redirect("binomes:eleve", pk=eleve.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Entretien de {eleve}"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Entretien de {eleve}",
+            "fil": [("Élèves", "binomes:eleves"), (str(eleve), reverse("binomes:eleve", args=[eleve.pk]))],
+        },
+    )
 
 
 def eleve(request, pk):
@@ -244,7 +259,15 @@ def eleve_modifier(request, pk):
         form.save()
         messages.success(request, "La fiche de l’élève est enregistrée.")
         return redirect("binomes:eleve", pk=eleve.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier la fiche de {eleve}"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Modifier la fiche de {eleve}",
+            "fil": [("Élèves", "binomes:eleves"), (str(eleve), reverse("binomes:eleve", args=[eleve.pk]))],
+        },
+    )
 
 
 @require_POST
@@ -325,7 +348,11 @@ def mentor_nouveau(request):
         mentor.save()
         messages.success(request, "Le mentor est enregistré.")
         return redirect("binomes:mentor", pk=mentor.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Ajouter un mentor"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {"form": form, "titre": "Ajouter un mentor", "fil": [("Mentors", "binomes:mentors")]},
+    )
 
 
 def mentor(request, pk):
@@ -357,7 +384,15 @@ def mentor_modifier(request, pk):
         form.save()
         messages.success(request, "La fiche du mentor est enregistrée.")
         return redirect("binomes:mentor", pk=mentor.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier la fiche de {mentor}"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Modifier la fiche de {mentor}",
+            "fil": [("Mentors", "binomes:mentors"), (str(mentor), reverse("binomes:mentor", args=[mentor.pk]))],
+        },
+    )
 
 
 def _enregistrer_honorabilite(request, mentor, *, academie):
@@ -381,7 +416,14 @@ def mentor_honorabilite(request, pk):
     if form is None:
         return redirect("binomes:mentor", pk=mentor.pk)
     return render(
-        request, "binomes/formulaire.html", {"form": form, "titre": f"Honorabilité de {mentor}", "honorabilite": True}
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Honorabilité de {mentor}",
+            "honorabilite": True,
+            "fil": [("Mentors", "binomes:mentors"), (str(mentor), reverse("binomes:mentor", args=[mentor.pk]))],
+        },
     )
 
 
@@ -417,7 +459,12 @@ def honorabilite_saisir(request, pk):
     return render(
         request,
         "binomes/formulaire.html",
-        {"form": form, "titre": f"Honorabilité de {mentor} ({mentor.etablissement})", "honorabilite": True},
+        {
+            "form": form,
+            "titre": f"Honorabilité de {mentor} ({mentor.etablissement})",
+            "honorabilite": True,
+            "fil": [("Vérifications d’honorabilité", "binomes:honorabilite_file")],
+        },
     )
 
 
@@ -504,7 +551,11 @@ def binome_nouveau(request):
             messages.success(request, "Le binôme est proposé.")
             _alerte_duree(request, binome.date_debut, binome.date_fin_prevue)
             return redirect("binomes:binome", pk=binome.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Nouveau binôme"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {"form": form, "titre": "Nouveau binôme", "fil": [("Binômes", "binomes:binomes")]},
+    )
 
 
 def binome(request, pk):
@@ -536,7 +587,15 @@ def binome_modifier(request, pk):
         messages.success(request, "Le binôme est enregistré.")
         _alerte_duree(request, binome.date_debut, binome.date_fin_prevue)
         return redirect("binomes:binome", pk=binome.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": f"Modifier le binôme {binome}"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Modifier le binôme {binome}",
+            "fil": [("Binômes", "binomes:binomes"), (str(binome), reverse("binomes:binome", args=[binome.pk]))],
+        },
+    )
 
 
 def _verbe_simple(request, pk, service, message):
@@ -576,7 +635,15 @@ def _verbe_de_fin(request, pk, *, rupture):
             messages.success(request, "Le binôme est rompu." if rupture else "Le binôme est terminé.")
             return redirect("binomes:binome", pk=binome.pk)
     titre = f"Rompre le binôme {binome}" if rupture else f"Terminer le binôme {binome}"
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": titre})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {
+            "form": form,
+            "titre": titre,
+            "fil": [("Binômes", "binomes:binomes"), (str(binome), reverse("binomes:binome", args=[binome.pk]))],
+        },
+    )
 
 
 def binome_terminer(request, pk):

@@ -38,7 +38,11 @@ def mentor_inviter(request):
         else:
             messages.success(request, message)
             return redirect("binomes:mentor", pk=mentor.pk)
-    return render(request, "binomes/formulaire.html", {"form": form, "titre": "Inviter un mentor"})
+    return render(
+        request,
+        "binomes/formulaire.html",
+        {"form": form, "titre": "Inviter un mentor", "fil": [("Mentors", "binomes:mentors")]},
+    )
 
 
 @require_POST

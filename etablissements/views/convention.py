@@ -140,7 +140,9 @@ def convention_modifier(request, pk):
     return render(
         request,
         "etablissements/formulaire.html",
-        contexte_dispositif(request, c.dispositif, "convention", form=form, titre=f"Convention avec {c.partenaire}"),
+        contexte_dispositif(
+            request, c.dispositif, "convention", form=form, titre=f"Modifier la convention avec {c.partenaire}"
+        ),
     )
 
 
@@ -312,4 +314,8 @@ def partenaire_modifier(request, pk):
         form.save()
         messages.success(request, "Le partenaire est enregistré.")
         return redirect(p)
-    return render(request, "etablissements/formulaire.html", {"form": form, "titre": f"Modifier {p}"})
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        {"form": form, "titre": f"Modifier {p}", "fil": [("Partenaires", "etablissements:partenaires"), (str(p), p)]},
+    )

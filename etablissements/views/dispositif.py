@@ -69,7 +69,7 @@ def dispositif_creer(request):
     return render(
         request,
         "etablissements/formulaire.html",
-        {"form": form, "titre": "Créer un dispositif", "etablissement": etab},
+        {"form": form, "titre": "Créer un dispositif", "etablissement": etab, "fil": [(etab.nom, etab)]},
     )
 
 

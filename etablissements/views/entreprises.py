@@ -46,7 +46,13 @@ def entreprise_ajouter(request):
         messages.success(request, f"« {entreprise} » rejoint le réseau de l’établissement.")
         return redirect(entreprise)
     return render(
-        request, "etablissements/formulaire.html", {"form": form, "titre": "Ajouter une entreprise ou structure"}
+        request,
+        "etablissements/formulaire.html",
+        {
+            "form": form,
+            "titre": "Ajouter une entreprise ou structure",
+            "fil": [("Entreprises et structures", "etablissements:entreprises")],
+        },
     )
 
 
@@ -66,4 +72,12 @@ def entreprise_modifier(request, pk):
         form.save()
         messages.success(request, "L’entreprise est enregistrée.")
         return redirect(e)
-    return render(request, "etablissements/formulaire.html", {"form": form, "titre": f"Modifier {e}"})
+    return render(
+        request,
+        "etablissements/formulaire.html",
+        {
+            "form": form,
+            "titre": f"Modifier {e}",
+            "fil": [("Entreprises et structures", "etablissements:entreprises"), (str(e), e)],
+        },
+    )
