@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from socle.formats import compte
+
 from . import appariement, siecle, tableur
 from .models import (
     STATUTS_VIVANTS,
@@ -44,7 +46,7 @@ def raison_inapte(mentor: Mentor, *, le: date | None = None, ignorer: Binome | N
     else:
         occupees = mentor.binomes.filter(statut__in=STATUTS_VIVANTS).exclude(pk=ignorer.pk).count()
     if occupees >= mentor.capacite:
-        return f"{mentor} accompagne déjà {mentor.capacite} élève(s), sa capacité maximale."
+        return f"{mentor} accompagne déjà {compte(mentor.capacite, 'élève')}, sa capacité maximale."
     return None
 
 

@@ -1,12 +1,12 @@
 """Template filters for French figures and wording (built in: no `{% load %}` needed).
 
-    {{ ligne.montant|montant }}            2 100,00 €
-    {{ total|nombre }}                      1 250
-    {{ taux|pourcentage }}                  12,5 %
-    {{ n|compte:"élève" }}                  2 élèves
-    {{ n|compte:"réunion à venir,réunions à venir" }}
-    {{ n|pluriel:"créé,créés" }}            créés
-    {{ eleve|accorder:"absent,absente" }}   absente
+{{ ligne.montant|montant }}            2 100,00 €
+{{ total|nombre }}                      1 250
+{{ taux|pourcentage }}                  12,5 %
+{{ n|compte:"élève" }}                  2 élèves
+{{ n|compte:"réunion à venir,réunions à venir" }}
+{{ n|pluriel:"créé,créés" }}            créés
+{{ eleve|accorder:"absent,absente" }}   absente
 """
 
 from django import template
