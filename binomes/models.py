@@ -558,7 +558,7 @@ class Eleve(models.Model):
         if self.date_sortie:
             raisons.append("a quitté l’établissement")
         if self.statut == StatutEleve.INSCRIT:
-            raisons.append("n’a pas été proposé pour le mentorat par un personnel")
+            raisons.append(f"n’a pas été {self.accorder('proposé', 'proposée')} pour le mentorat par un personnel")
         elif self.statut == StatutEleve.PROPOSE:
             raisons.append("attend la confirmation de sa proposition par le référent")
         if not (self.volontaire and self.date_volontariat):
@@ -566,7 +566,7 @@ class Eleve(models.Model):
         if self.accord_parental_requis() and not (
             self.consentement_parental == Consentement.OUI and self.consentement_parental_le
         ):
-            raisons.append("est mineur sans accord daté de ses responsables légaux")
+            raisons.append(f"est {self.accorder('mineur', 'mineure')} sans accord daté de ses responsables légaux")
         return raisons
 
     def raison_non_eligible(self) -> str | None:

@@ -222,7 +222,7 @@ def eleve_proposer(*, eleve: Eleve, par, identifie_par: str, cadre_identificatio
     """
     eleve = Eleve.objects.select_for_update().get(pk=eleve.pk)
     if eleve.statut != StatutEleve.INSCRIT:
-        raise ValidationError(f"{eleve} est déjà {eleve.get_statut_display().lower()}.")
+        raise ValidationError(f"{eleve} est déjà {eleve.statut_libelle.lower()}.")
     if eleve.date_sortie:
         raise ValidationError(f"{eleve} a quitté l’établissement.")
     eleve.statut = StatutEleve.RETENU if retenir else StatutEleve.PROPOSE

@@ -95,16 +95,16 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     page.get_by_role("link", name="Proposer Léa Dupré pour le mentorat").click()
     page.get_by_label("Identifié par").select_option(label="Enseignant")
     page.get_by_role("button", name="Proposer pour le mentorat").click()
-    page.get_by_text("Léa Dupré est proposé pour le mentorat : le référent va confirmer.").wait_for()
+    page.get_by_text("Léa Dupré est proposée pour le mentorat : le référent va confirmer.").wait_for()
     deconnexion(page)
 
     # The référent confirms, then records the interview: needs, her agreement, her parents'.
     connexion(page, "referent.a@exemple.fr")
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.get_by_role("link", name="Dupré Léa").click()
-    page.get_by_text("Proposé, à confirmer (proposé par").wait_for()
+    page.get_by_text("Proposée, à confirmer (proposée par").wait_for()
     page.get_by_role("button", name="Confirmer la proposition").click()
-    page.get_by_text("Léa Dupré est retenu pour le mentorat.").wait_for()
+    page.get_by_text("Léa Dupré est retenue pour le mentorat.").wait_for()
     entretien(
         page,
         aujourd_hui=aujourd_hui,
