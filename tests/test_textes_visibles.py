@@ -1,6 +1,7 @@
 """A sweep of the pages of the main journeys, as their users read them: real plurals (no « (s) »),
 no space before a comma in lists, and the cast's figures in the French format."""
 
+import datetime
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -9,9 +10,11 @@ import pytest
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory, EleveFactory
-from etablissements.tests.factories import LigneBudgetFactory
+from etablissements.models.dispositif import annee_scolaire_courante
+from etablissements.tests.factories import AffectationFactory, DispositifFactory, EntrepriseFactory, LigneBudgetFactory
 from seances.models import Participation, Presence
-from seances.tests.factories import SeanceFactory
+from seances.tests.factories import EvenementFactory, SeanceFactory
+from socle.roles import Role
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # Files, feeds and actions: no page to read.
@@ -63,20 +66,35 @@ def _pages(cast):
 
 @pytest.fixture
 def donnees(cast):
-    """A collective séance with several students, one of them a girl absent without excuse."""
+    """Lists where commas join items: a collective séance with students (a girl absent without
+    excuse), an event with two companies, an ended binôme, a past year, two chefs, a séance's place."""
     binomes = [
         BinomeFactory(dispositif=cast.dispositif_a, eleve=EleveFactory(etablissement=cast.lp_a, sexe=sexe))
         for sexe in ("F", "M")
     ]
-    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binomes[0])
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binomes[0], lieu_precision="salle B12")
     Participation.objects.create(seance=seance, eleve=binomes[1].eleve, presence=Presence.ABSENT_NON_EXCUSE)
     Participation.objects.filter(seance=seance, eleve=binomes[0].eleve).update(presence=Presence.ABSENT_NON_EXCUSE)
-    return binomes
+    SeanceFactory(dispositif=cast.dispositif_a, binome=binomes[0], prevue=True, lieu_precision="salle B12")
+    evenement = EvenementFactory(dispositif=cast.dispositif_a)
+    evenement.entreprises_invitees.set([EntrepriseFactory(), EntrepriseFactory()])
+    fini = BinomeFactory(
+        dispositif=cast.dispositif_a, date_fin=datetime.date(2026, 11, 20), fin_saisie_par=cast.referent_a
+    )
+    DispositifFactory(etablissement=cast.lp_a, annee=annee_scolaire_courante() - 1)
+    AffectationFactory(role=Role.CHEF, etablissement=cast.lp_a)
+    extra = [
+        reverse("seances:evenement", args=[evenement.pk]),
+        reverse("binomes:binome", args=[fini.pk]),
+        reverse("seances:detail", args=[seance.pk]),
+    ]
+    return binomes, extra
 
 
 @pytest.mark.django_db
 def test_ni_s_entre_parentheses_ni_espace_avant_une_virgule(client, cast, donnees):
-    pages = list(dict.fromkeys(_pages(cast)))
+    _binomes, extra = donnees
+    pages = list(dict.fromkeys([*_pages(cast), *extra]))
     lues, fautes = 0, []
     for lecteur in LECTEURS:
         client.force_login(getattr(cast, lecteur))
@@ -95,7 +113,7 @@ def test_ni_s_entre_parentheses_ni_espace_avant_une_virgule(client, cast, donnee
 
 @pytest.mark.django_db
 def test_la_liste_des_seances_accorde_et_ponctue(client, cast, donnees):
-    fille, garcon = (b.eleve for b in donnees)
+    fille, garcon = (b.eleve for b in donnees[0])
     client.force_login(cast.referent_a)
     texte = texte_visible(client.get(reverse("seances:liste")).content.decode())
     assert f"{fille} (absente non excusée)" in texte
