@@ -25,6 +25,7 @@ from binomes.models import Binome, StatutBinome
 from etablissements.models import Dispositif, Etablissement, LigneBudget
 from etablissements.models.budget import TypeLigneBudget
 from seances.models import Participation, Presence, StatutSeance
+from socle.formats import montant, nombre, pourcentage
 
 from .models import ResultatEleve, Situation
 
@@ -111,15 +112,15 @@ class Indicateur:
         if self.valeur is None:
             return "—"
         if self.code in POURCENTAGES:
-            return f"{self.valeur:.1f} %".replace(".", ",")
+            return pourcentage(self.valeur)
         if self.code in MONTANTS:
-            return f"{self.valeur:,.2f} €".replace(",", " ").replace(".", ",")
-        return str(self.valeur)
+            return montant(self.valeur)
+        return nombre(self.valeur)
 
     @property
     def detail(self) -> str:
         if self.code in POURCENTAGES and self.denominateur:
-            return f"{self.numerateur} sur {self.denominateur}"
+            return f"{nombre(self.numerateur)} sur {nombre(self.denominateur)}"
         return ""
 
 

@@ -11,6 +11,7 @@ from etablissements.models import Dispositif, Entreprise, Etablissement, Formati
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.formats import accorder
 from socle.models import normaliser_email
 from socle.roles import Role
 from socle.validators import (
@@ -345,6 +346,14 @@ class StatutEleve(models.TextChoices):
     RETENU = "retenu", "Retenu pour le mentorat"
 
 
+# The statuses' labels for a girl (the choices' labels are the masculine ones).
+STATUTS_ELEVE_AU_FEMININ = {
+    StatutEleve.INSCRIT: "Inscrite (non identifiée)",
+    StatutEleve.PROPOSE: "Proposée, à confirmer",
+    StatutEleve.RETENU: "Retenue pour le mentorat",
+}
+
+
 class IdentifiePar(models.TextChoices):
     ENSEIGNANT = "enseignant", "Enseignant"
     CPE = "cpe", "CPE"
@@ -517,6 +526,15 @@ class Eleve(models.Model):
     def __str__(self):
         return f"{self.prenom} {self.nom}"
 
+    def accorder(self, masculin: str, feminin: str) -> str:
+        """The word agreed with the student's gender."""
+        return accorder(self, masculin, feminin)
+
+    @property
+    def statut_libelle(self) -> str:
+        """The status as it reads for this student: « Retenue pour le mentorat » for a girl."""
+        return self.accorder(self.get_statut_display(), STATUTS_ELEVE_AU_FEMININ[self.statut])
+
     @property
     def besoins(self) -> list[str]:
         return [b.value for b in Besoin if getattr(self, f"besoin_{b.value}")]
@@ -540,7 +558,7 @@ class Eleve(models.Model):
         if self.date_sortie:
             raisons.append("a quitté l’établissement")
         if self.statut == StatutEleve.INSCRIT:
-            raisons.append("n’a pas été proposé pour le mentorat par un personnel")
+            raisons.append(f"n’a pas été {self.accorder('proposé', 'proposée')} pour le mentorat par un personnel")
         elif self.statut == StatutEleve.PROPOSE:
             raisons.append("attend la confirmation de sa proposition par le référent")
         if not (self.volontaire and self.date_volontariat):
@@ -548,7 +566,7 @@ class Eleve(models.Model):
         if self.accord_parental_requis() and not (
             self.consentement_parental == Consentement.OUI and self.consentement_parental_le
         ):
-            raisons.append("est mineur sans accord daté de ses responsables légaux")
+            raisons.append(f"est {self.accorder('mineur', 'mineure')} sans accord daté de ses responsables légaux")
         return raisons
 
     def raison_non_eligible(self) -> str | None:

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from socle.formats import compte
+
 from . import appariement, siecle, tableur
 from .models import (
     STATUTS_VIVANTS,
@@ -44,7 +46,7 @@ def raison_inapte(mentor: Mentor, *, le: date | None = None, ignorer: Binome | N
     else:
         occupees = mentor.binomes.filter(statut__in=STATUTS_VIVANTS).exclude(pk=ignorer.pk).count()
     if occupees >= mentor.capacite:
-        return f"{mentor} accompagne déjà {mentor.capacite} élève(s), sa capacité maximale."
+        return f"{mentor} accompagne déjà {compte(mentor.capacite, 'élève')}, sa capacité maximale."
     return None
 
 
@@ -220,7 +222,7 @@ def eleve_proposer(*, eleve: Eleve, par, identifie_par: str, cadre_identificatio
     """
     eleve = Eleve.objects.select_for_update().get(pk=eleve.pk)
     if eleve.statut != StatutEleve.INSCRIT:
-        raise ValidationError(f"{eleve} est déjà {eleve.get_statut_display().lower()}.")
+        raise ValidationError(f"{eleve} est déjà {eleve.statut_libelle.lower()}.")
     if eleve.date_sortie:
         raise ValidationError(f"{eleve} a quitté l’établissement.")
     eleve.statut = StatutEleve.RETENU if retenir else StatutEleve.PROPOSE

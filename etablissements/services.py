@@ -8,14 +8,16 @@ transaction: a change is never saved without its trace.
 import difflib
 import logging
 from datetime import date
+from decimal import Decimal
 from smtplib import SMTPException
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from socle.courriels import envoyer_courriel, lien
+from socle.formats import montant, nombre
 from socle.roles import Role
 
 from . import frise
@@ -102,8 +104,14 @@ def _texte(instance, champ, valeur) -> str:
         return str(dict(field.flatchoices).get(valeur, valeur))
     if isinstance(valeur, list):
         return ", ".join(_libelles(instance, champ, valeur)) or "—"
+    if isinstance(valeur, bool):
+        return "Oui" if valeur else "Non"
     if isinstance(valeur, date):
         return valeur.strftime("%d/%m/%Y")
+    if isinstance(field, models.DecimalField):  # the documents' only decimals are amounts (coût estimé)
+        return montant(valeur)
+    if isinstance(valeur, (int, Decimal, float)):
+        return nombre(valeur)
     return str(valeur)
 
 

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "etablissements.context_processors.navigation",
                 "socle.context_processors.proconnect",
             ],
+            "builtins": ["socle.templatetags.formats"],
         },
     },
 ]

@@ -19,6 +19,7 @@ from etablissements.frise import jalons_en_retard
 from etablissements.models import Affectation, Convention, Jalon
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.courriels import envoyer_courriel, lien
+from socle.formats import compte
 from socle.models import User
 from socle.roles import Role
 
@@ -146,7 +147,7 @@ def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
             f"absences_mentor:{ligne['mentor']}:{ligne['n']}",
             ligne["mentor__etablissement"],
             f"Le mentor {ligne['mentor__prenom']} {ligne['mentor__nom']} "
-            f"a manqué {ligne['n']} séance(s) sans prévenir.",
+            f"a manqué {compte(ligne['n'], 'séance')} sans prévenir.",
             reverse("seances:liste"),
             qui(ligne["mentor__etablissement"], Role.REFERENT, Role.COORDONNATEUR),
         )
@@ -256,7 +257,7 @@ def alertes_envoyer_resumes() -> int:
                 continue
             envoyer_courriel(
                 destinataires=[user.email],
-                sujet=f"{len(alertes)} alerte(s) du mentorat",
+                sujet=f"{compte(len(alertes), 'alerte')} du mentorat",
                 gabarit="seances/emails/alertes",
                 contexte={"user": user, "alertes": alertes, "lien": lien(reverse("seances:alertes"))},
             )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from binomes.models import Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
+from socle.formats import compte
 
 from .alertes import alertes_calculer
 from .models import (
@@ -43,7 +44,9 @@ def charger(*, stdout):
         _reunion(dispositif)
         _evenements(dispositif)
     alertes = alertes_calculer()
-    stdout.write(f"Séances et suivi : démonstration chargée ({len(alertes)} nouvelle(s) alerte(s)).")
+    stdout.write(
+        f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
+    )
 
 
 def _entretiens(dispositif, aujourd_hui):

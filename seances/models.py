@@ -10,6 +10,7 @@ from binomes.models import Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.formats import accorder
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date, q_entre
 
@@ -93,6 +94,15 @@ class Presence(models.TextChoices):
     ABSENT_NON_EXCUSE = "absent_non_excuse", "Absent non excusé"
 
 
+# The attendance labels for a girl (the choices' labels are the masculine ones).
+PRESENCES_AU_FEMININ = {
+    Presence.ATTENDU: "Attendue",
+    Presence.PRESENT: "Présente",
+    Presence.ABSENT_EXCUSE: "Absente excusée",
+    Presence.ABSENT_NON_EXCUSE: "Absente non excusée",
+}
+
+
 class Participation(models.Model):
     """One expected participant of a séance (a student or a mentor) and their attendance."""
 
@@ -126,7 +136,12 @@ class Participation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.eleve or self.mentor} — {self.get_presence_display()}"
+        return f"{self.eleve or self.mentor} — {self.presence_libelle}"
+
+    @property
+    def presence_libelle(self) -> str:
+        """The attendance agreed with the student's gender (« Absente excusée »); mentors' is masculine."""
+        return accorder(self.eleve, self.get_presence_display(), PRESENCES_AU_FEMININ[self.presence])
 
 
 class DeclarationAbsence(models.Model):

@@ -1,16 +1,39 @@
 """File exports shared by the apps."""
 
 import csv
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
+
+
+def cellule_csv(valeur):
+    """A value as a French spreadsheet reads it: decimal comma, dd/mm/yyyy dates, Oui/Non.
+
+    No thousands separator: the spreadsheet must still see a number.
+    """
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "Oui" if valeur else "Non"
+    if isinstance(valeur, (Decimal, float)):
+        return str(valeur).replace(".", ",")
+    if isinstance(valeur, datetime):
+        if timezone.is_aware(valeur):
+            valeur = timezone.localtime(valeur)
+        return valeur.strftime("%d/%m/%Y %H:%M")
+    if isinstance(valeur, date):
+        return valeur.strftime("%d/%m/%Y")
+    return valeur
 
 
 def reponse_csv(nom_fichier: str, entetes, lignes) -> HttpResponse:
-    """A CSV download that Excel in French opens as is: UTF-8 with a BOM, semicolons."""
+    """A CSV download that Excel in French opens as is: UTF-8 with a BOM, semicolons, French values."""
     reponse = HttpResponse(content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'
     reponse.write("\ufeff")
     ecrivain = csv.writer(reponse, delimiter=";")
     ecrivain.writerow(entetes)
-    ecrivain.writerows(lignes)
+    ecrivain.writerows([cellule_csv(v) for v in ligne] for ligne in lignes)
     return reponse

@@ -121,7 +121,7 @@ def test_le_referent_cree_les_cinq_enquetes_par_le_bouton(client, cast, django_a
     reponse = client.post(reverse("bilans:enquetes_creer"), follow=True)
     assert Enquete.objects.filter(dispositif=cast.dispositif_a).count() == len(Population.values)
     contenu = reponse.content.decode()
-    assert "5 enquête(s) créée(s)." in contenu and "Créer les enquêtes de l’année" not in contenu
+    assert "5 enquêtes créées." in contenu and "Créer les enquêtes de l’année" not in contenu
     for population in Population:
         assert population.label in contenu
     # A second click (another tab) adds nothing.

@@ -81,7 +81,7 @@ def test_taux_d_absenteisme(donnees):
     # Held séances only, students only: 5 expected (3 + 2), 2 absent (g1 unexcused, g2 excused).
     a = indicateurs(donnees)["absenteisme"]
     assert (a.numerateur, a.denominateur, a.valeur) == (2, 5, 40.0)
-    assert a.affichage == "40,0 %"
+    assert a.affichage == "40,0\xa0%"
     assert a.detail == "2 sur 5"
 
 
@@ -94,16 +94,16 @@ def test_taux_d_abandon(donnees):
 def test_taux_de_reussite_et_d_insertion(donnees):
     i = indicateurs(donnees)
     # Presented: f1, f2; admitted: f1.
-    assert (i["reussite"].numerateur, i["reussite"].denominateur, i["reussite"].affichage) == (1, 2, "50,0 %")
+    assert (i["reussite"].numerateur, i["reussite"].denominateur, i["reussite"].affichage) == (1, 2, "50,0\xa0%")
     # Known situation: f1 (emploi), f2 (recherche), g1 (formation); inserted: f1, g1 -> 2/3.
-    assert (i["insertion"].numerateur, i["insertion"].denominateur, i["insertion"].affichage) == (2, 3, "66,7 %")
+    assert (i["insertion"].numerateur, i["insertion"].denominateur, i["insertion"].affichage) == (2, 3, "66,7\xa0%")
 
 
 def test_sommes(donnees):
     i = indicateurs(donnees)
     assert i["alloue"].valeur == Decimal("2000.50")
     assert i["engage"].valeur == Decimal("320.25")
-    assert i["alloue"].affichage == "2 000,50 €"
+    assert i["alloue"].affichage == "2\xa0000,50\xa0€"
 
 
 def test_dispositif_vide_division_par_zero_en_tiret(cast):
@@ -112,7 +112,7 @@ def test_dispositif_vide_division_par_zero_en_tiret(cast):
     for code in ("absenteisme", "abandon", "reussite", "insertion"):
         assert i[code].valeur is None
         assert i[code].affichage == "—"
-    assert i["engage"].affichage == "0,00 €"
+    assert i["engage"].affichage == "0,00\xa0€"
 
 
 def test_chaque_indicateur_a_sa_definition(donnees):

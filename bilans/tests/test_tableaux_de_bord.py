@@ -216,10 +216,10 @@ def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
     client.force_login(cast.referent_a)
     contenu = client.get(reverse("accueil")).content.decode()
     assert "À faire" in contenu
-    assert "2 élève(s) proposé(s) à confirmer" in contenu
-    assert "1 mentor(s) sans honorabilité valide au-delà de 30 jours" in contenu
+    assert "2 élèves proposés à confirmer" in contenu
+    assert "1 mentor sans honorabilité valide au-delà de 30 jours" in contenu
     client.force_login(cast.chef_a)
-    assert "élève(s) proposé(s) à confirmer" not in client.get(reverse("accueil")).content.decode()
+    assert "proposés à confirmer" not in client.get(reverse("accueil")).content.decode()
 
 
 def test_academie_sans_aucun_nom_des_eleves_de_la_demo(client, settings):

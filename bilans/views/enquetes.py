@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from etablissements.models import Dispositif
 from etablissements.scoping import get_for_user
 from socle.decorators import role_required
+from socle.formats import compte
 
 from .. import services
 from ..enquetes import Population
@@ -46,7 +47,12 @@ def enquetes_creer(request):
     """Open the surveys of the year that are not open yet (idempotent: a second click adds nothing)."""
     dispositif = Dispositif.objects.courant_ou_404(request.etablissement)
     creees = services.enquetes_creer(dispositif=dispositif)
-    messages.success(request, f"{len(creees)} enquête(s) créée(s)." if creees else "Les enquêtes étaient déjà créées.")
+    messages.success(
+        request,
+        f"{compte(len(creees), 'enquête créée', 'enquêtes créées')}."
+        if creees
+        else "Les enquêtes étaient déjà créées.",
+    )
     return redirect("bilans:enquetes")
 
 
@@ -72,7 +78,7 @@ def inviter(request, pk):
     form = InvitationsForm(request.POST)
     if form.is_valid():
         services.invitations_creer(enquete=objet, nombre=form.cleaned_data["nombre"])
-        messages.success(request, f"{form.cleaned_data['nombre']} lien(s) créé(s).")
+        messages.success(request, f"{compte(form.cleaned_data['nombre'], 'lien créé', 'liens créés')}.")
     else:
         messages.error(request, "Indiquez un nombre de liens entre 1 et 500.")
     return redirect(objet)

@@ -10,6 +10,7 @@ from etablissements.models import Dispositif
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import academies_de, exiger_ecriture
 from socle.exports import reponse_csv
+from socle.formats import compte
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
@@ -81,7 +82,7 @@ def rapports_academie(request):
     for dispositif in dispositifs:
         rapports.rapport_demander(dispositif=dispositif)
         nombre += 1
-    messages.success(request, f"Génération lancée pour {nombre} rapport(s).")
+    messages.success(request, f"Génération lancée pour {compte(nombre, 'rapport')}.")
     return redirect("bilans:academie")
 
 

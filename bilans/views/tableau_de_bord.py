@@ -30,6 +30,7 @@ from etablissements.scoping import (
 )
 from seances.models import Alerte, EntretienAbsence, Seance
 from socle import roles as R
+from socle.formats import compte
 from socle.roles import Role
 
 from .. import graphiques
@@ -154,15 +155,26 @@ def _tableau_de_bord_lp(request, annee):
         "rapport": getattr(dispositif, "rapport_annuel", None),
         "entretiens_ouverts": dispositif.entretiens_ouverts,
         "a_faire": [
-            (n, texte, url)
-            for n, texte, url in (
-                (dispositif.eleves_a_confirmer, "élève(s) proposé(s) à confirmer", "binomes:eleves"),
+            (compte(n, *formes), url)
+            for n, formes, url in (
+                (
+                    dispositif.eleves_a_confirmer,
+                    ("élève proposé à confirmer", "élèves proposés à confirmer"),
+                    "binomes:eleves",
+                ),
                 (
                     dispositif.mentors_honorabilite,
-                    "mentor(s) sans honorabilité valide au-delà de 30 jours",
+                    (
+                        "mentor sans honorabilité valide au-delà de 30 jours",
+                        "mentors sans honorabilité valide au-delà de 30 jours",
+                    ),
                     "binomes:mentors",
                 ),
-                (dispositif.propositions_en_attente, "proposition(s) d’appariement à décider", "binomes:reunions"),
+                (
+                    dispositif.propositions_en_attente,
+                    ("proposition d’appariement à décider", "propositions d’appariement à décider"),
+                    "binomes:reunions",
+                ),
             )
             if n
         ]
@@ -223,7 +235,7 @@ def accueil(request):
 
 
 def academie(request):
-    """Every LP of the user's académie(s): aggregates only, no names of people; sortable; with the total.
+    """Every LP of the user's académies: aggregates only, no names of people; sortable; with the total.
 
     The rows come from the cache (recomputed every few minutes) and are shown PAR_PAGE at a time, so the
     page costs the same for 10 or 500 LPs; the total and the sort cover every LP.

@@ -44,7 +44,7 @@ CAS = {
 
 @pytest.mark.parametrize("attributs,raison", CAS.values(), ids=CAS.keys())
 def test_une_seule_regle_et_son_explication(cast, attributs, raison):
-    eleve = EleveFactory(etablissement=cast.lp_a, **attributs)
+    eleve = EleveFactory(etablissement=cast.lp_a, sexe="M", **attributs)
     eligible = Eleve.objects.eligibles().filter(pk=eleve.pk).exists()
     assert eligible == (raison is None)
     if raison is None:
@@ -52,6 +52,12 @@ def test_une_seule_regle_et_son_explication(cast, attributs, raison):
     else:
         assert raison in eleve.raison_non_eligible()
         assert eleve.raison_non_eligible().startswith(f"{eleve} n’est pas éligible à l’appariement")
+
+
+def test_les_raisons_accordees_pour_une_eleve(cast):
+    eleve = EleveFactory(etablissement=cast.lp_a, sexe="F", inscrit=True, sans_accord_parental=True)
+    assert "n’a pas été proposée pour le mentorat" in eleve.raison_non_eligible()
+    assert "est mineure sans accord daté" in eleve.raison_non_eligible()
 
 
 def test_a_apparier_ecarte_les_eleves_deja_en_binome(cast):
@@ -81,7 +87,7 @@ def test_le_service_relit_l_eleve(cast):
 
 def test_accepter_une_proposition_refuse_un_eleve_devenu_non_eligible(cast):
     proposition = PropositionFactory(reunion__dispositif=cast.dispositif_a)
-    Eleve.objects.filter(pk=proposition.eleve_id).update(consentement_parental=Consentement.NON)
+    Eleve.objects.filter(pk=proposition.eleve_id).update(consentement_parental=Consentement.NON, sexe="M")
     with pytest.raises(ValidationError, match="est mineur sans accord daté de ses responsables légaux"):
         services.proposition_accepter(proposition=proposition)
     proposition.refresh_from_db()
@@ -99,7 +105,7 @@ def test_le_calcul_refuse_un_eleve_non_eligible(cast):
 
 
 def test_proposer_un_eleve_importe(cast):
-    eleve = EleveFactory(etablissement=cast.lp_a, inscrit=True)
+    eleve = EleveFactory(etablissement=cast.lp_a, inscrit=True, sexe="M")
     services.eleve_proposer(
         eleve=eleve, par=cast.personnel_a, identifie_par="enseignant", cadre_identification="", retenir=False
     )

@@ -44,7 +44,7 @@ def test_fichier_cp1252_accents_apercu_puis_confirmation(client, cast):
     assert "Confirmer l’import" in page and "Envoyer les invitations" in page
 
     fin = client.post(reponse["Location"], {"envoyer_invitations": "on"}, follow=True)
-    assert "2 mentor(s) créé(s), 0 déjà enregistré(s), 2 invitation(s) envoyée(s)" in fin.content.decode()
+    assert "2 mentors créés, 0 déjà enregistré, 2 invitations envoyées" in fin.content.decode()
     helene = Mentor.objects.get(nom="Lefèvre")
     assert (helene.prenom, helene.capacite, helene.disponibilites) == ("Hélène", 3, "mardi après-midi")
     assert helene.entreprise == Entreprise.objects.get(etablissement=cast.lp_a, nom="Électricité Générale")
@@ -97,7 +97,7 @@ def test_toutes_les_erreurs_avec_ligne_et_colonne_et_rien_d_ecrit(client, cast):
         ("ligne 7", "Courriel", "Cette adresse figure déjà à la ligne 3."),
     ]
     page = reponse.content.decode()
-    assert "6 erreur(s) : rien n’a été importé" in page and "ligne 7" in page
+    assert "6 erreurs : rien n’a été importé" in page and "ligne 7" in page
     assert not ImportMentors.objects.exists() and not Mentor.objects.exists() and not mail.outbox
 
 

@@ -38,7 +38,8 @@ def test_eleves_en_binome_vivant_volontaires_sans_accord_parental_invente(cast):
         datetime.date(2026, 10, 5),
     )
     # A minor: the binôme goes on, but a new one waits for the parents' agreement.
-    assert eleve.raisons_non_eligible() == ["est mineur sans accord daté de ses responsables légaux"]
+    (raison,) = eleve.raisons_non_eligible()
+    assert raison.endswith("sans accord daté de ses responsables légaux")
     assert Eleve.objects.get(pk=fini.eleve_id).statut == StatutEleve.INSCRIT
     repondu.refresh_from_db()
     assert repondu.consentement_parental_le == repondu.parents_informes_le

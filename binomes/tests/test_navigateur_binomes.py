@@ -44,9 +44,9 @@ def test_import_puis_appariement(page, live_server, cast):
     )
     page.get_by_role("button", name="Lire le fichier").click()
     page.get_by_role("heading", name="Aperçu de l’import SIECLE").wait_for()
-    assert "3</strong> élève(s) à créer" in page.content()
+    assert "3</strong> élèves à créer" in page.content()
     page.get_by_role("button", name="Confirmer l’import").click()
-    page.get_by_text("Import terminé : 3 élève(s) créé(s)").wait_for()
+    page.get_by_text("Import terminé : 3 élèves créés").wait_for()
     assert Eleve.objects.filter(etablissement=cast.lp_a).count() == 3
     # Their path into the programme (proposal, interview, agreements) is walked in
     # test_navigateur_parcours_eleve.py; here they are recorded as eligible directly.
@@ -68,7 +68,7 @@ def test_import_puis_appariement(page, live_server, cast):
     for mentor in mentors[:3]:
         page.get_by_label(str(mentor), exact=True).check(force=True)
     page.get_by_role("button", name="Calculer les propositions").click()
-    page.get_by_text("3 proposition(s) calculée(s)").wait_for()
+    page.get_by_text("3 propositions calculées").wait_for()
     assert "Aucun critère commun" in page.content()
 
     page.get_by_role("button", name="Accepter la proposition pour Léa Dupré").click()

@@ -80,7 +80,7 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     )
     page.get_by_role("button", name="Lire le fichier").click()
     page.get_by_role("button", name="Confirmer l’import").click()
-    page.get_by_text("Import terminé : 2 élève(s) créé(s)").wait_for()
+    page.get_by_text("Import terminé : 2 élèves créés").wait_for()
     assert set(Eleve.objects.values_list("statut", flat=True)) == {StatutEleve.INSCRIT}
     deconnexion(page)
 
@@ -95,16 +95,16 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     page.get_by_role("link", name="Proposer Léa Dupré pour le mentorat").click()
     page.get_by_label("Identifié par").select_option(label="Enseignant")
     page.get_by_role("button", name="Proposer pour le mentorat").click()
-    page.get_by_text("Léa Dupré est proposé pour le mentorat : le référent va confirmer.").wait_for()
+    page.get_by_text("Léa Dupré est proposée pour le mentorat : le référent va confirmer.").wait_for()
     deconnexion(page)
 
     # The référent confirms, then records the interview: needs, her agreement, her parents'.
     connexion(page, "referent.a@exemple.fr")
     page.get_by_role("link", name="Élèves", exact=True).first.click()
     page.get_by_role("link", name="Dupré Léa").click()
-    page.get_by_text("Proposé, à confirmer (proposé par").wait_for()
+    page.get_by_text("Proposée, à confirmer (proposée par").wait_for()
     page.get_by_role("button", name="Confirmer la proposition").click()
-    page.get_by_text("Léa Dupré est retenu pour le mentorat.").wait_for()
+    page.get_by_text("Léa Dupré est retenue pour le mentorat.").wait_for()
     entretien(
         page,
         aujourd_hui=aujourd_hui,
@@ -152,7 +152,7 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     page.get_by_label(lea, exact=True).check(force=True)
     page.get_by_label(str(mentor), exact=True).check(force=True)
     page.get_by_role("button", name="Calculer les propositions").click()
-    page.get_by_text("1 proposition(s) calculée(s)").wait_for()
+    page.get_by_text("1 proposition calculée").wait_for()
     tableau = page.locator("table")
     assert tableau.get_by_role("cell", name="2MELEC", exact=True).count() == 1
     assert tableau.get_by_role("cell", name="Recherche de stage / PFMP", exact=True).count() == 1

@@ -40,7 +40,7 @@ def test_reunion_calcul_et_decisions(client, cast):
         follow=True,
     )
     contenu = reponse.content.decode()
-    assert "3 proposition(s) calculée(s)" in contenu
+    assert "3 propositions calculées" in contenu
     assert "Écarté du calcul" in contenu and "pas vérifiée" in contenu
     assert "Même secteur professionnel : Électricité (+5)" in contenu
     p1, p2, p3 = Proposition.objects.filter(reunion=reunion).order_by("pk")

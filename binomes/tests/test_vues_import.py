@@ -33,7 +33,7 @@ def test_depot_apercu_confirmation(client, cast):
     assert reponse.status_code == 302
     apercu = client.get(reponse["Location"])
     contenu = apercu.content.decode()
-    assert "<strong>3</strong> élève(s) à créer" in contenu and "Dupré" in contenu
+    assert "<strong>3</strong> élèves à créer" in contenu and "Dupré" in contenu
     assert not Eleve.objects.exists()
     assert client.post(reponse["Location"]).status_code == 302
     assert Eleve.objects.filter(etablissement=cast.lp_a).count() == 3
@@ -42,7 +42,7 @@ def test_depot_apercu_confirmation(client, cast):
     assert Eleve.objects.count() == 3
     # The same file again: all unchanged.
     reponse = deposer(client, "ElevesSansAdresses.xml", fichiers.xml(cast.lp_a.uai))
-    assert "<strong>3</strong> inchangé(s)" in client.get(reponse["Location"]).content.decode()
+    assert "<strong>3</strong> inchangés" in client.get(reponse["Location"]).content.decode()
 
 
 def test_ligne_fausse_rapport_et_rien_d_ecrit(client, cast):

@@ -20,7 +20,7 @@ def aujourd_hui(time_machine):
 
 
 def test_un_enseignant_retrouve_et_propose_un_eleve_importe(client, cast):
-    importe = EleveFactory(etablissement=cast.lp_a, nom="Dupré", prenom="Léa", classe="2MELEC", inscrit=True)
+    importe = EleveFactory(etablissement=cast.lp_a, nom="Dupré", prenom="Léa", classe="2MELEC", inscrit=True, sexe="F")
     deja = EleveFactory(etablissement=cast.lp_a, nom="Dupond", statut=StatutEleve.PROPOSE)
     EleveFactory(etablissement=cast.lp_b, nom="Duprat", inscrit=True)
     client.force_login(cast.personnel_a)
@@ -35,7 +35,7 @@ def test_un_enseignant_retrouve_et_propose_un_eleve_importe(client, cast):
     url = reverse("binomes:eleve_proposer", args=[importe.pk])
     assert client.get(url).status_code == 200
     reponse = client.post(url, {"identifie_par": "enseignant", "cadre_identification": "ap_cap"}, follow=True)
-    assert "est proposé pour le mentorat : le référent va confirmer" in reponse.content.decode()
+    assert "Léa Dupré est proposée pour le mentorat : le référent va confirmer" in reponse.content.decode()
     importe.refresh_from_db()
     assert (importe.statut, importe.propose_par, importe.cadre_identification) == (
         StatutEleve.PROPOSE,
@@ -98,7 +98,9 @@ def entretien(**autres):
 
 
 def test_entretien_volontariat_et_accord_parental(client, cast):
-    eleve = EleveFactory(etablissement=cast.lp_a, statut=StatutEleve.RETENU, inscrit=False, sans_accord_parental=True)
+    eleve = EleveFactory(
+        etablissement=cast.lp_a, statut=StatutEleve.RETENU, inscrit=False, sans_accord_parental=True, sexe="M"
+    )
     eleve.volontaire, eleve.date_volontariat = False, None
     eleve.save()
     client.force_login(cast.referent_a)
@@ -159,7 +161,7 @@ def test_la_reunion_n_offre_que_les_eleves_eligibles_avec_classe_et_besoins(clie
 
 def test_formulaire_de_binome_et_acceptation_refusent_un_eleve_non_eligible(client, cast):
     mentor = MentorFactory(etablissement=cast.lp_a, verifie=True)
-    eleve = EleveFactory(etablissement=cast.lp_a, nom="Sansaccord", sans_accord_parental=True)
+    eleve = EleveFactory(etablissement=cast.lp_a, nom="Sansaccord", sans_accord_parental=True, sexe="M")
     client.force_login(cast.referent_a)
     url = reverse("binomes:binome_nouveau")
     assert "Sansaccord" not in client.get(url).content.decode()

@@ -12,6 +12,7 @@ from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import get_for_user
 from socle import roles as R
 from socle.decorators import role_required
+from socle.formats import compte, nombre
 
 from .. import services, siecle
 from ..forms import CalculForm, ChangerForm, ClasseForm, ImportForm, ReunionForm
@@ -42,7 +43,7 @@ def import_siecle(request):
         else:
             if import_kept is not None:
                 return redirect("binomes:import_apercu", pk=import_kept.pk)
-            form.add_error("fichier", f"{len(erreurs)} erreur(s) : rien n’a été importé. Corrigez le fichier.")
+            form.add_error("fichier", f"{compte(len(erreurs), 'erreur')} : rien n’a été importé. Corrigez le fichier.")
     return render(request, "binomes/import.html", {"form": form, "erreurs": erreurs[:500], "nb_erreurs": len(erreurs)})
 
 
@@ -57,8 +58,9 @@ def import_apercu(request, pk):
         else:
             messages.success(
                 request,
-                f"Import terminé : {len(resultat.creer)} élève(s) créé(s), {len(resultat.mettre_a_jour)} mis à jour, "
-                f"{len(resultat.inchanges)} inchangé(s).",
+                f"Import terminé : {compte(len(resultat.creer), 'élève créé', 'élèves créés')}, "
+                f"{nombre(len(resultat.mettre_a_jour))} mis à jour, "
+                f"{compte(len(resultat.inchanges), 'inchangé')}.",
             )
             return redirect("binomes:eleves")
         return redirect("binomes:import_apercu", pk=import_kept.pk)
@@ -154,7 +156,7 @@ def reunion_calculer(request, pk):
     ecartes = [m for m in form.cleaned_data["mentors"] if services.raison_inapte(m)]
     for mentor in ecartes:
         messages.warning(request, f"Écarté du calcul : {services.raison_inapte(mentor)}")
-    messages.success(request, f"{len(propositions)} proposition(s) calculée(s).")
+    messages.success(request, f"{compte(len(propositions), 'proposition calculée', 'propositions calculées')}.")
     return redirect("binomes:reunion", pk=reunion.pk)
 
 

@@ -153,7 +153,10 @@ def eleve_nouveau(request):
             eleve.propose_par = request.user
         eleve.save()
         messages.success(
-            request, "L’élève est enregistré." if gestion else "L’élève est proposé : le référent va le confirmer."
+            request,
+            f"{eleve} est {eleve.accorder('enregistré', 'enregistrée')}."
+            if gestion
+            else f"{eleve} est {eleve.accorder('proposé', 'proposée')} : le référent va confirmer.",
         )
         return redirect("binomes:eleve", pk=eleve.pk)
     return render(
@@ -186,9 +189,10 @@ def eleve_proposer(request, pk):
         else:
             messages.success(
                 request,
-                f"{eleve} est retenu pour le mentorat : menez l’entretien."
+                f"{eleve} est {eleve.accorder('retenu', 'retenue')} pour le mentorat : menez l’entretien."
                 if gestion
-                else f"{eleve} est proposé pour le mentorat : le référent va confirmer.",
+                else f"{eleve} est {eleve.accorder('proposé', 'proposée')} pour le mentorat : "
+                "le référent va confirmer.",
             )
             return redirect("binomes:eleve", pk=eleve.pk)
     classe = f" ({eleve.classe})" if eleve.classe else ""
@@ -275,7 +279,7 @@ def eleve_confirmer(request, pk):
     eleve = get_for_user(Eleve, request.user, ecriture=True, pk=pk)
     try:
         services.eleve_confirmer(eleve=eleve)
-        messages.success(request, f"{eleve} est retenu pour le mentorat.")
+        messages.success(request, f"{eleve} est {eleve.accorder('retenu', 'retenue')} pour le mentorat.")
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("binomes:eleve", pk=eleve.pk)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from etablissements.scoping import get_for_user
 from socle import roles as R
 from socle.decorators import role_required
+from socle.formats import compte
 
 from .. import mentors as service
 from .. import tableur
@@ -76,7 +77,7 @@ def import_mentors(request):
         else:
             if kept is not None:
                 return redirect("binomes:import_mentors_apercu", pk=kept.pk)
-            form.add_error("fichier", f"{len(erreurs)} erreur(s) : rien n’a été importé. Corrigez le fichier.")
+            form.add_error("fichier", f"{compte(len(erreurs), 'erreur')} : rien n’a été importé. Corrigez le fichier.")
     return render(
         request,
         "binomes/import_mentors.html",
@@ -101,8 +102,9 @@ def import_mentors_apercu(request, pk):
             return redirect("binomes:import_mentors_apercu", pk=kept.pk)
         messages.success(
             request,
-            f"Import terminé : {crees} mentor(s) créé(s), {repris} déjà enregistré(s), "
-            f"{invites} invitation(s) envoyée(s).",
+            f"Import terminé : {compte(crees, 'mentor créé', 'mentors créés')}, "
+            f"{compte(repris, 'déjà enregistré', 'déjà enregistrés')}, "
+            f"{compte(invites, 'invitation envoyée', 'invitations envoyées')}.",
         )
         return redirect("binomes:mentors")
     return render(

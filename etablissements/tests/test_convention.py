@@ -91,10 +91,13 @@ def test_chaque_point_de_vigilance_est_un_champ_et_l_historique_dit_qui_a_change
     assert modification.auteur == cast.referent_a
     changes = {c["champ"]: c for c in modification.changements}
     assert changes["Assurance"]["apres"] == "Clause : Assurance"
+    # Values as a person reads them: an amount in the French format.
+    assert changes["coût estimé (€)"]["apres"] == "1\xa0200,50\xa0€"
 
     page = client.get(convention.get_absolute_url()).content.decode()
     assert "Historique des modifications" in page
     assert "Clause : Respect des valeurs de la République (laïcité, neutralité)" in page
+    assert "1&nbsp;200,50&nbsp;€" in page or "1\xa0200,50\xa0€" in page
     # Saving the same values adds no history row.
     client.post(url, donnees_convention())
     assert convention.modifications.count() == 1

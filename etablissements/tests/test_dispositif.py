@@ -201,6 +201,6 @@ def test_vue_d_ensemble_resume_chaque_section(client, cast):
     client.force_login(cast.cpe_a)
     page = client.get(reverse("etablissements:dispositif", args=[d.pk])).content.decode()
     assert "2 membres" in page
-    assert "120,50 € alloués, 20,00 € engagés" in page
+    assert "120,50\xa0€ alloués, 20,00\xa0€ engagés" in page
     assert "Version 2 : soumise à validation" in page
     assert f"{cast.partenaire_a.nom} : signée" in page

@@ -31,7 +31,7 @@ from .commun import contexte_dispositif, obtenir_dispositif
 
 
 def conventions(request, pk):
-    """The dispositif's partner(s) and convention(s)."""
+    """The dispositif's partners and conventions."""
     d = obtenir_dispositif(request, pk)
     liste = list(d.conventions.select_related("partenaire").order_by("partenaire__nom"))
     return render(

@@ -288,7 +288,7 @@ def test_deux_passages_ne_changent_rien_de_plus(monde):
         call_command("retention", stdout=sortie)
         apres_premier = _photo()
         bilan = retention.appliquer()
-    assert "4 élève(s) et 3 mentor(s) anonymisé(s)" in sortie.getvalue()
+    assert "4 élèves et 3 mentors anonymisés" in sortie.getvalue()
     assert not bilan.eleves and not bilan.mentors
     assert _photo() == apres_premier
 

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from binomes.models import Eleve
 from binomes.tests.factories import EleveFactory, MentorFactory
 from seances import services
 from seances.models import DeclarationAbsence, Notification, Participation, Presence, StatutNotification
@@ -23,6 +24,7 @@ def url(seance):
 def test_le_cpe_declare_l_absence_d_un_eleve_et_le_mentor_est_prevenu(
     client, cast, binome_a, seance_prevue, mailoutbox, django_capture_on_commit_callbacks
 ):
+    Eleve.objects.filter(pk=binome_a.eleve_id).update(sexe="M")
     participation = seance_prevue.participations.get(eleve=binome_a.eleve)
     client.force_login(cast.cpe_a)
     assert client.get(url(seance_prevue)).status_code == 200
@@ -50,6 +52,25 @@ def test_le_cpe_declare_l_absence_d_un_eleve_et_le_mentor_est_prevenu(
     # The séance shows who is expected to be missing.
     page = client.get(seance_prevue.get_absolute_url()).content.decode()
     assert "Absent prévu" in page
+
+
+@pytest.mark.parametrize(
+    ("sexe", "absent", "prevu"), [("F", "absente", "Absente prévue"), ("M", "absent", "Absent prévu")]
+)
+def test_le_courriel_et_la_seance_accordent_avec_l_eleve(
+    client, cast, binome_a, seance_prevue, mailoutbox, django_capture_on_commit_callbacks, sexe, absent, prevu
+):
+    Eleve.objects.filter(pk=binome_a.eleve_id).update(sexe=sexe)
+    participation = seance_prevue.participations.get(eleve=binome_a.eleve)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.absence_declarer(participation=participation, motif="", auteur=cast.referent_a)
+    (courriel,) = mailoutbox
+    assert f"{binome_a.eleve} sera {absent} à la séance" in " ".join(courriel.body.split())
+    assert f"sera {absent} à la séance" in courriel.alternatives[0][0]
+    client.force_login(cast.referent_a)
+    page = client.get(seance_prevue.get_absolute_url()).content.decode()
+    assert prevu in page
+    assert ("Absente excusée" in page) == (sexe == "F")
 
 
 def test_la_tache_lancee_deux_fois_n_envoie_qu_un_courriel(

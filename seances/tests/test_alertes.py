@@ -152,7 +152,7 @@ def test_les_jobs_lances_deux_fois_alertent_une_fois(cast, gele, mailoutbox):
     assert envoyes == ["coordonnateur.a@exemple.fr", "cpe.a@exemple.fr", "referent.a@exemple.fr"]
     assert len(mailoutbox) == 3
     referent = next(m for m in mailoutbox if m.to == ["referent.a@exemple.fr"])
-    assert referent.subject == "[Mentorat LP] 2 alerte(s) du mentorat"
+    assert referent.subject == "[Mentorat LP] 2 alertes du mentorat"
     assert "absences non excusées" in referent.body and "http://127.0.0.1:8000/alertes/" in referent.body
     assert referent.alternatives[0][1] == "text/html"
 

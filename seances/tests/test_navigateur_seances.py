@@ -2,6 +2,7 @@
 
 import pytest
 
+from binomes.models import Eleve
 from binomes.tests.factories import BinomeFactory, EleveFactory
 from seances.models import EntretienAbsence, Presence, Seance, TypeSeance
 from seances.tests.factories import SeanceFactory
@@ -28,6 +29,7 @@ def test_seance_collective_entretien_puis_absence_declaree(page, live_server, ca
         for prenom, nom in (("Lina", "Moreau"), ("Yanis", "Bouzid"), ("Emma", "Petit"))
     ]
     prevue = SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a, prevue=True)
+    Eleve.objects.filter(pk=binome_a.eleve_id).update(sexe="M")  # « Absent prévu » below
 
     connexion(page, "coordonnateur.a@exemple.fr")
     page.get_by_role("link", name="Séances", exact=True).first.click()

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from rgpd.retention import appliquer
+from socle.formats import compte, pluriel
 
 
 class Command(BaseCommand):
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         verbe = "serait anonymisé" if essai else "anonymisé"
         for decision in bilan.eleves + bilan.mentors:
             self.stdout.write(f"{decision} : {verbe}")
-        total = f"{len(bilan.eleves)} élève(s) et {len(bilan.mentors)} mentor(s)"
+        total = f"{compte(len(bilan.eleves), 'élève')} et {compte(len(bilan.mentors), 'mentor')}"
         if essai:
             self.stdout.write(f"Essai : {total} à anonymiser, rien n’a été modifié.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"{total} anonymisé(s)."))
+            self.stdout.write(
+                self.style.SUCCESS(f"{total} {pluriel(len(bilan.eleves) + len(bilan.mentors), 'anonymisé')}.")
+            )
