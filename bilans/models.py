@@ -10,6 +10,7 @@ from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
 from seances.models import TypeSeance
 from socle import roles as R
+from socle.formats import compte
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date
 
@@ -308,4 +309,4 @@ class IndicateurPersonnalise(models.Model):
                 else "Séances tenues, tous types"
             )
         texte = SourceIndicateur(self.source).label
-        return texte.replace("N séances", f"{self.seuil} séance(s)") if self.seuil else texte
+        return texte.replace("N séances", compte(self.seuil, "séance")) if self.seuil else texte

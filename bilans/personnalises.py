@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
 from seances.models import EntretienAbsence, Participation, Presence, ReunionSuivi, Seance, StatutSeance
+from socle.formats import compte
 
 from .indicateurs import commence
 from .models import IndicateurPersonnalise, SourceIndicateur
@@ -68,7 +69,7 @@ class Mesure:
     @property
     def definition(self) -> str:
         texte = DEFINITIONS[self.indicateur.source]
-        return texte.replace("N séances", f"{self.indicateur.seuil} séance(s)") if self.indicateur.seuil else texte
+        return texte.replace("N séances", compte(self.indicateur.seuil, "séance")) if self.indicateur.seuil else texte
 
     @property
     def affichage(self) -> str:

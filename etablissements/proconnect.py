@@ -84,7 +84,7 @@ def decouverte() -> dict:
             raise FournisseurInjoignable(f"{url} : {exc}") from exc
         manquants = [cle for cle in ENDPOINTS if not document.get(cle)]
         if manquants:
-            raise FournisseurInjoignable(f"{url} : {', '.join(manquants)} absent(s)")
+            raise FournisseurInjoignable(f"{url} : il manque {', '.join(manquants)}")
         _decouvertes[url] = document
     return document
 

@@ -95,8 +95,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # The breadcrumb tag, used by nearly every page.
-            "builtins": ["socle.templatetags.fil_ariane"],
+            # The breadcrumb tag and the French formats, used by nearly every page.
+            "builtins": ["socle.templatetags.fil_ariane", "socle.templatetags.formats"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -104,7 +104,6 @@ TEMPLATES = [
                 "etablissements.context_processors.navigation",
                 "socle.context_processors.proconnect",
             ],
-            "builtins": ["socle.templatetags.formats"],
         },
     },
 ]
@@ -361,7 +360,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 DOUBLE_AUTHENTIFICATION_ROLES = env.list("DOUBLE_AUTHENTIFICATION_ROLES", default=["admin_academique"])
 _roles_inconnus = set(DOUBLE_AUTHENTIFICATION_ROLES) - set(Role.values)
 if _roles_inconnus:
-    raise ImproperlyConfigured(f"DOUBLE_AUTHENTIFICATION_ROLES : rôle(s) inconnu(s) {sorted(_roles_inconnus)}.")
+    raise ImproperlyConfigured(f"DOUBLE_AUTHENTIFICATION_ROLES nomme des rôles inconnus : {sorted(_roles_inconnus)}.")
 OTP_TOTP_ISSUER = "Mentorat LP"
 
 # --- ProConnect ------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def test_affichage_d_un_taux_et_d_un_nombre(donnees):
     taux, nombre = mesurer([donnees.pk])[donnees.pk]
     assert (taux.affichage, taux.detail, taux.cible) == ("25,0 %", "1 sur 4", "60 %")
     assert (nombre.affichage, nombre.detail, nombre.cible) == ("2", "", "12,5")
-    assert "au moins 2 séance(s)" in taux.definition
+    assert "au moins 2 séances" in taux.definition
 
 
 # --- Management from the cadrage page --------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_le_referent_ajoute_modifie_et_supprime(client, cast):
     indicateur = IndicateurPersonnalise.objects.get(dispositif=cast.dispositif_a)
     assert (indicateur.nature, indicateur.seuil, indicateur.cible) == ("taux", 3, Decimal("75"))
     page = client.get(reverse("etablissements:cadrage", args=[cast.dispositif_a.pk])).content.decode()
-    assert "Élèves assidus" in page and "au moins 3 séance(s)" in page and "Modifier" in page
+    assert "Élèves assidus" in page and "au moins 3 séances" in page and "Modifier" in page
 
     reponse = client.post(
         reverse("bilans:indicateur_modifier", args=[indicateur.pk]),

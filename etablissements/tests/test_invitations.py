@@ -150,7 +150,7 @@ def test_un_autre_compte_connecte_ne_peut_pas_accepter(client, cast):
     inviter_par_la_page(client, cast.chef_a, cast.lp_a, "cpe5@exemple.fr")
     lien = _chemin(lien_du_courriel(mail.outbox[0]))
     client.force_login(cast.referent_b)
-    assert "Vous êtes connecté(e) avec l’adresse" in client.get(lien).content.decode()
+    assert "La session ouverte est celle de referent.b@exemple.fr" in client.get(lien).content.decode()
     client.post(lien)
     assert not Affectation.objects.filter(user=cast.referent_b, etablissement=cast.lp_a).exists()
     assert Invitation.objects.get().statut == StatutInvitation.EN_ATTENTE
