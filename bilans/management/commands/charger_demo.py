@@ -31,6 +31,7 @@ from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.models.etablissement import Diplome, Label
 from seances import demo as seances_demo
 from seances.models import Lieu, Participation, Presence, Seance, StatutSeance, TypeSeance
+from socle import roles as R
 from socle.models import User
 from socle.roles import Role
 
@@ -106,13 +107,16 @@ ELEVES = {
 COMPTES = [
     ("referent@demo.mentorat.fr", "Camille", "Rousseau", Role.REFERENT, "0691234S"),
     ("chef@demo.mentorat.fr", "Philippe", "Garnier", Role.CHEF, "0691234S"),
+    ("chef.adjoint@demo.mentorat.fr", "Hélène", "Faure", Role.CHEF_ADJOINT, "0691234S"),
     ("ddfpt@demo.mentorat.fr", "Isabelle", "Morel", Role.DDFPT, "0691234S"),
     ("rbde@demo.mentorat.fr", "Julien", "Perrin", Role.RBDE, "0691234S"),
     ("cpe@demo.mentorat.fr", "Sandrine", "Chevalier", Role.CPE, "0691234S"),
     ("enseignant@demo.mentorat.fr", "Marc", "Gauthier", Role.PERSONNEL, "0691234S"),
     ("coordonnateur@demo.mentorat.fr", "Amina", "Diallo", Role.COORDONNATEUR, None),
+    ("association@demo.mentorat.fr", "Karim", "Haddad", Role.RESPONSABLE, None),
     ("mentor@demo.mentorat.fr", "Nadia", "Benali", Role.MENTOR, "0691234S"),
     ("academie@demo.mentorat.fr", "Laurent", "Bonnet", Role.PILOTAGE, None),
+    ("admin.academie@demo.mentorat.fr", "Sophie", "Lambert", Role.ADMIN_ACADEMIQUE, None),
     ("referent.moulin@demo.mentorat.fr", "Aurélie", "Lemoine", Role.REFERENT, "0692418D"),
 ]
 
@@ -247,6 +251,8 @@ class Command(BaseCommand):
                     },
                 )
                 self._seances(dispositif, binome, debut, aujourd_hui)
+        # The association is on the académie's list, from which its LPs pick their partner.
+        partenaire.academies.add(academie)
         self._comptes(lps, partenaire, academie)
         etablissements_demo.charger(stdout=self.stdout)
         binomes_demo.charger(stdout=self.stdout)
@@ -290,9 +296,9 @@ class Command(BaseCommand):
                 user.set_password(settings.DEMO_PASSWORD)
                 user.save()
             lieu = {"etablissement": lps[uai]} if uai else {}
-            if role == Role.COORDONNATEUR:
+            if role in R.ROLES_PARTENAIRE:
                 lieu = {"partenaire": partenaire}
-            elif role == Role.PILOTAGE:
+            elif role in R.ROLES_ACADEMIE:
                 lieu = {"academie": academie}
             Affectation.objects.get_or_create(user=user, role=role, **lieu)
             if role == Role.MENTOR:
@@ -313,5 +319,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {Role(role).label:<45} {email}{lieu}")
         self.stdout.write(f"  {'Administrateur (admin Django)':<45} admin@demo.mentorat.fr")
         self.stdout.write(
-            "  (l’admin Django demande la double authentification : activez-la d’abord sur /compte/securite/)"
+            "  (l’admin Django et l’administrateur académique demandent la double authentification : "
+            "elle s’active à la première connexion, sur /compte/securite/)"
         )
