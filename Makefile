@@ -13,13 +13,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-# The OpenID Connect provider of the ProConnect tests (tests/test_proconnect.py), when npm is here.
+# The OpenID Connect provider of the ProConnect tests (tests/test_proconnect.py), when npm is here;
+# only `make test` needs it.
 OIDC_FOURNISSEUR := tests/oidc_fournisseur
 $(OIDC_FOURNISSEUR)/node_modules: $(OIDC_FOURNISSEUR)/package.json $(OIDC_FOURNISSEUR)/package-lock.json
 	if command -v npm >/dev/null 2>&1; then npm ci --prefix $(OIDC_FOURNISSEUR) --no-audit --no-fund && touch $@; \
 	else echo "npm absent : les tests ProConnect seront ignorés (apt-get install nodejs npm)."; fi
 
-install: $(VENV)/.installed $(OIDC_FOURNISSEUR)/node_modules
+install: $(VENV)/.installed
 
 ## Sets everything up on SQLite with in-process tasks, loads the demo data and serves the app.
 ## Links in emails and calendars follow ADDRESS unless SITE_URL is set; the periodic jobs
@@ -34,7 +35,7 @@ run: install
 	$(DEV) $(PY) manage.py runserver $(ADDRESS)
 
 ## Sets everything up the same way and runs the whole test suite.
-test: install
+test: install $(OIDC_FOURNISSEUR)/node_modules
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
