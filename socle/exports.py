@@ -17,7 +17,13 @@ def cellule_csv(valeur):
         return ""
     if isinstance(valeur, bool):
         return "Oui" if valeur else "Non"
-    if isinstance(valeur, (Decimal, float)):
+    if isinstance(valeur, Decimal):
+        # Amounts (the only decimals stored) in cents, whatever the database returns for an
+        # aggregate (PostgreSQL keeps the scale, SQLite does not): « 2100,50 » everywhere.
+        if valeur.as_tuple().exponent >= -2:
+            valeur = valeur.quantize(Decimal("0.01"))
+        return format(valeur, "f").replace(".", ",")
+    if isinstance(valeur, float):
         return str(valeur).replace(".", ",")
     if isinstance(valeur, datetime):
         if timezone.is_aware(valeur):

@@ -48,14 +48,15 @@ def test_sans_lecture_403(client, cast):
 
 
 def test_personnel_propose_et_ne_voit_que_ses_propositions(client, cast):
-    autre = EleveFactory(etablissement=cast.lp_a, nom="Alphonse")
+    # A name no generated account can carry (the header shows the signed-in user's name).
+    autre = EleveFactory(etablissement=cast.lp_a, nom="Zébulonnière")
     client.force_login(cast.personnel_a)
     reponse = client.post(reverse("binomes:eleve_nouveau"), donnees_eleve())
     eleve = Eleve.objects.get(ine="123456789ZZ")
     assert reponse.status_code == 302
     assert (eleve.statut, eleve.propose_par, eleve.etablissement) == (StatutEleve.PROPOSE, cast.personnel_a, cast.lp_a)
     contenu = client.get(LISTE).content.decode()
-    assert "Martin" in contenu and "Alphonse" not in contenu
+    assert "Martin" in contenu and "Zébulonnière" not in contenu
     assert client.get(reverse("binomes:eleve", args=[eleve.pk])).status_code == 200
     assert client.get(reverse("binomes:eleve", args=[autre.pk])).status_code == 404
     assert client.get(reverse("binomes:eleve_modifier", args=[eleve.pk])).status_code == 403
