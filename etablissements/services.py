@@ -207,6 +207,39 @@ def _nom(user) -> str:
     return user.get_full_name() or user.email
 
 
+def _tracer_statut(objet, *, auteur, action, avant: str, apres: str, commentaire: str = "") -> None:
+    """The history row of a decision on a convention or a cadrage version: its status before and after."""
+    cible = {"convention": objet} if isinstance(objet, Convention) else {"version": objet}
+    _tracer(
+        dispositif=objet.dispositif,
+        auteur=auteur,
+        action=action,
+        changements=[{"champ": "Statut", "avant": avant, "apres": apres}],
+        commentaire=commentaire,
+        **cible,
+    )
+
+
+def _prevenir_le_lp(objet, *, role, sujet: str, message: str, libelle_lien: str, **contexte) -> None:
+    """Email the holders of `role` on the LP of `objet` (a convention or a cadrage version) about it."""
+    etablissement = objet.dispositif.etablissement
+    _prevenir(
+        destinataires=_emails(etablissement.pk, role),
+        sujet=f"{sujet} — {etablissement.nom}",
+        contexte={"message": message, "lien": lien(objet.get_absolute_url()), "libelle_lien": libelle_lien, **contexte},
+    )
+
+
+def _commentaire_de_renvoi(commentaire) -> str:
+    """What the chef asks to change: required to send anything back."""
+    commentaire = (commentaire or "").strip()
+    if not commentaire:
+        raise ValidationError(
+            {"commentaire": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."}
+        )
+    return commentaire
+
+
 # --- Dispositif -----------------------------------------------------------------------
 
 
@@ -376,23 +409,16 @@ def convention_soumettre(*, convention, auteur) -> Convention:
         raise ValidationError("Avant de soumettre, complétez la période de l’engagement.")
     convention.statut = StatutConvention.SOUMISE
     convention.save(update_fields=["statut"])
-    _tracer(
-        dispositif=convention.dispositif,
-        auteur=auteur,
-        action=ActionHistorique.SOUMISSION,
-        convention=convention,
-        changements=[{"champ": "Statut", "avant": "Brouillon", "apres": "Soumise à signature"}],
+    _tracer_statut(
+        convention, auteur=auteur, action=ActionHistorique.SOUMISSION, avant="Brouillon", apres="Soumise à signature"
     )
-    etablissement = convention.dispositif.etablissement
-    _prevenir(
-        destinataires=_emails(etablissement.pk, Role.CHEF),
-        sujet=f"Convention à signer — {etablissement.nom}",
-        contexte={
-            "message": f"{_nom(auteur)} soumet la convention avec {convention.partenaire} à votre signature : "
-            "vous pouvez la signer ou la renvoyer pour modification.",
-            "lien": lien(convention.get_absolute_url()),
-            "libelle_lien": "Lire la convention",
-        },
+    _prevenir_le_lp(
+        convention,
+        role=Role.CHEF,
+        sujet="Convention à signer",
+        message=f"{_nom(auteur)} soumet la convention avec {convention.partenaire} à votre signature : "
+        "vous pouvez la signer ou la renvoyer pour modification.",
+        libelle_lien="Lire la convention",
     )
     return convention
 
@@ -403,32 +429,25 @@ def convention_renvoyer(*, convention, auteur, commentaire: str) -> Convention:
     convention = _convention_verrouillee(convention)
     if convention.statut != StatutConvention.SOUMISE:
         raise ValidationError("Seule une convention soumise à la signature peut être renvoyée pour modification.")
-    commentaire = (commentaire or "").strip()
-    if not commentaire:
-        raise ValidationError(
-            {"commentaire": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."}
-        )
+    commentaire = _commentaire_de_renvoi(commentaire)
     convention.statut = StatutConvention.BROUILLON
     convention.save(update_fields=["statut"])
-    _tracer(
-        dispositif=convention.dispositif,
+    _tracer_statut(
+        convention,
         auteur=auteur,
         action=ActionHistorique.RENVOI,
-        convention=convention,
-        changements=[{"champ": "Statut", "avant": "Soumise à signature", "apres": "Brouillon"}],
+        avant="Soumise à signature",
+        apres="Brouillon",
         commentaire=commentaire,
     )
-    etablissement = convention.dispositif.etablissement
-    _prevenir(
-        destinataires=_emails(etablissement.pk, Role.REFERENT),
-        sujet=f"Convention renvoyée pour modification — {etablissement.nom}",
-        contexte={
-            "message": f"{_nom(auteur)} renvoie la convention avec {convention.partenaire} pour modification.",
-            "auteur": _nom(auteur),
-            "commentaire": commentaire,
-            "lien": lien(convention.get_absolute_url()),
-            "libelle_lien": "Reprendre la convention",
-        },
+    _prevenir_le_lp(
+        convention,
+        role=Role.REFERENT,
+        sujet="Convention renvoyée pour modification",
+        message=f"{_nom(auteur)} renvoie la convention avec {convention.partenaire} pour modification.",
+        libelle_lien="Reprendre la convention",
+        auteur=_nom(auteur),
+        commentaire=commentaire,
     )
     return convention
 
@@ -644,24 +663,17 @@ def cadrage_soumettre(*, version, auteur) -> VersionCadrage:
     version.statut = StatutCadrage.SOUMISE
     version.soumise_le = timezone.now()
     version.save(update_fields=["statut", "soumise_le"])
-    _tracer(
-        dispositif=version.dispositif,
-        auteur=auteur,
-        action=ActionHistorique.SOUMISSION,
-        version=version,
-        changements=[{"champ": "Statut", "avant": "Brouillon", "apres": "Soumise à validation"}],
+    _tracer_statut(
+        version, auteur=auteur, action=ActionHistorique.SOUMISSION, avant="Brouillon", apres="Soumise à validation"
     )
-    etablissement = version.dispositif.etablissement
-    _prevenir(
-        destinataires=_emails(etablissement.pk, Role.CHEF),
-        sujet=f"Document de cadrage à valider — {etablissement.nom}",
-        contexte={
-            "message": f"{_nom(auteur)} soumet la version {version.numero} du document de cadrage "
-            f"{version.dispositif.annee_scolaire} à votre validation : vous pouvez la valider ou la renvoyer "
-            "pour modification.",
-            "lien": lien(version.get_absolute_url()),
-            "libelle_lien": "Lire la version soumise",
-        },
+    _prevenir_le_lp(
+        version,
+        role=Role.CHEF,
+        sujet="Document de cadrage à valider",
+        message=f"{_nom(auteur)} soumet la version {version.numero} du document de cadrage "
+        f"{version.dispositif.annee_scolaire} à votre validation : vous pouvez la valider ou la renvoyer "
+        "pour modification.",
+        libelle_lien="Lire la version soumise",
     )
     return version
 
@@ -672,34 +684,27 @@ def cadrage_renvoyer(*, version, auteur, commentaire: str) -> VersionCadrage:
     version = VersionCadrage.objects.select_for_update().select_related("dispositif__etablissement").get(pk=version.pk)
     if version.statut != StatutCadrage.SOUMISE:
         raise ValidationError("Seule une version soumise à validation peut être renvoyée pour modification.")
-    commentaire = (commentaire or "").strip()
-    if not commentaire:
-        raise ValidationError(
-            {"commentaire": "Dites au référent ce qu’il faut modifier : le commentaire est obligatoire."}
-        )
+    commentaire = _commentaire_de_renvoi(commentaire)
     version.statut = StatutCadrage.BROUILLON
     version.soumise_le = None
     version.save(update_fields=["statut", "soumise_le"])
-    _tracer(
-        dispositif=version.dispositif,
+    _tracer_statut(
+        version,
         auteur=auteur,
         action=ActionHistorique.RENVOI,
-        version=version,
-        changements=[{"champ": "Statut", "avant": "Soumise à validation", "apres": "Brouillon"}],
+        avant="Soumise à validation",
+        apres="Brouillon",
         commentaire=commentaire,
     )
-    etablissement = version.dispositif.etablissement
-    _prevenir(
-        destinataires=_emails(etablissement.pk, Role.REFERENT),
-        sujet=f"Document de cadrage renvoyé pour modification — {etablissement.nom}",
-        contexte={
-            "message": f"{_nom(auteur)} renvoie la version {version.numero} du document de cadrage "
-            f"{version.dispositif.annee_scolaire} pour modification.",
-            "auteur": _nom(auteur),
-            "commentaire": commentaire,
-            "lien": lien(version.get_absolute_url()),
-            "libelle_lien": "Reprendre la version",
-        },
+    _prevenir_le_lp(
+        version,
+        role=Role.REFERENT,
+        sujet="Document de cadrage renvoyé pour modification",
+        message=f"{_nom(auteur)} renvoie la version {version.numero} du document de cadrage "
+        f"{version.dispositif.annee_scolaire} pour modification.",
+        libelle_lien="Reprendre la version",
+        auteur=_nom(auteur),
+        commentaire=commentaire,
     )
     return version
 
@@ -714,12 +719,8 @@ def cadrage_valider(*, version, auteur) -> VersionCadrage:
     version.validee_par = auteur
     version.validee_le = timezone.now()
     version.save(update_fields=["statut", "validee_par", "validee_le"])
-    _tracer(
-        dispositif=version.dispositif,
-        auteur=auteur,
-        action=ActionHistorique.VALIDATION,
-        version=version,
-        changements=[{"champ": "Statut", "avant": "Soumise à validation", "apres": "Validée"}],
+    _tracer_statut(
+        version, auteur=auteur, action=ActionHistorique.VALIDATION, avant="Soumise à validation", apres="Validée"
     )
     return version
 
