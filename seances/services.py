@@ -9,7 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from binomes.models import Mentor
+from binomes.models import Binome, Mentor
 from etablissements.scoping import a_un_role
 from socle import roles as R
 from socle.courriels import envoyer_courriel, lien
@@ -163,6 +163,23 @@ def participations_declarables(*, seance, user) -> list:
         for p in seance.participations.all()
         if p.presence == Presence.ATTENDU and peut_declarer(user, p, etablissement_id)
     ]
+
+
+def participations_visibles(*, seance, user) -> tuple[list, int]:
+    """The séance's participations `user` may see, and how many others there are.
+
+    The LP's staff see everyone. A mentor sees themself and the students they mentor: in a
+    collective séance the other students' names and attendance are the staff's business only.
+    Reads the prefetched participations; one query for a mentor's students.
+    """
+    participations = list(seance.participations.all())
+    if a_un_role(user, seance.dispositif.etablissement_id, R.LECTURE_PROGRAMME):
+        return participations, 0
+    siens = set(
+        Binome.objects.filter(mentor__user=user, dispositif=seance.dispositif_id).values_list("eleve_id", flat=True)
+    )
+    visibles = [p for p in participations if (p.mentor_id and p.mentor.user_id == user.pk) or p.eleve_id in siens]
+    return visibles, len(participations) - len(visibles)
 
 
 def participations_a_declarer(*, seance, user) -> list:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, Partenaire
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import a_un_role, etablissements_ou, get_for_user
+from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
 from socle.courriels import lien
 from socle.decorators import login_not_required, role_required
@@ -240,22 +240,7 @@ def detail(request, pk):
         pk=pk,
     )
     etab = seance.dispositif.etablissement_id
-    participations = list(seance.participations.all())
-    if not a_un_role(request.user, etab, R.LECTURE_PROGRAMME):
-        # A mentor sees themself and the students they mentor; in a collective séance the other
-        # students' names and attendance are the staff's business only.
-        siens = set(
-            Binome.objects.filter(mentor__user=request.user, dispositif=seance.dispositif).values_list(
-                "eleve_id", flat=True
-            )
-        )
-        visibles = [
-            p for p in participations if (p.mentor_id and p.mentor.user_id == request.user.pk) or p.eleve_id in siens
-        ]
-        autres = len(participations) - len(visibles)
-        participations = visibles
-    else:
-        autres = 0
+    participations, autres = services.participations_visibles(seance=seance, user=request.user)
     return render(
         request,
         "seances/detail.html",

@@ -11,20 +11,16 @@ def journaliser(request, *, action: str, etablissement_id: int | None, objet: st
     Written in the request's transaction: if the view fails, no entry claims an access
     that did not happen.
     """
-    return JournalAcces.objects.create(
-        user=request.user,
-        utilisateur=request.user.email,
-        etablissement_id=etablissement_id,
-        action=action,
-        objet=objet[:255],
-        chemin=request.get_full_path()[:255],
+    return journaliser_droit(
+        request.user, action=action, etablissement_id=etablissement_id, objet=objet, chemin=request.get_full_path()
     )
 
 
 def journaliser_droit(
     auteur, *, action: str, etablissement_id: int | None, objet: str, chemin: str = ""
 ) -> JournalAcces:
-    """Record a grant, withdrawal or invitation made by `auteur` (None: a script or the operator)."""
+    """Record what `auteur` did (None: a script or the operator): a grant, withdrawal or invitation,
+    and every entry `journaliser` writes for a request."""
     return JournalAcces.objects.create(
         user=auteur,
         utilisateur=auteur.email if auteur is not None else "système",

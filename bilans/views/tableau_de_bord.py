@@ -226,6 +226,7 @@ def accueil(request):
         contexte["mes_seances"] = list(
             Seance.objects.for_user(request.user)
             .filter(participations__mentor__user=request.user, date__gte=timezone.localdate())
+            .distinct()
             .select_related("dispositif__etablissement")
             .order_by("date", "heure")[:10]
         )

@@ -11,6 +11,33 @@ from .etablissement import Academie, Etablissement
 from .partenaire import Partenaire
 
 
+def q_role_sur_son_lieu() -> Q:
+    """Each role is held on exactly the kind of place it is about (an LP, an association, an académie).
+
+    Shared by the roles held (Affectation) and the roles offered (Invitation).
+    """
+    return (
+        Q(
+            role__in=sorted(R.ROLES_ETABLISSEMENT),
+            etablissement__isnull=False,
+            partenaire__isnull=True,
+            academie__isnull=True,
+        )
+        | Q(
+            role__in=sorted(R.ROLES_PARTENAIRE),
+            partenaire__isnull=False,
+            etablissement__isnull=True,
+            academie__isnull=True,
+        )
+        | Q(
+            role__in=sorted(R.ROLES_ACADEMIE),
+            academie__isnull=False,
+            etablissement__isnull=True,
+            partenaire__isnull=True,
+        )
+    )
+
+
 class Affectation(models.Model):
     """A role held by a user: on an LP, on a partner association, or on an académie."""
 
@@ -30,29 +57,7 @@ class Affectation(models.Model):
         verbose_name = "affectation"
         constraints = [
             # Each role is held on exactly the kind of place it is about.
-            models.CheckConstraint(
-                name="affectation_perimetre_coherent",
-                condition=(
-                    Q(
-                        role__in=sorted(R.ROLES_ETABLISSEMENT),
-                        etablissement__isnull=False,
-                        partenaire__isnull=True,
-                        academie__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(R.ROLES_PARTENAIRE),
-                        partenaire__isnull=False,
-                        etablissement__isnull=True,
-                        academie__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(R.ROLES_ACADEMIE),
-                        academie__isnull=False,
-                        etablissement__isnull=True,
-                        partenaire__isnull=True,
-                    )
-                ),
-            ),
+            models.CheckConstraint(name="affectation_perimetre_coherent", condition=q_role_sur_son_lieu()),
             models.UniqueConstraint(
                 fields=["user", "role", "etablissement"],
                 condition=Q(etablissement__isnull=False),

@@ -5,12 +5,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from socle import roles as R
 from socle.roles import Role
 
+from .affectation import q_role_sur_son_lieu
 from .etablissement import Academie, Etablissement
 from .partenaire import Partenaire
 
@@ -84,29 +83,7 @@ class Invitation(models.Model):
         ordering = ["-envoyee_le"]
         constraints = [
             # Same places as an Affectation: each role on the kind of place it is about.
-            models.CheckConstraint(
-                name="invitation_perimetre_coherent",
-                condition=(
-                    Q(
-                        role__in=sorted(R.ROLES_ETABLISSEMENT),
-                        etablissement__isnull=False,
-                        partenaire__isnull=True,
-                        academie__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(R.ROLES_PARTENAIRE),
-                        partenaire__isnull=False,
-                        etablissement__isnull=True,
-                        academie__isnull=True,
-                    )
-                    | Q(
-                        role__in=sorted(R.ROLES_ACADEMIE),
-                        academie__isnull=False,
-                        etablissement__isnull=True,
-                        partenaire__isnull=True,
-                    )
-                ),
-            ),
+            models.CheckConstraint(name="invitation_perimetre_coherent", condition=q_role_sur_son_lieu()),
         ]
         indexes = [
             models.Index(fields=["etablissement", "statut"], name="invitation_etab_statut"),
