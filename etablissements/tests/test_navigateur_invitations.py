@@ -63,6 +63,10 @@ def test_le_chef_invite_un_cpe_puis_lui_retire_son_role(page, browser, live_serv
     cpe.get_by_role("button", name="Créer mon compte").click()
     cpe.wait_for_url(f"{live_server.url}/")
     assert cpe.get_by_text("Votre compte est créé").is_visible()
+    # Signed out, the CPE signs in again with the password just chosen.
+    cpe.get_by_role("button", name="Se déconnecter").click()
+    cpe.wait_for_url("**/connexion/")
+    se_connecter(cpe, "nadia.benali@exemple.fr", MOT_DE_PASSE)
     # The CPE pages of that LP, and nothing of LP B.
     cpe.get_by_role("link", name="Absences et entretiens").click()
     assert cpe.get_by_role("heading", level=1).is_visible()
