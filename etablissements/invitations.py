@@ -177,13 +177,6 @@ def inviter(*, par, email: str, role: str, lieu, prenom: str = "", nom: str = ""
     return invitation
 
 
-def invitations_visibles(user, lieu):
-    """The invitations of `lieu` its managers see (404 for anyone else)."""
-    if not gere_les_acces(user, lieu):
-        raise Http404
-    return Invitation.objects.filter(**_cle_lieu(lieu)).select_related("invitee_par")
-
-
 def get_invitation_for_user(user, pk) -> Invitation:
     """One invitation, for someone who may withdraw its role on its place; 404 otherwise."""
     invitation = Invitation.objects.select_related("etablissement", "partenaire", "academie").filter(pk=pk).first()
@@ -334,10 +327,20 @@ def accepter_en_attente(user) -> list[Affectation]:
 # --- Roles held -----------------------------------------------------------------------------
 
 
-def affectations_visibles(user, lieu):
-    if not gere_les_acces(user, lieu):
+def acces_de(user, lieu) -> dict:
+    """What the access list (`_acces.html`) shows of `lieu` to one of its managers (404 for anyone
+    else): the roles held there, the pending invitations, and the roles `user` may withdraw."""
+    retirables = set(roles_retirables(user, lieu))
+    if not retirables:
         raise Http404
-    return Affectation.objects.filter(**_cle_lieu(lieu)).select_related("user").order_by("role", "user__nom")
+    cle = _cle_lieu(lieu)
+    return {
+        "affectations": list(Affectation.objects.filter(**cle).select_related("user").order_by("role", "user__nom")),
+        "invitations": list(
+            Invitation.objects.filter(statut=StatutInvitation.EN_ATTENTE, **cle).select_related("invitee_par")
+        ),
+        "retirables": retirables,
+    }
 
 
 def get_affectation_for_user(user, pk) -> Affectation:

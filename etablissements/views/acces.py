@@ -19,7 +19,6 @@ from socle.roles import Role
 from .. import invitations as service
 from ..forms import AcceptationForm, InvitationForm
 from ..models import Academie, Etablissement, Partenaire
-from ..models.invitation import StatutInvitation
 
 # The kinds of place a role is held on, as they appear in URLs.
 LIEUX = {"lycee": Etablissement, "association": Partenaire, "academie": Academie}
@@ -79,8 +78,6 @@ def acces(request, type_, pk):
                     "Le lien est valable 7 jours.",
                 )
                 return redirect(url_acces(lieu))
-    retirables = set(service.roles_retirables(request.user, lieu))
-    invitations = list(service.invitations_visibles(request.user, lieu).filter(statut=StatutInvitation.EN_ATTENTE))
     # An association's page also says which LPs it serves (its conventions): names of LPs only.
     conventions = (
         list(
@@ -98,11 +95,9 @@ def acces(request, type_, pk):
             "lieu": lieu,
             "type_lieu": type_,
             "etablissement": lieu if isinstance(lieu, Etablissement) else None,
-            "affectations": list(service.affectations_visibles(request.user, lieu)),
-            "invitations": invitations,
             "conventions": conventions,
-            "retirables": retirables,
             "form": form,
+            **service.acces_de(request.user, lieu),
         },
     )
 

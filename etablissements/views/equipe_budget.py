@@ -6,7 +6,6 @@ from .. import invitations
 from ..forms import LigneBudgetForm, MembreEquipeForm
 from ..models import LigneBudget, MembreEquipe
 from ..models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
-from ..models.invitation import StatutInvitation
 from ..scoping import get_for_user
 from .commun import contexte_dispositif, obtenir_dispositif
 
@@ -19,16 +18,7 @@ def equipe(request, pk):
     membres = list(d.equipe.select_related("user"))
     acces = {}
     if invitations.gere_les_acces(request.user, d.etablissement):
-        acces = {
-            "gere_les_acces": True,
-            "affectations": list(invitations.affectations_visibles(request.user, d.etablissement)),
-            "invitations": list(
-                invitations.invitations_visibles(request.user, d.etablissement).filter(
-                    statut=StatutInvitation.EN_ATTENTE
-                )
-            ),
-            "retirables": set(invitations.roles_retirables(request.user, d.etablissement)),
-        }
+        acces = {"gere_les_acces": True, **invitations.acces_de(request.user, d.etablissement)}
     return render(
         request, "etablissements/equipe.html", contexte_dispositif(request, d, "equipe", membres=membres, **acces)
     )
