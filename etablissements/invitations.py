@@ -70,7 +70,8 @@ def roles_invitables(user, lieu) -> list[str]:
         if a_un_role(user, lieu.pk, R.SUIVI_PARTENAIRE):
             roles.append(Role.MENTOR)
     elif isinstance(lieu, Partenaire):
-        administre = bool(p.administration & set(lieu.academies.values_list("pk", flat=True)))
+        # Only an académie's administrator costs a query: is the association on one of their lists?
+        administre = bool(p.administration) and lieu.academies.filter(pk__in=p.administration).exists()
         if administre or a_un_role_partenaire(user, lieu.pk, {Role.RESPONSABLE}):
             roles += [Role.RESPONSABLE, Role.COORDONNATEUR]
     elif isinstance(lieu, Academie) and a_un_role_academie(user, lieu.pk, {Role.ADMIN_ACADEMIQUE}):
