@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from binomes.models import Eleve, Mentor
+from binomes.models import Binome, Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
@@ -389,3 +389,110 @@ class Evenement(models.Model):
 
     def get_absolute_url(self):
         return reverse("seances:evenement", args=[self.pk])
+
+
+class NoteMentor(models.Model):
+    """What a mentor says after a séance: whether it took place, what was done, what comes next,
+    and the needs they flag. Read by the référent and the coordinator, never by other mentors."""
+
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="notes_mentor")
+    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="notes")
+    a_eu_lieu = models.BooleanField("la séance a bien eu lieu", default=True)
+    fait = models.TextField("ce que nous avons fait", max_length=2000, blank=True)
+    suite = models.TextField("la suite prévue", max_length=2000, blank=True)
+    besoin_aide_referent = models.BooleanField("besoin d’aide du référent", default=False)
+    difficulte_eleve = models.BooleanField("difficulté avec l’élève", default=False)
+    absence_non_prevenue = models.BooleanField("absence non prévenue", default=False)
+    ecrite_le = models.DateTimeField("écrite le", default=timezone.now)
+    # The référent marks a flagged need as handled; the dashboard lists the others.
+    besoin_traite_le = models.DateTimeField("besoin traité le", null=True, blank=True)
+    besoin_traite_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "seance__dispositif__etablissement"
+    # A mentor reads and writes their own notes only.
+    ACCES_PERSONNEL = {Role.MENTOR: "mentor__user"}
+    ROLES_LECTURE = R.SUIVI_PARTENAIRE
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta:
+        verbose_name = "note du mentor"
+        verbose_name_plural = "notes des mentors"
+        ordering = ["-ecrite_le"]
+        constraints = [models.UniqueConstraint(fields=["seance", "mentor"], name="note_mentor_unique")]
+
+    def __str__(self):
+        return f"Note de {self.mentor} sur {self.seance}"
+
+    @property
+    def besoin_signale(self) -> bool:
+        return self.besoin_aide_referent or self.difficulte_eleve or self.absence_non_prevenue
+
+
+class Ressenti(models.TextChoices):
+    BIEN = "bien", "Bien"
+    MOYEN = "moyen", "Moyennement"
+    MAL = "mal", "Pas bien"
+
+
+class Utilite(models.TextChoices):
+    UTILE = "utile", "Utile"
+    UN_PEU = "un_peu", "Un peu utile"
+    PAS_UTILE = "pas_utile", "Pas utile"
+
+
+class Continuer(models.TextChoices):
+    OUI = "oui", "Oui"
+    NE_SAIS_PAS = "ne_sais_pas", "Je ne sais pas"
+    NON = "non", "Non"
+
+
+class LienAvis(models.Model):
+    """A one-time link (or QR code) through which a student, who has no account, gives their word
+    after a séance. Only the SHA-256 of the secret is stored; the answer keeps no tie to the link."""
+
+    binome = models.ForeignKey(Binome, on_delete=models.CASCADE, related_name="liens_avis")
+    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="liens_avis")
+    empreinte = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    expire_le = models.DateTimeField("expire le")
+    utilise_le = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "seance__dispositif__etablissement"
+    ROLES_LECTURE = R.SUIVI_PARTENAIRE
+    ROLES_ECRITURE = R.SUIVI_PARTENAIRE
+
+    class Meta:
+        verbose_name = "lien d’avis de l’élève"
+        verbose_name_plural = "liens d’avis des élèves"
+        constraints = [models.UniqueConstraint(fields=["binome", "seance"], name="lien_avis_unique")]
+
+    def __str__(self):
+        return f"Lien d’avis pour {self.seance}"
+
+
+class AvisEleve(models.Model):
+    """A student's three answers. Tied to the binôme only (not to the séance nor the link), and dated
+    by the day, so that nothing else about the answer can be traced back."""
+
+    binome = models.ForeignKey(Binome, on_delete=models.CASCADE, related_name="avis_eleve")
+    recu_le = models.DateField("reçu le", default=timezone.localdate)
+    ressenti = models.CharField("comment s’est passée la séance ?", max_length=20, choices=Ressenti.choices)
+    utilite = models.CharField("la séance t’a-t-elle été utile ?", max_length=20, choices=Utilite.choices)
+    continuer = models.CharField("veux-tu continuer ?", max_length=20, choices=Continuer.choices)
+
+    objects = ScopedQuerySet.as_manager()
+    CHEMIN_ETABLISSEMENT = "binome__dispositif__etablissement"
+    ROLES_LECTURE = R.GESTION_PROGRAMME
+    ROLES_ECRITURE = R.GESTION_PROGRAMME
+
+    class Meta:
+        verbose_name = "avis de l’élève"
+        verbose_name_plural = "avis des élèves"
+        ordering = ["-recu_le", "-pk"]
+
+    def __str__(self):
+        return f"Avis du {self.recu_le:%d/%m/%Y}"
