@@ -43,7 +43,7 @@ def droits_en_ligne(source):
 
 def test_les_modules_de_vues_sont_trouves():
     noms = {str(p.relative_to(RACINE)) for p in modules_de_vues()}
-    assert {"seances/views.py", "bilans/views/rapport.py", "etablissements/views/dispositif.py"} <= noms
+    assert {"seances/views/seances.py", "bilans/views/rapport.py", "etablissements/views/dispositif.py"} <= noms
     assert {"binomes/views/appariement.py", "socle/views/securite.py"} <= noms
 
 

@@ -1,46 +1,31 @@
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+"""The séances: list, entry of a séance and its attendance, detail, a declared absence."""
 
-import icalendar
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
-from etablissements.models import Dispositif, Etablissement, Partenaire
+from etablissements.models import Dispositif, Etablissement
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
-from socle.courriels import lien
-from socle.decorators import login_not_required, role_required
-from socle.models import User
+from socle.decorators import role_required
 from socle.roles import Role
 
-from . import services
-from .filters import SeanceFiltre
-from .forms import (
+from .. import services
+from ..filters import SeanceFiltre
+from ..forms import (
     NON_CONCERNE,
-    ActionSuiviFormSet,
     DeclarationAbsenceForm,
-    EntretienAbsenceForm,
-    EvenementForm,
     ParticipantFormSet,
-    ReunionSuiviForm,
     SeanceForm,
 )
-from .models import (
-    Alerte,
-    EntretienAbsence,
-    Evenement,
-    JetonCalendrier,
+from ..models import (
     Participation,
-    ReunionSuivi,
     Seance,
     StatutSeance,
 )
@@ -283,225 +268,3 @@ def declarer_absence(request, pk):
 
 
 # --- Entretiens after an unexcused absence ---------------------------------------------------
-
-
-@role_required(R.VIE_SCOLAIRE)
-def entretiens(request):
-    """Interviews still to hold in the current LP (all of them with ?tous=1)."""
-    tous = request.GET.get("tous") == "1"
-    qs = (
-        EntretienAbsence.objects.for_user(request.user)
-        .filter(seance__dispositif__etablissement=request.etablissement)
-        .select_related("eleve", "seance", "assigne_a")
-    )
-    if not tous:
-        qs = qs.filter(fait=False)
-    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
-    return render(request, "seances/entretiens.html", {"page": page, "tous": tous})
-
-
-def entretien(request, pk):
-    entretien = get_for_user(
-        EntretienAbsence.objects.select_related("eleve", "seance__dispositif"),
-        request.user,
-        ecriture=request.method == "POST",
-        pk=pk,
-    )
-    responsables = User.objects.filter(
-        affectations__role__in=sorted(R.VIE_SCOLAIRE),
-        affectations__etablissement_id=entretien.seance.dispositif.etablissement_id,
-    ).distinct()
-    form = EntretienAbsenceForm(request.POST or None, instance=entretien, responsables=responsables)
-    if request.method == "POST" and form.is_valid():
-        services.entretien_enregistrer(entretien=form.save(commit=False))
-        messages.success(request, "L’entretien est enregistré.")
-        return redirect("seances:entretiens")
-    return render(request, "seances/entretien.html", {"entretien": entretien, "form": form})
-
-
-# --- Alerts -----------------------------------------------------------------------------------
-
-
-def alertes(request):
-    """The user's own alerts, newest first (the same ones the daily digest emails)."""
-    qs = Alerte.objects.filter(destinataire=request.user).select_related("etablissement")
-    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
-    return render(request, "seances/alertes.html", {"page": page})
-
-
-# --- Réunions de suivi and évènements ---------------------------------------------------------
-
-
-@role_required(R.LECTURE_PROGRAMME)
-def reunions(request):
-    qs = (
-        ReunionSuivi.objects.for_user(request.user)
-        .filter(dispositif__etablissement=request.etablissement)
-        .select_related("partenaire")
-        .annotate(nb_actions=Count("actions"), nb_actions_ouvertes=Count("actions", filter=Q(actions__faite=False)))
-        .order_by("-date", "-pk")
-    )
-    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "seances/reunions.html",
-        {"page": page, "peut_creer": ReunionSuivi.objects.peut_ecrire(request.user, request.etablissement.pk)},
-    )
-
-
-def _reunion_formulaire(request, reunion, dispositif):
-    partenaires = Partenaire.objects.for_user(request.user)
-    donnees = request.POST if request.method == "POST" else None
-    form = ReunionSuiviForm(donnees, instance=reunion, partenaires=partenaires)
-    formset = ActionSuiviFormSet(donnees, instance=reunion, prefix="actions")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        reunion = form.save(commit=False)
-        reunion.dispositif = dispositif
-        services.reunion_enregistrer(reunion=reunion, actions=formset)
-        messages.success(request, "La réunion est enregistrée.")
-        return redirect(reunion)
-    return render(request, "seances/reunion_form.html", {"form": form, "formset": formset, "reunion": reunion})
-
-
-@role_required(R.SUIVI_PARTENAIRE)
-def reunion_nouvelle(request):
-    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
-    return _reunion_formulaire(request, ReunionSuivi(dispositif=dispositif), dispositif)
-
-
-def reunion(request, pk):
-    """A meeting: its record for readers, its form for those who write it."""
-    reunion = get_for_user(
-        ReunionSuivi.objects.select_related("dispositif", "partenaire").prefetch_related("actions"),
-        request.user,
-        ecriture=request.method == "POST",
-        pk=pk,
-    )
-    peut_modifier = ReunionSuivi.objects.peut_ecrire(request.user, reunion.dispositif.etablissement_id)
-    if request.method == "POST" or (request.GET.get("modifier") and peut_modifier):
-        return _reunion_formulaire(request, reunion, reunion.dispositif)
-    return render(
-        request,
-        "seances/reunion.html",
-        {
-            "reunion": reunion,
-            "peut_modifier": peut_modifier,
-        },
-    )
-
-
-@role_required(R.LECTURE_PROGRAMME)
-def evenements(request):
-    qs = (
-        Evenement.objects.for_user(request.user)
-        .filter(dispositif__etablissement=request.etablissement)
-        .annotate(nb_entreprises=Count("entreprises_invitees"))
-        .order_by("-date", "-pk")
-    )
-    page = Paginator(qs, PAR_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "seances/evenements.html",
-        {"page": page, "peut_creer": Evenement.objects.peut_ecrire(request.user, request.etablissement.pk)},
-    )
-
-
-def _evenement_formulaire(request, evenement, dispositif):
-    form = EvenementForm(request.POST or None, instance=evenement, etablissement=dispositif.etablissement_id)
-    if request.method == "POST" and form.is_valid():
-        evenement = form.save(commit=False)
-        evenement.dispositif = dispositif
-        services.evenement_enregistrer(evenement=evenement, form=form)
-        messages.success(request, "L’évènement est enregistré.")
-        return redirect("seances:evenements")
-    return render(request, "seances/evenement_form.html", {"form": form, "evenement": evenement})
-
-
-@role_required(R.SUIVI_PARTENAIRE)
-def evenement_nouveau(request):
-    dispositif = Dispositif.objects.select_related("etablissement").courant_ou_404(request.etablissement)
-    return _evenement_formulaire(request, Evenement(dispositif=dispositif), dispositif)
-
-
-def evenement(request, pk):
-    evenement = get_for_user(
-        Evenement.objects.select_related("dispositif").prefetch_related("entreprises_invitees"),
-        request.user,
-        ecriture=request.method == "POST",
-        pk=pk,
-    )
-    peut_modifier = Evenement.objects.peut_ecrire(request.user, evenement.dispositif.etablissement_id)
-    if request.method == "POST" or (request.GET.get("modifier") and peut_modifier):
-        return _evenement_formulaire(request, evenement, evenement.dispositif)
-    return render(request, "seances/evenement.html", {"evenement": evenement, "peut_modifier": peut_modifier})
-
-
-# --- Calendar -------------------------------------------------------------------------------
-
-
-@role_required({Role.MENTOR})
-def calendrier(request):
-    """The mentor's calendar subscription address(es), one per LP where they mentor.
-
-    A read only: an address is created by the POST of its button, not by opening the page.
-    """
-    jetons = [
-        (mentor, services.url_calendrier(jeton) if (jeton := getattr(mentor, "jeton_calendrier", None)) else None)
-        for mentor in Mentor.objects.filter(user=request.user).select_related("etablissement", "jeton_calendrier")
-    ]
-    return render(request, "seances/calendrier.html", {"jetons": jetons})
-
-
-@require_POST
-def calendrier_reinitialiser(request, pk):
-    # Only the mentor's own record: nobody resets someone else's subscription (the same 404
-    # for others' records and missing ones).
-    mentor = get_object_or_404(Mentor.objects.filter(user=request.user), pk=pk)
-    premiere = not hasattr(mentor, "jeton_calendrier")
-    services.jeton_calendrier_reinitialiser(mentor=mentor)
-    if premiere:
-        messages.success(request, "Votre adresse d’abonnement est créée.")
-    else:
-        messages.success(request, "Nouvelle adresse créée : l’ancienne ne fonctionne plus.")
-    return redirect("seances:calendrier")
-
-
-@login_not_required
-def calendrier_ics(request, jeton):
-    """The iCalendar feed; the unguessable token in the URL is its only credential."""
-    jeton = get_object_or_404(JetonCalendrier.objects.select_related("mentor"), jeton=jeton)
-    seances = (
-        Seance.objects.filter(participations__mentor=jeton.mentor)
-        .select_related("dispositif__etablissement")
-        .order_by("date", "heure")
-    )
-    return HttpResponse(_ical(seances).to_ical(), content_type="text/calendar; charset=utf-8")
-
-
-def _ical(seances) -> icalendar.Calendar:
-    fuseau = ZoneInfo(settings.TIME_ZONE)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Mentorat LP//Séances//FR")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Mentorat LP — mes séances")
-    hote = settings.SITE_URL.split("://", 1)[-1]
-    for seance in seances:
-        evenement = icalendar.Event()
-        evenement.add("uid", f"seance-{seance.pk}@{hote}")
-        evenement.add("dtstamp", datetime.now(tz=fuseau))
-        # No student name in the feed: a calendar leaks more easily than the application.
-        evenement.add("summary", f"Mentorat : {seance.get_type_display()}")
-        if seance.heure:
-            debut = datetime.combine(seance.date, seance.heure, tzinfo=fuseau)
-            evenement.add("dtstart", debut)
-            evenement.add("dtend", debut + timedelta(minutes=seance.duree))
-        else:
-            evenement.add("dtstart", seance.date)
-        lieu = f"{seance.dispositif.etablissement} — {seance.get_lieu_display()}"
-        evenement.add("location", f"{lieu}, {seance.lieu_precision}" if seance.lieu_precision else lieu)
-        evenement.add("status", {"annulee": "CANCELLED", "tenue": "CONFIRMED"}.get(seance.statut, "TENTATIVE"))
-        evenement.add("url", lien(seance.get_absolute_url()))
-        cal.add_component(evenement)
-    # Times carry TZID=Europe/Paris: the feed describes that zone (VTIMEZONE), as RFC 5545 requires.
-    cal.add_missing_timezones()
-    return cal
