@@ -1,3 +1,5 @@
+"""Séances, attendance, absences and their follow-up, notifications and alerts, meetings, the pair's voice."""
+
 import secrets
 
 from django.conf import settings
