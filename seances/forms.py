@@ -9,6 +9,7 @@ from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from .models import (
     ActionSuivi,
+    AvisEleve,
     EntretienAbsence,
     Evenement,
     Presence,
@@ -238,3 +239,19 @@ class EvenementForm(DsfrFormMixin, forms.ModelForm):
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entreprises_invitees"].queryset = Entreprise.objects.filter(etablissement=etablissement)
+
+
+class AvisEleveForm(forms.ModelForm):
+    """The student's three questions, answered on a phone: large radio buttons, nothing to type."""
+
+    class Meta:
+        model = AvisEleve
+        fields = ["ressenti", "utilite", "continuer"]
+        widgets = {"ressenti": forms.RadioSelect, "utilite": forms.RadioSelect, "continuer": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for champ in self.fields.values():
+            # A ModelForm's radio choices start with the blank "---------" choice: the student must pick one.
+            champ.choices = [choix for choix in champ.choices if choix[0]]
+        self.helper = DsfrFormHelper(self, submit_label="Envoyer mon avis")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, calendrier, seances, suivi
+from .views import absences, avis, calendrier, seances, suivi
 
 app_name = "seances"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("seances/<int:pk>/", seances.detail, name="detail"),
     path("seances/<int:pk>/modifier/", seances.modifier, name="modifier"),
     path("seances/<int:pk>/absence/", seances.declarer_absence, name="declarer_absence"),
+    path("seances/<int:pk>/avis/", avis.liens, name="avis_liens"),
+    path("seances/<int:pk>/avis/creer/", avis.liens_creer, name="avis_liens_creer"),
+    path("avis/<str:jeton>/", avis.repondre, name="avis_repondre"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
     path("alertes/", absences.alertes, name="alertes"),

@@ -45,6 +45,7 @@ from binomes.tests import factories as binomes_f
 from binomes.tests import fichiers as fichiers_siecle
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
+from seances.avis import liens_avis_creer
 from seances.tests import factories as seances_f
 from socle.validators import DATE_MIN, date_max_plausible
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
@@ -113,6 +114,11 @@ def _lien_invitation(monde):
     return {"jeton": "jeton-fuzz"}
 
 
+def _lien_avis(monde):
+    seance = seances_f.SeanceFactory(dispositif=monde.cast.dispositif_a, binome=monde.binome)
+    return {"jeton": liens_avis_creer(seance=seance)[0].jeton}
+
+
 CIBLES = {
     "login": Cible(None),
     # Accounts: the LP's access page (invite), and the emailed link (create the account).
@@ -174,6 +180,7 @@ CIBLES = {
     "bilans:indicateur_ajouter": Cible("referent_a", _objet("bilans:indicateur_ajouter")),
     "bilans:indicateur_modifier": Cible("referent_a", _objet("bilans:indicateur_modifier")),
     "seances:liste": Cible("referent_a", methode="get"),
+    "seances:avis_repondre": Cible(None, _lien_avis, succes_200="Merci pour ton avis"),
     "seances:nouvelle": Cible("coordonnateur_a"),
     "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),
     "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from bilans.models import Enquete, Invitation
 from binomes.tests.factories import BinomeFactory, MentorFactory
 from etablissements.tests import factories as etab_f
+from seances.avis import liens_avis_creer
 from seances.models import JetonCalendrier
 from seances.tests import factories as seances_f
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
@@ -52,7 +53,14 @@ def _lien_d_invitation(cast):
     return {"jeton": "jeton-ouvert-en-get"}
 
 
+def _lien_avis(cast):
+    # Opening the student's link shows the questions; only the POST spends it.
+    seance = seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=BinomeFactory(dispositif=cast.dispositif_a))
+    return {"jeton": liens_avis_creer(seance=seance)[0].jeton}
+
+
 ARGUMENTS = OBJETS_DU_LP_A | {
+    "seances:avis_repondre": _lien_avis,
     "seances:calendrier_ics": _jeton_calendrier,
     "bilans:repondre": _invitation,
     "password_reset_confirm": lambda cast: {"uidb64": "MQ", "token": "faux-jeton"},

@@ -20,6 +20,8 @@ PUBLIQUES = {
     "sante_detail",
     "bilans:repondre",
     "seances:calendrier_ics",
+    # The student's one-time link after a séance: students have no account.
+    "seances:avis_repondre",
     "rgpd:information",
     # The emailed invitation: the invited person has no account yet.
     "invitation",
@@ -139,6 +141,8 @@ PROTEGEES = {
     "seances:nouvelle",
     "seances:detail",
     "seances:modifier",
+    "seances:avis_liens",
+    "seances:avis_liens_creer",
     "seances:declarer_absence",
     "seances:entretiens",
     "seances:entretien",

@@ -150,6 +150,8 @@ OBJETS_DU_LP_A = {
         "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
     },
     "seances:detail": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:avis_liens": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:avis_liens_creer": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:modifier": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:declarer_absence": lambda cast: {
         "pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a, prevue=True).pk
