@@ -21,6 +21,7 @@ from .models import (
     Jalon,
     LigneBudget,
     MembreEquipe,
+    PagePublique,
     Partenaire,
     VersionCadrage,
 )
@@ -506,3 +507,14 @@ class SignaturePartenaireForm(DsfrFormMixin, forms.Form):
 
     def clean_date_signature(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date_signature"))
+
+
+class PagePubliqueForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = PagePublique
+        fields = ["publiee", "presentation", "participer_eleve", "devenir_mentor", "contact_email"]
+        widgets = {
+            "presentation": forms.Textarea(attrs={"rows": 5}),
+            "participer_eleve": forms.Textarea(attrs={"rows": 3}),
+            "devenir_mentor": forms.Textarea(attrs={"rows": 3}),
+        }

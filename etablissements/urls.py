@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import academie, acces, cadrage, convention, dispositif, entreprises, equipe_budget, etablissement
+from .views import (
+    academie,
+    acces,
+    cadrage,
+    communication,
+    convention,
+    dispositif,
+    entreprises,
+    equipe_budget,
+    etablissement,
+)
 
 app_name = "etablissements"
 
@@ -11,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/", etablissement.detail, name="detail"),
     path("<int:pk>/modifier/", etablissement.modifier, name="modifier"),
     path("<int:pk>/formations/", etablissement.formations, name="formations"),
+    path("<int:pk>/communication/", communication.communication, name="communication"),
     # Dispositifs and their sections.
     path("dispositifs/", dispositif.dispositifs, name="dispositifs"),
     path("dispositifs/nouveau/", dispositif.dispositif_creer, name="dispositif_creer"),

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from bilans.views import tableau_de_bord
 from etablissements import proconnect
-from etablissements.views import acces
+from etablissements.views import acces, communication
 from socle import sante
 from socle.views import comptes, journal, pages, securite
 
@@ -31,6 +31,9 @@ urlpatterns = [
     path("accessibilite/", pages.accessibilite, name="accessibilite"),
     path("mentions-legales/", pages.mentions_legales, name="mentions_legales"),
     path("donnees-personnelles/", pages.donnees_personnelles, name="donnees_personnelles"),
+    # The public page of an LP's mentoring programme and its poster, published by the LP.
+    path("mentorat/<str:uai>/", communication.page_publique, name="page_publique"),
+    path("mentorat/<str:uai>/affiche.pdf", communication.affiche, name="page_publique_affiche"),
     path("etablissements/", include("etablissements.urls")),
     path("binomes/", include("binomes.urls")),
     path("bilans/", include("bilans.urls")),

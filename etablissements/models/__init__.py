@@ -7,6 +7,7 @@ the models (their choices, constants and helpers are imported from their own mod
 from .affectation import Affectation
 from .budget import LigneBudget
 from .cadrage import Comite, VersionCadrage
+from .communication import PagePublique
 from .convention import Avenant, Convention
 from .diagnostic import Diagnostic
 from .dispositif import Dispositif
@@ -33,6 +34,7 @@ __all__ = [
     "LigneBudget",
     "MembreEquipe",
     "Modification",
+    "PagePublique",
     "Partenaire",
     "VersionCadrage",
 ]
