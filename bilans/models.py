@@ -310,3 +310,20 @@ class IndicateurPersonnalise(models.Model):
             )
         texte = SourceIndicateur(self.source).label
         return texte.replace("N séances", compte(self.seuil, "séance")) if self.seuil else texte
+
+
+class EnvoiEnquete(models.Model):
+    """An address the survey was emailed to, kept as a keyed hash: enough not to email it twice,
+    nothing that ties an answer (or a link) to a person."""
+
+    enquete = models.ForeignKey(Enquete, on_delete=models.CASCADE, related_name="envois")
+    empreinte = models.CharField("empreinte de l’adresse", max_length=64)
+    envoye_le = models.DateField("envoyé le", default=timezone.localdate)
+
+    class Meta:
+        verbose_name = "envoi d’enquête"
+        verbose_name_plural = "envois d’enquêtes"
+        constraints = [models.UniqueConstraint(fields=["enquete", "empreinte"], name="envoi_enquete_unique")]
+
+    def __str__(self):
+        return f"Envoi du {self.envoye_le:%d/%m/%Y}"

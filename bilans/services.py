@@ -1,10 +1,22 @@
+import logging
+import random
+from smtplib import SMTPException
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from seances.communication import destinataires, sans_doublons
+from seances.models import CategorieInvite
+from socle.courriels import envoyer_courriel, lien
+from socle.models import normaliser_email
 
 from .enquetes import Population
-from .models import Enquete, Invitation, Note, Reponse
+from .models import Enquete, EnvoiEnquete, Invitation, Note, Reponse
+
+logger = logging.getLogger(__name__)
 
 
 def enquetes_creer(*, dispositif) -> list[Enquete]:
@@ -73,3 +85,65 @@ def resultats(enquete: Enquete) -> dict:
             }
         )
     return {"reponses": enquete.reponses.count(), "questions": questions}
+
+
+# Who a survey of each population is emailed to; students and parents get their links by hand
+# (the app keeps no address of theirs).
+CATEGORIES_PAR_POPULATION = {
+    Population.MENTORS: [CategorieInvite.MENTOR],
+    Population.PERSONNELS: [CategorieInvite.PERSONNEL],
+    Population.PARTENAIRES: [CategorieInvite.PARTENAIRE, CategorieInvite.ENTREPRISE],
+}
+
+
+def _empreinte_adresse(enquete: Enquete, email: str) -> str:
+    return salted_hmac(f"mentorat.enquete.{enquete.pk}", normaliser_email(email), algorithm="sha256").hexdigest()
+
+
+def enquete_envoyer(*, enquete: Enquete) -> tuple[int, int]:
+    """Email a personal link to each person of the survey's population not emailed yet.
+
+    Returns (emails sent, people already emailed). The addresses are kept only as keyed hashes,
+    in a table that the links do not point to: the answers stay anonymous.
+    """
+    categories = CATEGORIES_PAR_POPULATION.get(enquete.population)
+    if not categories:
+        raise ValidationError("Les élèves et les parents reçoivent leur lien de la main à la main, pas par courriel.")
+    personnes = sans_doublons(d for c in categories for d in destinataires(enquete.dispositif, c))
+    a_envoyer, deja = [], 0
+    with transaction.atomic():
+        envoyees = set(
+            EnvoiEnquete.objects.select_for_update().filter(enquete=enquete).values_list("empreinte", flat=True)
+        )
+        for personne in personnes:
+            empreinte = _empreinte_adresse(enquete, personne.email)
+            if empreinte in envoyees:
+                deja += 1
+                continue
+            envoyees.add(empreinte)
+            EnvoiEnquete.objects.create(enquete=enquete, empreinte=empreinte)
+            a_envoyer.append(personne.email)
+        liens = invitations_creer(enquete=enquete, nombre=len(a_envoyer)) if a_envoyer else []
+        # Shuffled, so that the order of the links says nothing of the order of the addresses.
+        random.SystemRandom().shuffle(liens)
+        envois = list(zip(a_envoyer, liens, strict=True))
+        transaction.on_commit(lambda: _envoyer_enquete(enquete, envois))
+    return len(a_envoyer), deja
+
+
+def _envoyer_enquete(enquete, envois):
+    etablissement = enquete.dispositif.etablissement
+    for email, invitation in envois:
+        try:
+            envoyer_courriel(
+                destinataires=[email],
+                sujet=f"Votre avis sur le mentorat — {etablissement.nom}",
+                gabarit="bilans/emails/enquete",
+                contexte={
+                    "enquete": enquete,
+                    "etablissement": etablissement,
+                    "lien": lien(invitation.get_absolute_url()),
+                },
+            )
+        except (SMTPException, OSError):
+            logger.warning("Enquête %s : un courriel non envoyé.", enquete.pk, exc_info=True)

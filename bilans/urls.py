@@ -18,6 +18,7 @@ urlpatterns = [
     path("enquetes/creer/", enquetes.enquetes_creer, name="enquetes_creer"),
     path("enquetes/<int:pk>/", enquetes.enquete, name="enquete"),
     path("enquetes/<int:pk>/inviter/", enquetes.inviter, name="inviter"),
+    path("enquetes/<int:pk>/envoyer/", enquetes.envoyer, name="envoyer"),
     path("repondre/<str:jeton>/", enquetes.repondre, name="repondre"),
     path(
         "dispositifs/<int:pk>/indicateurs/ajouter/",

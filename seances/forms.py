@@ -10,14 +10,18 @@ from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 from .models import (
     ActionSuivi,
     AvisEleve,
+    CategorieInvite,
     EntretienAbsence,
     Evenement,
+    InvitationEvenement,
     Presence,
+    ReponseInvitation,
     ReunionSuivi,
     Seance,
     StatutSeance,
     TypeSeance,
 )
+from .models.communication import NOMBRE_MAX
 
 NON_CONCERNE = ""
 
@@ -255,3 +259,49 @@ class AvisEleveForm(forms.ModelForm):
             # A ModelForm's radio choices start with the blank "---------" choice: the student must pick one.
             champ.choices = [choix for choix in champ.choices if choix[0]]
         self.helper = DsfrFormHelper(self, submit_label="Envoyer mon avis")
+
+
+class InvitationsEvenementForm(DsfrFormMixin, forms.Form):
+    submit_label = "Inviter"
+
+    categories = forms.MultipleChoiceField(
+        label="Qui inviter ?",
+        choices=CategorieInvite.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chaque personne n’est invitée qu’une fois, même si l’envoi est refait plus tard.",
+    )
+
+
+class ReponseInvitationForm(forms.Form):
+    reponse = forms.ChoiceField(
+        label="Serez-vous présent ?",
+        choices=[(ReponseInvitation.VIENDRA, "Oui, je viendrai"), (ReponseInvitation.NE_VIENDRA_PAS, "Non")],
+        widget=forms.RadioSelect,
+    )
+    nombre = forms.IntegerField(
+        label="Nombre de personnes",
+        min_value=1,
+        max_value=NOMBRE_MAX,
+        initial=1,
+        help_text=f"Vous compris, de 1 à {NOMBRE_MAX}.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = DsfrFormHelper(self, submit_label="Envoyer ma réponse")
+
+
+class PresencesEvenementForm(forms.Form):
+    presents = forms.ModelMultipleChoiceField(
+        label="Présents",
+        queryset=InvitationEvenement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, evenement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presents"].queryset = InvitationEvenement.objects.filter(evenement=evenement)
+        self.fields["presents"].label_from_instance = lambda i: f"{i.nom} ({i.get_reponse_display().lower()})"
+        self.helper = DsfrFormHelper(self, submit_label="Enregistrer les présences")
+        self.helper.form_tag = False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, avis, calendrier, seances, suivi
+from .views import absences, avis, calendrier, communication, seances, suivi
 
 app_name = "seances"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("suivi/evenements/", suivi.evenements, name="evenements"),
     path("suivi/evenements/nouveau/", suivi.evenement_nouveau, name="evenement_nouveau"),
     path("suivi/evenements/<int:pk>/", suivi.evenement, name="evenement"),
+    path("suivi/evenements/<int:pk>/invitations/", communication.invitations, name="invitations"),
+    path("suivi/evenements/<int:pk>/lettres/", communication.lettres, name="invitations_lettres"),
+    path("suivi/evenements/<int:pk>/presences/", communication.presences, name="invitations_presences"),
+    path("invitation-evenement/<str:jeton>/", communication.repondre, name="invitation_repondre"),
     path("calendrier/", calendrier.calendrier, name="calendrier"),
     path("calendrier/<int:pk>/reinitialiser/", calendrier.calendrier_reinitialiser, name="calendrier_reinitialiser"),
     path("calendrier/<str:jeton>.ics", calendrier.calendrier_ics, name="calendrier_ics"),

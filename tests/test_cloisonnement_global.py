@@ -19,6 +19,10 @@ SANS_OBJET_DU_LP = {
     "bilans:repondre",
     "seances:calendrier_ics",
     "seances:avis_repondre",
+    "seances:invitation_repondre",
+    # An LP's public page is meant for everyone, once the LP publishes it.
+    "page_publique",
+    "page_publique_affiche",
     "invitation",
 }
 

@@ -46,6 +46,7 @@ from binomes.tests import fichiers as fichiers_siecle
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.tests import factories as etab_f
 from seances.avis import liens_avis_creer
+from seances.communication import invitations_envoyer
 from seances.tests import factories as seances_f
 from socle.validators import DATE_MIN, date_max_plausible
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
@@ -119,6 +120,21 @@ def _lien_avis(monde):
     return {"jeton": liens_avis_creer(seance=seance)[0].jeton}
 
 
+def _evenement_a_venir(monde):
+    return seances_f.EvenementFactory(dispositif=monde.cast.dispositif_a, date=datetime.date(2027, 6, 18))
+
+
+def _jeton_invitation_evenement(monde):
+    envoi = invitations_envoyer(evenement=_evenement_a_venir(monde), categories=["famille"])
+    return {"jeton": envoi.lettres[0][1]}
+
+
+def _evenement_avec_invites(monde):
+    evenement = _evenement_a_venir(monde)
+    invitations_envoyer(evenement=evenement, categories=["famille"])
+    return {"pk": evenement.pk}
+
+
 CIBLES = {
     "login": Cible(None),
     # Accounts: the LP's access page (invite), and the emailed link (create the account).
@@ -128,6 +144,7 @@ CIBLES = {
     "password_reset_confirm": Cible(None, _jeton_mot_de_passe),
     "etablissements:modifier": Cible("referent_a", _objet("etablissements:modifier")),
     "etablissements:formations": Cible("referent_a", _objet("etablissements:formations")),
+    "etablissements:communication": Cible("referent_a", _objet("etablissements:communication")),
     "etablissements:dispositifs": Cible("referent_a", methode="get"),
     "etablissements:dispositif_creer": Cible("referent_a"),
     "etablissements:diagnostic_modifier": Cible("referent_a", _objet("etablissements:diagnostic_modifier")),
@@ -181,6 +198,9 @@ CIBLES = {
     "bilans:indicateur_modifier": Cible("referent_a", _objet("bilans:indicateur_modifier")),
     "seances:liste": Cible("referent_a", methode="get"),
     "seances:avis_repondre": Cible(None, _lien_avis, succes_200="Merci pour ton avis"),
+    "seances:invitations": Cible("referent_a", lambda m: {"pk": _evenement_a_venir(m).pk}),
+    "seances:invitations_presences": Cible("referent_a", _evenement_avec_invites, page="seances:invitations"),
+    "seances:invitation_repondre": Cible(None, _jeton_invitation_evenement, succes_200="votre réponse est enregistrée"),
     "seances:nouvelle": Cible("coordonnateur_a"),
     "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),
     "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),

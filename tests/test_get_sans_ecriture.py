@@ -7,6 +7,7 @@ such a write belongs to an explicit POST (a button), so that a prefetching brows
 or a reload cannot make it happen.
 """
 
+import datetime
 import re
 
 import pytest
@@ -18,8 +19,10 @@ from django.urls import reverse
 
 from bilans.models import Enquete, Invitation
 from binomes.tests.factories import BinomeFactory, MentorFactory
+from etablissements.models import PagePublique
 from etablissements.tests import factories as etab_f
 from seances.avis import liens_avis_creer
+from seances.communication import invitations_envoyer
 from seances.models import JetonCalendrier
 from seances.tests import factories as seances_f
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
@@ -59,7 +62,21 @@ def _lien_avis(cast):
     return {"jeton": liens_avis_creer(seance=seance)[0].jeton}
 
 
+def _page_publiee(cast):
+    PagePublique.objects.create(etablissement=cast.lp_a, publiee=True)
+    return {"uai": cast.lp_a.uai}
+
+
+def _invitation_evenement(cast):
+    evenement = seances_f.EvenementFactory(dispositif=cast.dispositif_a, date=datetime.date(2027, 6, 18))
+    BinomeFactory(dispositif=cast.dispositif_a)
+    return {"jeton": invitations_envoyer(evenement=evenement, categories=["famille"]).lettres[0][1]}
+
+
 ARGUMENTS = OBJETS_DU_LP_A | {
+    "seances:invitation_repondre": _invitation_evenement,
+    "page_publique": _page_publiee,
+    "page_publique_affiche": _page_publiee,
     "seances:avis_repondre": _lien_avis,
     "seances:calendrier_ics": _jeton_calendrier,
     "bilans:repondre": _invitation,

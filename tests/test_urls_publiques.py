@@ -22,6 +22,11 @@ PUBLIQUES = {
     "seances:calendrier_ics",
     # The student's one-time link after a séance: students have no account.
     "seances:avis_repondre",
+    # The invitation to an event: guests (families, companies) have no account.
+    "seances:invitation_repondre",
+    # The LP's public page on its programme and its poster, once published.
+    "page_publique",
+    "page_publique_affiche",
     "rgpd:information",
     # The emailed invitation: the invited person has no account yet.
     "invitation",
@@ -35,6 +40,7 @@ PROTEGEES = {
     "code_otp",
     "securite",
     "bilans:enquetes",
+    "bilans:envoyer",
     "bilans:enquetes_creer",
     "bilans:bilan",
     "bilans:resultats",
@@ -56,6 +62,7 @@ PROTEGEES = {
     "etablissements:detail",
     "etablissements:modifier",
     "etablissements:formations",
+    "etablissements:communication",
     "etablissements:dispositifs",
     "etablissements:dispositif_creer",
     "etablissements:dispositif",
@@ -142,6 +149,9 @@ PROTEGEES = {
     "seances:detail",
     "seances:modifier",
     "seances:avis_liens",
+    "seances:invitations",
+    "seances:invitations_lettres",
+    "seances:invitations_presences",
     "seances:avis_liens_creer",
     "seances:declarer_absence",
     "seances:entretiens",

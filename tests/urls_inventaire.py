@@ -58,6 +58,7 @@ OBJETS_DU_LP_A = {
     "bilans:rapport_generer": lambda cast: {"pk": cast.dispositif_a.pk},
     "bilans:rapport_telecharger": lambda cast: {"pk": cast.dispositif_a.pk},
     "bilans:inviter": lambda cast: {"pk": _enquete(cast).pk},
+    "bilans:envoyer": lambda cast: {"pk": _enquete(cast).pk},
     "etablissements:detail": lambda cast: {"pk": cast.lp_a.pk},
     "etablissements:modifier": lambda cast: {"pk": cast.lp_a.pk},
     "etablissements:formations": lambda cast: {"pk": cast.lp_a.pk},
@@ -150,6 +151,10 @@ OBJETS_DU_LP_A = {
         "pk": binomes_f.PropositionFactory(reunion__dispositif=cast.dispositif_a).pk
     },
     "seances:detail": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "etablissements:communication": lambda cast: {"pk": cast.lp_a.pk},
+    "seances:invitations": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
+    "seances:invitations_lettres": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
+    "seances:invitations_presences": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
     "seances:avis_liens": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:avis_liens_creer": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:modifier": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},

@@ -68,6 +68,8 @@ def enquete(request, pk):
             "liens": objet.invitations.filter(utilisee_le__isnull=True) if ecriture else [],
             "form": InvitationsForm() if ecriture else None,
             "peut_ecrire": ecriture,
+            "par_courriel": DESTINATAIRES_PAR_COURRIEL.get(objet.population),
+            "envois_faits": objet.envois.count() if ecriture else 0,
         },
     )
 
@@ -81,6 +83,32 @@ def inviter(request, pk):
         messages.success(request, f"{compte(form.cleaned_data['nombre'], 'lien créé', 'liens créés')}.")
     else:
         messages.error(request, "Indiquez un nombre de liens entre 1 et 500.")
+    return redirect(objet)
+
+
+# Who the survey is emailed to, said in words; the other populations get their links by hand.
+DESTINATAIRES_PAR_COURRIEL = {
+    Population.MENTORS: "Les mentors des binômes de l’année qui ont une adresse",
+    Population.PERSONNELS: "Les personnels du lycée qui ont un compte",
+    Population.PARTENAIRES: "Les comptes de l’association partenaire et les contacts des entreprises du réseau",
+}
+
+
+@require_POST
+def envoyer(request, pk):
+    objet = get_for_user(
+        Enquete.objects.select_related("dispositif__etablissement"), request.user, ecriture=True, pk=pk
+    )
+    try:
+        envoyes, deja = services.enquete_envoyer(enquete=objet)
+    except ValidationError as erreur:
+        messages.error(request, erreur.messages[0])
+    else:
+        messages.success(
+            request,
+            f"{compte(envoyes, 'courriel envoyé', 'courriels envoyés')} ; "
+            f"{compte(deja, 'personne l’avait', 'personnes l’avaient')} déjà reçue.",
+        )
     return redirect(objet)
 
 

@@ -1,5 +1,6 @@
 """The séances app's models. New subjects go in a module of their own, re-exported here."""
 
+from .communication import CategorieInvite, InvitationEvenement, ReponseInvitation
 from .seances import (
     PRESENCES_AU_FEMININ,
     ActionSuivi,
@@ -31,6 +32,9 @@ from .seances import (
 )
 
 __all__ = [
+    "CategorieInvite",
+    "InvitationEvenement",
+    "ReponseInvitation",
     "TypeSeance",
     "Lieu",
     "StatutSeance",
