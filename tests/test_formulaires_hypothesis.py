@@ -164,6 +164,7 @@ CIBLES = {
     "binomes:binome_modifier": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:binome_terminer": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:binome_rompre": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:reconduire": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:reunion_nouvelle": Cible("referent_a"),
     "binomes:reunion_calculer": Cible("referent_a", lambda m: {"pk": m.reunion.pk}, page="binomes:reunion"),
     "binomes:proposition_changer": Cible("referent_a", _objet("binomes:proposition_changer")),
