@@ -80,6 +80,7 @@ class Monde:
     enquete: object
     admin_academique: object = None
     responsable: object = None
+    referent_sans_dispositif: object = None
 
     def __getattr__(self, nom):
         return getattr(self.cast, nom)
@@ -123,7 +124,8 @@ CIBLES = {
     "etablissements:modifier": Cible("referent_a", _objet("etablissements:modifier")),
     "etablissements:formations": Cible("referent_a", _objet("etablissements:formations")),
     "etablissements:dispositifs": Cible("referent_a", methode="get"),
-    "etablissements:dispositif_creer": Cible("referent_a"),
+    # LP A's year is open and the next one opens in June only: an LP with no dispositif yet.
+    "etablissements:dispositif_creer": Cible("referent_sans_dispositif"),
     "etablissements:diagnostic_modifier": Cible("referent_a", _objet("etablissements:diagnostic_modifier")),
     "etablissements:partenaire_ajouter": Cible("referent_a", _objet("etablissements:partenaire_ajouter")),
     "etablissements:membre_ajouter": Cible("referent_a", _objet("etablissements:membre_ajouter")),
@@ -237,6 +239,9 @@ def monde(cast, settings):
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
         admin_academique=admin_academique,
         responsable=etab_f.AffectationFactory(responsable=True, partenaire=cast.partenaire_a).user,
+        referent_sans_dispositif=etab_f.AffectationFactory(
+            role="referent", etablissement=etab_f.EtablissementFactory(nom="Lycée professionnel Delta")
+        ).user,
     )
 
 
