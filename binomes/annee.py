@@ -78,6 +78,15 @@ class Passage:
         return libelle_niveau(self.binome.eleve.code_mef, self.binome.eleve.classe)
 
 
+# Classes end in early July: leavers' pairs are ended from then on, never while séances may still be held.
+FIN_DES_COURS = (7, 1)
+
+
+def fin_des_cours(precedent: Dispositif) -> date:
+    """The day from which last year's leavers' pairs may be ended (1 July of the year's end)."""
+    return date(precedent.annee + 1, *FIN_DES_COURS)
+
+
 def dispositif_precedent(dispositif: Dispositif) -> Dispositif | None:
     return Dispositif.objects.filter(etablissement_id=dispositif.etablissement_id, annee=dispositif.annee - 1).first()
 
@@ -178,6 +187,12 @@ def binomes_sortants_terminer(*, dispositif: Dispositif, par) -> int:
     A pair that was under way is "terminé"; one only proposed never started and is "rompu".
     Both end on the last day of the previous school year, the reason in words.
     """
+    precedent = dispositif_precedent(dispositif)
+    if precedent is not None and timezone.localdate() < fin_des_cours(precedent):
+        raise ValidationError(
+            f"Les binômes des élèves sortants se terminent avec l’année, à partir du "
+            f"{fin_des_cours(precedent):%d/%m/%Y} : des séances peuvent encore se tenir d’ici là."
+        )
     sortants = [p for p in passages(dispositif) if p.issue == Issue.SORTANT]
     for passage in sortants:
         binome = passage.binome

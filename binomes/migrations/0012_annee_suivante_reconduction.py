@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='binome',
             name='precedent',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suivant', to='binomes.binome', verbose_name='binôme de l’année précédente'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='suivant', to='binomes.binome', verbose_name='binôme de l’année précédente'),
         ),
         migrations.AddField(
             model_name='eleve',

@@ -43,7 +43,7 @@ class Binome(models.Model):
     precedent = models.OneToOneField(
         "self",
         verbose_name="binôme de l’année précédente",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="suivant",

@@ -242,3 +242,17 @@ def test_un_lecteur_du_lp_ne_reconduit_pas_et_le_lp_b_ne_voit_rien(client, cast)
     assert client.get(reverse("binomes:passage", args=[nouveau.pk])).status_code == 404
     assert client.get(reverse("binomes:reconduire", args=[b_lea.pk])).status_code == 404
     assert client.post(reverse("binomes:terminer_sortants", args=[nouveau.pk])).status_code == 404
+
+
+@time_machine.travel("2027-06-20 10:00 +0200", tick=False)
+def test_en_juin_les_sortants_ne_sont_pas_encore_termines(client, cast):
+    ancien, nouveau, (_l, b_hugo, _i), _import = monde_2027(cast)
+    assert [p.binome for p in annee.passages(nouveau) if p.issue == annee.Issue.SORTANT] == [b_hugo]
+    with pytest.raises(ValidationError, match="à partir du 01/07/2027"):
+        annee.binomes_sortants_terminer(dispositif=nouveau, par=cast.referent_a)
+    client.force_login(cast.referent_a)
+    page = client.get(reverse("binomes:passage", args=[nouveau.pk])).content.decode()
+    assert "Terminer les binômes des élèves sortants" not in page and "à partir du 01/07/2027" in page
+    client.post(reverse("binomes:terminer_sortants", args=[nouveau.pk]))
+    b_hugo.refresh_from_db()
+    assert b_hugo.statut == StatutBinome.ACTIF

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif
@@ -23,6 +24,7 @@ def passage(request, pk):
     """Next year's dispositif: last year's pairs to renew, to end, or waiting for the SIECLE import."""
     dispositif = get_for_user(Dispositif.objects.select_related("etablissement"), request.user, ecriture=True, pk=pk)
     lignes = annee.passages(dispositif)
+    precedent = annee.dispositif_precedent(dispositif)
     reconduits = (
         Binome.objects.filter(dispositif=dispositif, precedent__isnull=False)
         .select_related("mentor", "eleve")
@@ -33,7 +35,9 @@ def passage(request, pk):
         "binomes/passage.html",
         {
             "dispositif": dispositif,
-            "precedent": annee.dispositif_precedent(dispositif),
+            "precedent": precedent,
+            "fin_des_cours": annee.fin_des_cours(precedent) if precedent else None,
+            "aujourd_hui": timezone.localdate(),
             "a_reconduire": [p for p in lignes if p.issue == annee.Issue.RECONDUIRE],
             "sortants": [p for p in lignes if p.issue == annee.Issue.SORTANT],
             "en_attente": [p for p in lignes if p.issue == annee.Issue.EN_ATTENTE],
@@ -73,7 +77,11 @@ def reconduire(request, pk):
 @require_POST
 def terminer_sortants(request, pk):
     dispositif = get_for_user(Dispositif, request.user, ecriture=True, pk=pk)
-    nombre = annee.binomes_sortants_terminer(dispositif=dispositif, par=request.user)
-    fin = "terminés" if nombre > 1 else "terminé"
-    messages.success(request, f"{compte(nombre, 'binôme d’élève sortant', 'binômes d’élèves sortants')} {fin}.")
+    try:
+        nombre = annee.binomes_sortants_terminer(dispositif=dispositif, par=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        fin = "terminés" if nombre > 1 else "terminé"
+        messages.success(request, f"{compte(nombre, 'binôme d’élève sortant', 'binômes d’élèves sortants')} {fin}.")
     return redirect("binomes:passage", pk=dispositif.pk)
