@@ -101,13 +101,16 @@ def import_applique(dispositif: Dispositif) -> bool:
 def _issue(binome: Binome, annee: int, importe: bool) -> tuple[str, str]:
     eleve = binome.eleve
     if eleve.date_sortie:
-        return Issue.SORTANT, f"a quitté le lycée le {eleve.date_sortie:%d/%m/%Y}"
+        return Issue.SORTANT, f"élève sorti du lycée le {eleve.date_sortie:%d/%m/%Y}"
     if eleve.annee_siecle is not None and eleve.annee_siecle >= annee:
-        return Issue.RECONDUIRE, f"inscrit en {annee}-{annee + 1}"
+        if binome.statut == StatutBinome.PROPOSE:
+            # Renewal continues a pair under way; one never started is simply proposed again this year.
+            return Issue.SORTANT, "binôme proposé qui n’a jamais commencé"
+        return Issue.RECONDUIRE, f"élève inscrit en {annee}-{annee + 1}"
     if derniere_annee(eleve.code_mef, eleve.classe):
-        return Issue.SORTANT, "dernière année du cursus (CAP 2e année ou terminale)"
+        return Issue.SORTANT, "élève en dernière année du cursus (CAP 2e année ou terminale)"
     if importe:
-        return Issue.SORTANT, f"absent de l’import SIECLE {annee}-{annee + 1}"
+        return Issue.SORTANT, f"élève absent de l’import SIECLE {annee}-{annee + 1}"
     return Issue.EN_ATTENTE, f"en attente de l’import SIECLE {annee}-{annee + 1}"
 
 
@@ -198,7 +201,7 @@ def binomes_sortants_terminer(*, dispositif: Dispositif, par) -> int:
         binome = passage.binome
         binome.statut = StatutBinome.ROMPU if binome.statut == StatutBinome.PROPOSE else StatutBinome.TERMINE
         binome.date_fin = binome.dispositif.date_fin
-        binome.motif_fin = f"Fin de l’année scolaire : élève {passage.raison}"[:255]
+        binome.motif_fin = f"Fin de l’année scolaire : {passage.raison}"[:255]
         binome.fin_saisie_par = par
         binome.save(update_fields=["statut", "date_fin", "motif_fin", "fin_saisie_par"])
     return len(sortants)

@@ -110,7 +110,7 @@ def test_apres_l_import_la_cap_1_est_reconduite_et_les_sortants_terminent(cast, 
         issues = {p.binome: p for p in annee.passages(nouveau)}
     assert issues[b_lea].issue == annee.Issue.RECONDUIRE and issues[b_lea].niveau == "CAP 2e année"
     assert issues[b_hugo].issue == annee.Issue.SORTANT
-    assert issues[b_ines].raison == "absent de l’import SIECLE 2027-2028"
+    assert issues[b_ines].raison == "élève absent de l’import SIECLE 2027-2028"
 
     nouveau_binome = annee.binome_reconduire(
         binome=b_lea, accord_mentor_le=date(2027, 9, 10), accord_eleve_le=date(2027, 9, 11), par=cast.referent_a
@@ -256,3 +256,17 @@ def test_en_juin_les_sortants_ne_sont_pas_encore_termines(client, cast):
     client.post(reverse("binomes:terminer_sortants", args=[nouveau.pk]))
     b_hugo.refresh_from_db()
     assert b_hugo.statut == StatutBinome.ACTIF
+
+
+@time_machine.travel(RENTREE_2027, tick=False)
+def test_un_binome_jamais_commence_ou_deja_fini_n_est_pas_reconduit(cast):
+    _ancien, nouveau, (b_lea, _h, _i), import_2027 = monde_2027(cast)
+    services.import_appliquer(import_siecle=import_2027)
+    Binome.objects.filter(pk=b_lea.pk).update(statut=StatutBinome.PROPOSE, date_debut=None)
+    (passage,) = [p for p in annee.passages(nouveau) if p.binome == b_lea]
+    assert (passage.issue, passage.raison) == (annee.Issue.SORTANT, "binôme proposé qui n’a jamais commencé")
+    Binome.objects.filter(pk=b_lea.pk).update(statut=StatutBinome.ROMPU)
+    with pytest.raises(ValidationError, match="Seul un binôme actif ou suspendu"):
+        annee.binome_reconduire(
+            binome=b_lea, accord_mentor_le=date(2027, 9, 10), accord_eleve_le=date(2027, 9, 11), par=cast.referent_a
+        )

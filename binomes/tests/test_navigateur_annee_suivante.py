@@ -125,7 +125,7 @@ def test_la_cap_1_est_reconduite_en_cap_2_et_le_sortant_termine(page, live_serve
     b_hugo.refresh_from_db()
     assert (b_hugo.statut, b_hugo.date_fin) == (StatutBinome.TERMINE, precedent.date_fin)
     page.goto(f"/binomes/{b_hugo.pk}/")
-    page.get_by_text("Fin de l’année scolaire : élève dernière année du cursus").wait_for()
+    page.get_by_text("Fin de l’année scolaire : élève en dernière année du cursus").wait_for()
 
     # This year counts only the renewed pair; last year's figures did not move.
     assert indicateurs(page, annee) == {
