@@ -6,8 +6,11 @@ class BilansConfig(AppConfig):
     verbose_name = "Bilans et indicateurs"
 
     def ready(self):
+        from etablissements.annee_suivante import enregistrer_source_ameliorations
         from etablissements.frise import enregistrer_derivation
 
+        from .ameliorations import ameliorations
         from .frise import CODES, deriver
 
         enregistrer_derivation(CODES, deriver)
+        enregistrer_source_ameliorations(ameliorations)

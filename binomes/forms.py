@@ -469,3 +469,21 @@ class ConfirmerImportMentorsForm(DsfrFormMixin, forms.Form):
         initial=True,
         help_text="Chaque mentor reçoit un lien pour créer son compte (ou relier son compte existant).",
     )
+
+
+class ReconductionForm(DsfrFormMixin, forms.Form):
+    """Both agreements a renewal into next year needs, each with its date."""
+
+    submit_label = "Reconduire le binôme"
+    accord_mentor_le = forms.DateField(
+        label="Date de l’accord du mentor",
+        widget=DateInput,
+        validators=[DatePlausible()],
+        help_text="Le mentor accepte de poursuivre l’accompagnement l’an prochain.",
+    )
+    accord_eleve_le = forms.DateField(
+        label="Date de l’accord de l’élève",
+        widget=DateInput,
+        validators=[DatePlausible()],
+        help_text="L’élève souhaite poursuivre avec le même mentor.",
+    )

@@ -361,6 +361,10 @@ def import_appliquer(*, import_siecle: ImportSiecle) -> Apercu:
     )
     for ligne, _changes in apercu.mettre_a_jour:
         Eleve.objects.filter(etablissement=etablissement, ine=ligne["ine"]).update(**champs(ligne))
+    # Every student the export lists is in the LP that school year (the year change reads it).
+    Eleve.objects.filter(etablissement=etablissement, ine__in=[ligne["ine"] for ligne in lignes]).update(
+        annee_siecle=import_siecle.annee
+    )
     import_siecle.applique_le = timezone.now()
     # Once applied, the copy of the file's rows has no more use.
     import_siecle.lignes = []

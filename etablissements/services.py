@@ -20,7 +20,7 @@ from socle.courriels import envoyer_courriel, lien
 from socle.formats import montant, nombre
 from socle.roles import Role
 
-from . import frise
+from . import annee_suivante, frise
 from .models import (
     Affectation,
     Avenant,
@@ -253,6 +253,10 @@ def dispositif_creer(*, etablissement, annee: int, auteur, copier: bool = False)
     """
     if Dispositif.objects.filter(etablissement=etablissement, annee=annee).exists():
         raise ValidationError({"annee": "Un dispositif existe déjà pour cette année scolaire."})
+    if annee > max(annee_suivante.annees_ouvertes()):
+        raise ValidationError(
+            {"annee": "L’année scolaire suivante s’ouvre à partir du 1er juin, après la réunion de fin d’année."}
+        )
     precedent = (
         Dispositif.objects.filter(etablissement=etablissement, annee__lt=annee).order_by("-annee").first()
         if copier
@@ -315,21 +319,27 @@ def _copier(source: Dispositif, cible: Dispositif, auteur) -> None:
         source.versions_cadrage.filter(statut=StatutCadrage.VALIDEE).order_by("-numero").first()
         or source.versions_cadrage.order_by("-numero").first()
     )
+    ameliorations = annee_suivante.ameliorations(source)
+    if not (modele or ameliorations):
+        return
     if modele:
         version = _copier_version(modele, dispositif=cible, numero=1, auteur=auteur)
-        _tracer(
-            dispositif=cible,
-            auteur=auteur,
-            action=ActionHistorique.CREATION,
-            version=version,
-            changements=[
-                {
-                    "champ": "Origine",
-                    "avant": "—",
-                    "apres": f"Copie de la version {modele.numero} de {source.annee_scolaire}",
-                }
-            ],
+        origine = f"Copie de la version {modele.numero} de {source.annee_scolaire}"
+        changements = [{"champ": "Origine", "avant": "—", "apres": origine}]
+    else:
+        version = VersionCadrage.objects.create(dispositif=cible, numero=1, cree_par=auteur)
+        changements = []
+    if ameliorations:
+        version.objectifs = annee_suivante.objectifs_avec_ameliorations(version.objectifs, source, ameliorations)
+        version.save(update_fields=["objectifs"])
+        changements.append(
+            {
+                "champ": "Améliorations reprises",
+                "avant": "—",
+                "apres": f"Bilan {source.annee_scolaire} : " + " ; ".join(a.strip() for a in ameliorations),
+            }
         )
+    _tracer(dispositif=cible, auteur=auteur, action=ActionHistorique.CREATION, version=version, changements=changements)
 
 
 def _copier_version(modele: VersionCadrage, *, dispositif, numero, auteur) -> VersionCadrage:

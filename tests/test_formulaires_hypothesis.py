@@ -82,6 +82,7 @@ class Monde:
     enquete: object
     admin_academique: object = None
     responsable: object = None
+    referent_sans_dispositif: object = None
 
     def __getattr__(self, nom):
         return getattr(self.cast, nom)
@@ -146,7 +147,8 @@ CIBLES = {
     "etablissements:formations": Cible("referent_a", _objet("etablissements:formations")),
     "etablissements:communication": Cible("referent_a", _objet("etablissements:communication")),
     "etablissements:dispositifs": Cible("referent_a", methode="get"),
-    "etablissements:dispositif_creer": Cible("referent_a"),
+    # LP A's year is open and the next one opens in June only: an LP with no dispositif yet.
+    "etablissements:dispositif_creer": Cible("referent_sans_dispositif"),
     "etablissements:diagnostic_modifier": Cible("referent_a", _objet("etablissements:diagnostic_modifier")),
     "etablissements:partenaire_ajouter": Cible("referent_a", _objet("etablissements:partenaire_ajouter")),
     "etablissements:membre_ajouter": Cible("referent_a", _objet("etablissements:membre_ajouter")),
@@ -187,6 +189,7 @@ CIBLES = {
     "binomes:binome_modifier": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:binome_terminer": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:binome_rompre": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:reconduire": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:reunion_nouvelle": Cible("referent_a"),
     "binomes:reunion_calculer": Cible("referent_a", lambda m: {"pk": m.reunion.pk}, page="binomes:reunion"),
     "binomes:proposition_changer": Cible("referent_a", _objet("binomes:proposition_changer")),
@@ -263,6 +266,9 @@ def monde(cast, settings):
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
         admin_academique=admin_academique,
         responsable=etab_f.AffectationFactory(responsable=True, partenaire=cast.partenaire_a).user,
+        referent_sans_dispositif=etab_f.AffectationFactory(
+            role="referent", etablissement=etab_f.EtablissementFactory(nom="Lycée professionnel Delta")
+        ).user,
     )
 
 

@@ -24,6 +24,8 @@ JUSTIFIEES = {
     ("seances/apps.py", "ready", ".frise"),
     ("bilans/apps.py", "ready", "etablissements.frise"),
     ("bilans/apps.py", "ready", ".frise"),
+    ("bilans/apps.py", "ready", "etablissements.annee_suivante"),
+    ("bilans/apps.py", "ready", ".ameliorations"),
     # WeasyPrint loads Pango and the fonts (~0.5 s, tens of MB): only processes that render a PDF pay it.
     ("socle/pdf.py", "rendre_pdf", "weasyprint"),
     ("socle/pdf.py", "rendre_pdf", "weasyprint.text.fonts"),

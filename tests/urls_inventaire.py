@@ -137,6 +137,9 @@ OBJETS_DU_LP_A = {
     "binomes:binome_suspendre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
     "binomes:binome_terminer": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
     "binomes:binome_rompre": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:reconduire": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:passage": lambda cast: {"pk": cast.dispositif_a.pk},
+    "binomes:terminer_sortants": lambda cast: {"pk": cast.dispositif_a.pk},
     "binomes:reunion": lambda cast: {"pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk},
     "binomes:reunion_calculer": lambda cast: {
         "pk": binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a).pk

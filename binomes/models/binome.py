@@ -38,6 +38,22 @@ class Binome(models.Model):
         blank=True,
         related_name="+",
     )
+    # A pair renewed at the year change: the previous year's binôme, and both agreements
+    # (the mentor's and the student's) that the renewal requires, with their dates.
+    precedent = models.OneToOneField(
+        "self",
+        verbose_name="binôme de l’année précédente",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suivant",
+    )
+    accord_mentor_le = models.DateField(
+        "accord du mentor pour la reconduction", null=True, blank=True, validators=[DatePlausible()]
+    )
+    accord_eleve_le = models.DateField(
+        "accord de l’élève pour la reconduction", null=True, blank=True, validators=[DatePlausible()]
+    )
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"

@@ -18,6 +18,7 @@ from socle.roles import Role
 from socle.validators import (
     ANNEE_MAX,
     ANNEE_MIN,
+    AnneePlausible,
     DatePlausible,
     q_date,
     q_entre,
@@ -192,6 +193,11 @@ class Eleve(models.Model):
     ine = models.CharField("INE", max_length=11, validators=[valider_ine])
     classe = models.CharField("classe", max_length=50, blank=True)
     code_mef = models.CharField("code MEF", max_length=11, blank=True)
+    # Which school year's SIECLE export last listed the student: at the year change, a student
+    # missing from the new year's import has left the LP and their binôme ends with the year.
+    annee_siecle = models.PositiveSmallIntegerField(
+        "dernière année SIECLE", null=True, blank=True, validators=[AnneePlausible()]
+    )
     formation = models.ForeignKey(
         Formation, verbose_name="formation", on_delete=models.SET_NULL, null=True, blank=True, related_name="eleves"
     )

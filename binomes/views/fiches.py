@@ -19,8 +19,8 @@ from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 
+from .. import annee, services
 from .. import mentors as mentors_service
-from .. import services
 from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
     BinomeForm,
@@ -564,7 +564,9 @@ def binome_nouveau(request):
 
 def binome(request, pk):
     binome = get_for_user(
-        Binome.objects.select_related("mentor__entreprise", "eleve__formation", "fin_saisie_par"), request.user, pk=pk
+        Binome.objects.select_related("dispositif", "mentor__entreprise", "eleve__formation", "fin_saisie_par"),
+        request.user,
+        pk=pk,
     )
     peut_gerer = Binome.objects.peut_ecrire(request.user, binome.eleve.etablissement_id)
     historique = (
@@ -576,6 +578,7 @@ def binome(request, pk):
         {
             "binome": binome,
             "historique": historique,
+            "lignee": annee.lignee(binome),
             "peut_gerer": peut_gerer,
             "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
             "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),

@@ -67,6 +67,7 @@ def test_creer_l_annee_suivante_en_copiant_comme_brouillons(client, cast):
     assert Dispositif.objects.filter(etablissement=lp).count() == 2
 
 
+@time_machine.travel("2027-06-15 10:00 +0200", tick=False)
 def test_creer_sans_copie(client, cast):
     annee = cast.dispositif_a.annee + 1
     client.force_login(cast.referent_a)
@@ -75,6 +76,7 @@ def test_creer_sans_copie(client, cast):
     assert nouveau.partenaire is None and not nouveau.conventions.exists() and not nouveau.equipe.exists()
 
 
+@time_machine.travel("2027-06-15 10:00 +0200", tick=False)
 def test_annee_hors_choix_refusee(client, cast):
     client.force_login(cast.referent_a)
     reponse = client.post(reverse("etablissements:dispositif_creer"), {"annee": "1999"})

@@ -8,6 +8,7 @@ else gets 404 on every object of LP A.
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from etablissements.models import Dispositif, Etablissement
@@ -219,6 +220,7 @@ def test_ddfpt_et_coordonnateur_gerent_les_entreprises(client, cast, monde):
         assert client.post(reverse("etablissements:entreprise_modifier", args=[monde.entreprise.pk])).status_code == 403
 
 
+@time_machine.travel("2027-06-15 10:00 +0200", tick=False)
 def test_seul_le_referent_cree_un_dispositif(client, cast):
     url = reverse("etablissements:dispositif_creer")
     for user in lecteurs(cast).values():

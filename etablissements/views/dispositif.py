@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from socle import roles as R
 from socle.decorators import role_required
 
+from .. import annee_suivante, services
 from .. import frise as frise_mod
-from .. import services
 from ..filters import DispositifFiltre
 from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
 from ..models import Diagnostic, Dispositif, Etablissement, Jalon, LigneBudget, MembreEquipe, VersionCadrage
@@ -45,11 +45,15 @@ def dispositif_creer(request):
     if etab is None:
         raise Http404
     exiger_ecriture(request.user, Dispositif, etab.pk, "Seul le référent mentorat crée le dispositif.")
-    courante = annee_scolaire_courante()
     existantes = set(etab.dispositifs.values_list("annee", flat=True))
-    annees = [a for a in (courante, courante + 1) if a not in existantes]
+    annees = [a for a in annee_suivante.annees_ouvertes() if a not in existantes]
     if not annees:
-        messages.info(request, "Les dispositifs de cette année et de la suivante existent déjà.")
+        messages.info(
+            request,
+            "Le dispositif de cette année existe déjà ; celui de l’année suivante s’ouvre à partir du 1er juin."
+            if annee_scolaire_courante() + 1 not in existantes
+            else "Les dispositifs de cette année et de la suivante existent déjà.",
+        )
         return redirect("etablissements:etablissement")
     precedent = etab.dispositifs.filter(annee__lt=max(annees)).order_by("-annee").first()
     form = DispositifCreerForm(request.POST or None, annees=annees, precedent=precedent)
