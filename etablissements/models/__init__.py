@@ -16,6 +16,7 @@ from .historique import Modification
 from .invitation import Invitation
 from .jalon import Jalon
 from .partenaire import Entreprise, Partenaire
+from .pfmp import PeriodePFMP
 
 __all__ = [
     "Academie",
@@ -34,5 +35,6 @@ __all__ = [
     "MembreEquipe",
     "Modification",
     "Partenaire",
+    "PeriodePFMP",
     "VersionCadrage",
 ]
