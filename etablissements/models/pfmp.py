@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from socle import roles as R
 from socle.roles import Role
 from socle.validators import DatePlausible
 
@@ -31,9 +32,8 @@ class PeriodePFMP(models.Model):
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "etablissement"
-    ROLES_LECTURE = frozenset(
-        {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR}
-    )
+    # The LP's programme team and the coordinator, who plans the séances around the PFMP.
+    ROLES_LECTURE = R.LECTURE_PROGRAMME
     ROLES_ECRITURE = GESTION_PFMP
 
     class Meta:
