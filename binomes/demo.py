@@ -6,7 +6,7 @@ Idempotent: it finds the demo LPs by UAI and creates each object only once.
 
 from datetime import date
 
-from etablissements.models import Dispositif, Entreprise
+from etablissements.models import Dispositif, Entreprise, PeriodePFMP
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.models import User
 
@@ -70,6 +70,7 @@ def charger(*, stdout):
         )
         if etab.uai == UAIS[0]:
             _eleves_a_apparier(dispositif, annee)
+        _pfmp(etab, annee)
     stdout.write("Données de démonstration des binômes chargées.")
 
 
@@ -152,3 +153,16 @@ def _eleves_a_apparier(dispositif, annee):
     if cree:
         mentors = Mentor.objects.filter(etablissement=etab).avec_occupation()
         reunion_calculer_propositions(reunion=reunion, eleves=eleves, mentors=mentors)
+
+
+def _pfmp(etab, annee):
+    """Two PFMP periods for each class of the LP's students (the school calendar)."""
+    classes = Eleve.objects.filter(etablissement=etab).exclude(classe="").values_list("classe", flat=True).distinct()
+    for classe in sorted(set(classes)):
+        for libelle, debut, fin in (
+            ("PFMP 1", date(annee, 11, 23), date(annee, 12, 11)),
+            ("PFMP 2", date(annee + 1, 3, 8), date(annee + 1, 3, 26)),
+        ):
+            PeriodePFMP.objects.get_or_create(
+                etablissement=etab, classe=classe, debut=debut, defaults={"fin": fin, "libelle": libelle}
+            )

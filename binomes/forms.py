@@ -4,12 +4,12 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from etablissements.models import Entreprise, Formation
+from etablissements.models import Entreprise, Formation, PeriodePFMP
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 from socle.validators import DatePlausible
 
-from . import services, siecle
+from . import pfmp, services, siecle
 from .models import (
     Besoin,
     Binome,
@@ -487,3 +487,38 @@ class ReconductionForm(DsfrFormMixin, forms.Form):
         validators=[DatePlausible()],
         help_text="L’élève souhaite poursuivre avec le même mentor.",
     )
+# --- PFMP periods -----------------------------------------------------------------------------
+
+
+class PeriodePFMPForm(DsfrFormMixin, forms.ModelForm):
+    """One PFMP period of a class; the LP's classes are offered as suggestions."""
+
+    class Meta:
+        model = PeriodePFMP
+        fields = ["classe", "debut", "fin", "libelle"]
+        widgets = {"debut": DateInput(), "fin": DateInput()}
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classe"].widget.attrs["list"] = "classes-connues"
+        self.classes = classes
+
+
+class ImportPFMPForm(DsfrFormMixin, forms.Form):
+    submit_label = "Importer les périodes"
+    fichier = forms.FileField(
+        label="Fichier CSV des PFMP",
+        help_text=(
+            "Une période par ligne : Classe ; Début ; Fin ; Libellé (facultatif), dates au format jj/mm/aaaa. "
+            f"{pfmp.tableur.TAILLE_MAX // (1024 * 1024)} Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+    )
+
+    def clean_fichier(self):
+        fichier = self.cleaned_data["fichier"]
+        if fichier.size > pfmp.tableur.TAILLE_MAX:
+            raise ValidationError(
+                f"Le fichier dépasse la taille maximale ({pfmp.tableur.TAILLE_MAX // (1024 * 1024)} Mo).", code="taille"
+            )
+        return fichier

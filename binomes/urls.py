@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annee, appariement, fiches, invitations
+from .views import annee, appariement, fiches, invitations, pfmp
 
 app_name = "binomes"
 
@@ -25,6 +25,12 @@ urlpatterns = [
     path("mentors/<int:pk>/inviter/", invitations.mentor_inviter_compte, name="mentor_inviter_compte"),
     path("mentors/import/", invitations.import_mentors, name="import_mentors"),
     path("mentors/import/<int:pk>/", invitations.import_mentors_apercu, name="import_mentors_apercu"),
+    # The PFMP periods of the LP's classes (the school calendar).
+    path("pfmp/", pfmp.periodes, name="pfmp"),
+    path("pfmp/ajouter/", pfmp.periode_ajouter, name="pfmp_ajouter"),
+    path("pfmp/import/", pfmp.importer, name="pfmp_import"),
+    path("pfmp/<int:pk>/modifier/", pfmp.periode_modifier, name="pfmp_modifier"),
+    path("pfmp/<int:pk>/supprimer/", pfmp.periode_supprimer, name="pfmp_supprimer"),
     path("honorabilite/", fiches.honorabilite_file, name="honorabilite_file"),
     path("honorabilite/<int:pk>/", fiches.honorabilite_saisir, name="honorabilite_saisir"),
     path("", fiches.binomes, name="binomes"),

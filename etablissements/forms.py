@@ -45,7 +45,7 @@ class EtablissementForm(DsfrFormMixin, forms.ModelForm):
 
     class Meta:
         model = Etablissement
-        fields = ["nom", "uai", "adresse", "code_postal", "commune", "labels", "autre_label"]
+        fields = ["nom", "uai", "adresse", "code_postal", "commune", "zone_vacances", "labels", "autre_label"]
 
     def clean_uai(self):
         return self.cleaned_data["uai"].strip().upper()

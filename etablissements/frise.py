@@ -56,6 +56,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from . import calendrier as calendrier_mod
 from .models import Convention, Dispositif, Jalon, MembreEquipe, VersionCadrage
 from .models.cadrage import StatutCadrage
 from .models.convention import StatutConvention
@@ -197,6 +198,37 @@ def jalons_en_retard(jalons=None, jour: date | None = None) -> list:
     jalons = Jalon.objects.all() if jalons is None else jalons
     candidats = jalons.periode_depassee(jour).select_related("dispositif__etablissement")
     return [e.jalon for e in etats(candidats, jour) if e.en_retard]
+
+
+def calendrier_de_l_annee(dispositif) -> dict:
+    """The school holidays and PFMP periods of the dispositif's school year (1 September–31 August),
+    shown under the milestones: the PFMP of several classes on the same dates make one line."""
+    calendrier = calendrier_mod.Calendrier.pour(dispositif.etablissement)
+    debut, fin = date(dispositif.annee, 9, 1), date(dispositif.annee + 1, 8, 31)
+    lignes, pfmp = [], {}
+    for periode in calendrier.periodes(debut, fin):
+        if periode.genre != calendrier_mod.PFMP:
+            lignes.append(
+                {"genre": periode.genre, "debut": periode.debut, "fin": periode.fin, "libelle": periode.libelle}
+            )
+    for classe, periodes in calendrier.pfmp.items():
+        for p in periodes:
+            if p.debut <= fin and p.fin >= debut:
+                pfmp.setdefault((p.debut, p.fin, p.libelle or "PFMP"), []).append(classe)
+    for (p_debut, p_fin, libelle), classes in pfmp.items():
+        lignes.append(
+            {
+                "genre": calendrier_mod.PFMP,
+                "debut": p_debut,
+                "fin": p_fin,
+                "libelle": f"{libelle} – {', '.join(sorted(classes))}",
+            }
+        )
+    return {
+        "periodes": sorted(lignes, key=lambda ligne: (ligne["debut"], ligne["genre"], ligne["libelle"])),
+        "zone": dispositif.etablissement.get_zone_vacances_display() if dispositif.etablissement.zone_vacances else "",
+        "vacances_connues": calendrier.vacances_connues,
+    }
 
 
 # --- Derivations from this app's data ---------------------------------------------------

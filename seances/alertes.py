@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
+from etablissements.calendrier import calendriers
 from etablissements.frise import jalons_en_retard
 from etablissements.models import Affectation, Convention, Jalon
 from etablissements.models.dispositif import annee_scolaire_courante
@@ -25,8 +26,8 @@ from socle.roles import Role
 
 from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
 
-# The sheet asks for at least one séance a month.
-DELAI_SANS_SEANCE = timedelta(days=30)
+# The sheet asks for at least one séance a month; a month of classes, not of holidays or PFMP.
+SEMAINES_SANS_SEANCE = 5
 SEUIL_ABSENCES_ELEVE = 2
 PREAVIS_HONORABILITE = timedelta(days=30)
 # Alerts checked and written per batch.
@@ -67,31 +68,39 @@ class Destinataires:
 
 
 def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> list[Fait]:
-    """Active binômes whose last held séance (or start, if none) is more than a month old."""
+    """Active binômes without a held séance (or since their start, if none) for five school weeks.
+
+    Only the weeks when the student is in the LP count (etablissements/calendrier.py): no alert
+    during the zone's holidays or the class's PFMP.
+    """
     derniere = (
         Seance.objects.filter(statut=StatutSeance.TENUE, participations__eleve=OuterRef("eleve"))
         .filter(participations__mentor=OuterRef("mentor"))
         .order_by("-date")
         .values("date")[:1]
     )
-    binomes = (
+    binomes = list(
         Binome.objects.filter(statut=StatutBinome.ACTIF)
         .annotate(derniere_seance=Subquery(derniere))
-        .select_related("mentor", "eleve", "dispositif")
+        .select_related("mentor", "eleve", "dispositif__etablissement")
     )
+    calendrier = calendriers({b.dispositif.etablissement_id: b.dispositif.etablissement for b in binomes}.values())
     faits = []
     for binome in binomes:
         reference = binome.derniere_seance or binome.date_debut
-        if reference is None or jour - reference <= DELAI_SANS_SEANCE:
+        if reference is None:
             continue
         etab = binome.dispositif.etablissement_id
+        if calendrier[etab].semaines_de_classe(reference, jour, binome.eleve.classe) < SEMAINES_SANS_SEANCE:
+            continue
         depuis = "aucune séance tenue depuis son début" if not binome.derniere_seance else "aucune séance tenue depuis"
         faits.append(
             Fait(
                 TypeAlerte.BINOME_SANS_SEANCE,
                 f"binome_sans_seance:{binome.pk}:{reference.isoformat()}",
                 etab,
-                f"Binôme {binome.mentor} – {binome.eleve} : {depuis} le {reference:%d/%m/%Y}.",
+                f"Binôme {binome.mentor} – {binome.eleve} : {depuis} le {reference:%d/%m/%Y} "
+                f"({SEMAINES_SANS_SEANCE} semaines de classe ou plus).",
                 reverse("seances:liste"),
                 qui(etab, Role.REFERENT, Role.COORDONNATEUR),
             )

@@ -173,6 +173,10 @@ CIBLES = {
     "binomes:eleve_nouveau": Cible("referent_a"),
     "binomes:import_siecle": Cible("referent_a"),
     "binomes:eleve_modifier": Cible("referent_a", _objet("binomes:eleve_modifier")),
+    # The school calendar: the PFMP periods (the DDFPT organises them) and the LP's holiday zone.
+    "binomes:pfmp_ajouter": Cible("ddfpt_a"),
+    "binomes:pfmp_modifier": Cible("referent_a", _objet("binomes:pfmp_modifier")),
+    "binomes:pfmp_import": Cible("ddfpt_a"),
     "binomes:eleve_proposer": Cible("personnel_a", _objet("binomes:eleve_proposer")),
     "binomes:eleve_entretien": Cible("referent_a", _objet("binomes:eleve_entretien")),
     "binomes:mentors": Cible("referent_a", methode="get"),

@@ -118,6 +118,8 @@ OBJETS_DU_LP_A = {
     "binomes:import_mentors_apercu": lambda cast: {"pk": binomes_f.ImportMentorsFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve_modifier": lambda cast: {"pk": binomes_f.EleveFactory(etablissement=cast.lp_a).pk},
+    "binomes:pfmp_modifier": lambda cast: {"pk": etab_f.PeriodePFMPFactory(etablissement=cast.lp_a).pk},
+    "binomes:pfmp_supprimer": lambda cast: {"pk": etab_f.PeriodePFMPFactory(etablissement=cast.lp_a).pk},
     "binomes:eleve_confirmer": lambda cast: {
         "pk": binomes_f.EleveFactory(etablissement=cast.lp_a, statut="propose").pk
     },

@@ -17,6 +17,7 @@ from .historique import Modification
 from .invitation import Invitation
 from .jalon import Jalon
 from .partenaire import Entreprise, Partenaire
+from .pfmp import PeriodePFMP
 
 __all__ = [
     "Academie",
@@ -36,5 +37,6 @@ __all__ = [
     "Modification",
     "PagePublique",
     "Partenaire",
+    "PeriodePFMP",
     "VersionCadrage",
 ]

@@ -1,5 +1,8 @@
 """The lycées professionnels, their académie and the formations they teach."""
 
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -30,6 +33,56 @@ class Label(models.TextChoices):
     AUTRE = "autre", "Autre label"
 
 
+class ZoneVacances(models.TextChoices):
+    A = "A", "Zone A"
+    B = "B", "Zone B"
+    C = "C", "Zone C"
+    # Corse and the overseas académies have calendars of their own, which the package of
+    # official dates (vacances-scolaires-france) does not hold: only weekends, public
+    # holidays and PFMP are then known.
+    AUTRE = "autre", "Corse ou outre-mer (vacances scolaires non connues de l’application)"
+
+
+# The zones of the metropolitan académies (arrêté of 2024, the académies of Normandie merged).
+ZONES_DES_ACADEMIES = {
+    **dict.fromkeys(
+        ["besancon", "bordeaux", "clermontferrand", "dijon", "grenoble", "limoges", "lyon", "poitiers"], "A"
+    ),
+    **dict.fromkeys(
+        [
+            "aixmarseille",
+            "amiens",
+            "caen",
+            "lille",
+            "nancymetz",
+            "nantes",
+            "nice",
+            "normandie",
+            "orleanstours",
+            "reims",
+            "rennes",
+            "rouen",
+            "strasbourg",
+        ],
+        "B",
+    ),
+    **dict.fromkeys(["creteil", "montpellier", "paris", "toulouse", "versailles"], "C"),
+    **dict.fromkeys(
+        ["corse", "guadeloupe", "guyane", "martinique", "mayotte", "lareunion", "reunion"], ZoneVacances.AUTRE
+    ),
+}
+
+
+def zone_de_l_academie(nom: str) -> str:
+    """The holiday zone of an académie by its name ("Lyon", "Académie de Créteil"), "" if unknown."""
+    cle = re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode().lower())
+    cle = cle.removeprefix("academie")
+    for article in ("", "de", "dela", "d", "la"):
+        if cle.startswith(article) and cle[len(article) :] in ZONES_DES_ACADEMIES:
+            return ZONES_DES_ACADEMIES[cle[len(article) :]]
+    return ""
+
+
 class Etablissement(models.Model):
     nom = models.CharField("nom", max_length=200)
     uai = models.CharField(
@@ -47,6 +100,13 @@ class Etablissement(models.Model):
     commune = models.CharField("commune", max_length=100, blank=True)
     labels = models.JSONField("labels", default=list, blank=True)
     autre_label = models.CharField("autre label", max_length=200, blank=True)
+    zone_vacances = models.CharField(
+        "zone de vacances scolaires",
+        max_length=5,
+        choices=ZoneVacances.choices,
+        blank=True,
+        help_text="Déduite de l’académie quand elle est connue ; sert au calendrier scolaire (vacances, alertes).",
+    )
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "pk"
@@ -59,6 +119,11 @@ class Etablissement(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def save(self, *args, **kwargs):
+        if not self.zone_vacances and self.academie_id:
+            self.zone_vacances = zone_de_l_academie(self.academie.nom)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("etablissements:detail", args=[self.pk])

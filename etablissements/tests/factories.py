@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import factory
@@ -18,6 +19,7 @@ from etablissements.models import (
     LigneBudget,
     MembreEquipe,
     Partenaire,
+    PeriodePFMP,
     VersionCadrage,
 )
 from etablissements.models.budget import NatureDepense, SourceFinancement, TypeLigneBudget
@@ -249,3 +251,14 @@ def donnees_convention(**extra):
     )
     donnees.update(extra)
     return donnees
+
+
+class PeriodePFMPFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PeriodePFMP
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    classe = factory.Sequence(lambda n: f"2MELEC{n}")
+    debut = datetime.date(2026, 11, 16)
+    fin = datetime.date(2026, 12, 11)
+    libelle = "PFMP 1"

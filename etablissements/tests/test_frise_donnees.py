@@ -311,8 +311,9 @@ def test_page_frise_nombre_de_requetes_fixe(client, cast, dispositif_a, django_a
 
 
 # Session, user, roles, LP, dispositif (5); the milestones with who fixed them (1); then one
-# query per app that knows evidence (etablissements, binomes, seances, bilans): 4.
-NOMBRE_DE_REQUETES_FRISE = 10
+# query per app that knows evidence (etablissements, binomes, seances, bilans): 4; the LP's PFMP
+# periods for the school calendar under the milestones (1).
+NOMBRE_DE_REQUETES_FRISE = 11
 
 
 @time_machine.travel("2027-01-20 09:00 +0100", tick=False)

@@ -152,7 +152,14 @@ def frise(request, pk):
     return render(
         request,
         "etablissements/frise.html",
-        contexte_dispositif(request, d, "frise", etats=etats, en_retard=[e for e in etats if e.en_retard]),
+        contexte_dispositif(
+            request,
+            d,
+            "frise",
+            etats=etats,
+            en_retard=[e for e in etats if e.en_retard],
+            calendrier=frise_mod.calendrier_de_l_annee(d),
+        ),
     )
 
 

@@ -44,9 +44,10 @@ def cles(type_):
     return set(Alerte.objects.filter(type=type_).values_list("cle", "destinataire__email"))
 
 
-def test_binome_sans_seance_31_jours_alerte_29_non(cast, gele):
-    vieux = binome_avec_seance(cast, 31)
-    recent = binome_avec_seance(cast, 29)
+def test_binome_sans_seance_cinq_semaines_de_classe_alerte_quatre_non(cast, gele):
+    # 40 days: five whole weeks of classes since the séance (a Thursday); 31 days: four.
+    vieux = binome_avec_seance(cast, 40)
+    recent = binome_avec_seance(cast, 31)
     # A séance 29 days ago that was cancelled does not count as held.
     annule = binome_avec_seance(cast, 40)
     SeanceFactory(dispositif=cast.dispositif_a, binome=annule, date=il_y_a(5), statut=StatutSeance.ANNULEE)
@@ -138,7 +139,7 @@ def test_les_jobs_lances_deux_fois_alertent_une_fois(cast, gele, mailoutbox):
     from etablissements.models import Jalon
 
     Jalon.objects.update(statut="fait")  # milestones have their own test
-    binome_avec_seance(cast, 31)
+    binome_avec_seance(cast, 40)
     eleve = EleveFactory(etablissement=cast.lp_a)
     absent(cast, eleve=eleve)
     absent(cast, eleve=eleve, jours=2)
@@ -190,8 +191,9 @@ def test_calcul_des_alertes_en_requetes_constantes(cast, gele, nombre):
     assert len(nouvelles) == Alerte.objects.count()
     # Two facts per student (absences, binôme without séance) told to two people each.
     assert len(cles(TypeAlerte.ABSENCES_ELEVE)) + len(cles(TypeAlerte.BINOME_SANS_SEANCE)) == 4 * nombre
-    assert len(requetes.captured_queries) == 14
+    # (One of them reads the LPs' PFMP periods, for the school weeks.)
+    assert len(requetes.captured_queries) == 15
     # Run again: nothing new, still a bounded number of queries (nothing to write this time).
     with CaptureQueriesContext(connection) as requetes:
         assert alertes_calculer() == []
-    assert len(requetes.captured_queries) == 13
+    assert len(requetes.captured_queries) == 14

@@ -17,6 +17,7 @@ from socle.decorators import role_required
 from socle.roles import Role
 
 from .. import services
+from ..avertissements import avertissements_calendrier
 from ..filters import SeanceFiltre
 from ..forms import (
     NON_CONCERNE,
@@ -118,6 +119,16 @@ def _groupes(personnes, binomes):
     return groupes
 
 
+def _avertissements(seance, personnes, dispositif):
+    """The calendar's warnings for the séance's day and its students (never blocking)."""
+    return avertissements_calendrier(
+        jour=seance.date,
+        etablissement=dispositif.etablissement,
+        eleves=[p for p in personnes if isinstance(p, Eleve)],
+        statut=seance.statut,
+    )
+
+
 def _saisie(request, seance, dispositif):
     """The one page where a séance is planned or logged with its attendance.
 
@@ -165,7 +176,17 @@ def _saisie(request, seance, dispositif):
                 form.add_error(None, erreur)
             else:
                 messages.success(request, "La séance et les présences sont enregistrées.")
+                for avertissement in _avertissements(seance, [p for p, _presence in participants], dispositif):
+                    messages.warning(request, avertissement)
                 return redirect(seance)
+    if form.is_bound:
+        # The day typed, even on a page sent back for errors: the warning helps to correct it.
+        posees = formset.is_valid()
+        a_venir = Seance(date=form.cleaned_data.get("date"), statut=form.cleaned_data.get("statut", ""))
+        eleves = [personnes[f.cleaned_data["personne"]] for f in formset if posees and f.cleaned_data.get("presence")]
+        avertissements = _avertissements(a_venir, eleves, dispositif)
+    else:
+        avertissements = _avertissements(seance, [personnes[c] for c in presences if c in personnes], dispositif)
     # The links switching lists keep the LP of a new séance (the edit page's URL names it).
     parametres = {} if seance.pk else {"dispositif": dispositif.pk}
     return render(
@@ -176,6 +197,7 @@ def _saisie(request, seance, dispositif):
             "formset": formset,
             "seance": seance,
             "dispositif": dispositif,
+            "avertissements": avertissements,
             "liste": {
                 "tous": tous,
                 "sans_binome": not binomes,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('etablissements', '0008_jalon_statut_fixe_a_la_main'),
+        ('etablissements', '0009_calendrier_zone_et_pfmp'),
     ]
 
     operations = [
