@@ -29,6 +29,7 @@ from .seances import (
     Utilite,
     nouveau_jeton,
 )
+from .vie_scolaire import CorrespondanceAbsences, ImportAbsences
 
 __all__ = [
     "TypeSeance",
@@ -58,4 +59,6 @@ __all__ = [
     "Continuer",
     "LienAvis",
     "AvisEleve",
+    "CorrespondanceAbsences",
+    "ImportAbsences",
 ]
