@@ -131,13 +131,14 @@ def colonnes_proposees(entetes: list[str], correspondance: CorrespondanceAbsence
     retenues = correspondance.colonnes if correspondance and isinstance(correspondance.colonnes, dict) else {}
     colonnes = {}
     for champ in CHAMPS:
-        index = None
         memorise = retenues.get(champ)
-        if isinstance(memorise, str) and memorise in normalises:
-            index = normalises.index(memorise)
-        elif not retenues:
-            index = next((i for i, n in enumerate(normalises) if n in ENTETES[champ]), None)
-        colonnes[champ] = index
+        if memorise == "":
+            colonnes[champ] = None  # the CPE said: no such column
+        elif isinstance(memorise, str) and memorise in normalises:
+            colonnes[champ] = normalises.index(memorise)
+        else:
+            # Nothing remembered, or a header this file does not have: the usual names.
+            colonnes[champ] = next((i for i, n in enumerate(normalises) if n in ENTETES[champ]), None)
     return colonnes
 
 
@@ -153,11 +154,10 @@ def colonnes_manquantes(colonnes: dict[str, int | None]) -> dict[str, str]:
 
 @transaction.atomic
 def correspondance_enregistrer(*, etablissement, entetes: list[str], colonnes: dict[str, int | None]):
-    """Remember the mapping for the LP's next files, by normalised header."""
+    """Remember the mapping for the LP's next files, by normalised header ("" for no column)."""
     valeurs = {
-        champ: normaliser_entete(entetes[index])
+        champ: normaliser_entete(entetes[index]) if index is not None and 0 <= index < len(entetes) else ""
         for champ, index in colonnes.items()
-        if index is not None and 0 <= index < len(entetes)
     }
     correspondance, _ = CorrespondanceAbsences.objects.update_or_create(
         etablissement=etablissement, defaults={"colonnes": valeurs}

@@ -330,9 +330,14 @@ def test_parcours_du_cpe_colonnes_retenues_et_compte_des_alertes(client, cast, s
     reponse = client.post(reponse.url, {"nom": "0", "prenom": "1", "date": "2", "justifiee": "3"})
     assert reponse.status_code == 302
     assert CorrespondanceAbsences.objects.get(etablissement=cast.lp_a).colonnes == {
+        "ine": "",
         "nom": "elevenom",
         "prenom": "eleveprenom",
+        "date_naissance": "",
+        "classe": "",
         "date": "jour",
+        "heure_debut": "",
+        "heure_fin": "",
         "justifiee": "motifregle",
     }
     page = client.get(reponse.url)
@@ -467,3 +472,21 @@ def test_appel_du_jour_requetes_constantes(client, cast, seance, aujourd_hui):
 
     nombre, _reponse = requetes_constantes(client, reverse("seances:absences_du_jour"), plus)
     assert nombre == 6
+
+
+def test_colonnes_retenues_puis_noms_usuels_pour_un_en_tete_absent(cast):
+    correspondance = CorrespondanceAbsences.objects.create(
+        etablissement=cast.lp_a, colonnes={"ine": "", "nom": "elevenom", "date": "jour", "classe": ""}
+    )
+    entetes = ["INE", "Élève nom", "Prénom", "Date", "Classe"]
+    assert vie_scolaire.colonnes_proposees(entetes, correspondance) == {
+        "ine": None,  # deliberately none, though the file has one
+        "nom": 1,  # remembered
+        "prenom": 2,  # never chosen: the usual name
+        "date_naissance": None,
+        "classe": None,
+        "date": 3,  # « Jour » is not in this file: the usual name
+        "heure_debut": None,
+        "heure_fin": None,
+        "justifiee": None,
+    }
