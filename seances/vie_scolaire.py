@@ -418,6 +418,26 @@ def import_appliquer(*, import_absences: ImportAbsences, auteur) -> dict:
     return import_absences.resultat
 
 
+def imports_oublier_eleve(*, etablissement_id, ine: str, nom: str, prenom: str) -> None:
+    """Drop a student's rows from the LP's exports not yet applied (their anonymisation, RGPD).
+
+    The mapping is not known yet for such a file: a row goes when one of its cells is the INE,
+    or when its cells hold both the nom and the prénom.
+    """
+    ine, cle = ine.upper(), _cle_nom(nom, prenom)
+    for kept in ImportAbsences.objects.filter(etablissement_id=etablissement_id, applique_le__isnull=True):
+        gardees = []
+        for ligne in kept.lignes if isinstance(kept.lignes, list) else []:
+            cellules = [str(c) for c in ligne[1]] if isinstance(ligne, list) and len(ligne) == 2 else []
+            normalisees = {normaliser_entete(c) for c in cellules}
+            if ine in {c.strip().upper() for c in cellules} or {cle[0], cle[1]} <= normalisees:
+                continue
+            gardees.append(ligne)
+        if gardees != kept.lignes:
+            kept.lignes = gardees
+            kept.save(update_fields=["lignes"])
+
+
 # --- The daily list ------------------------------------------------------------------------
 
 

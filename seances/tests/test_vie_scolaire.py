@@ -9,12 +9,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from binomes.tableur import TAILLE_MAX, FichierRefuse
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
+from etablissements.tests.factories import AffectationFactory
 from seances import vie_scolaire
 from seances.models import (
     CorrespondanceAbsences,
@@ -400,14 +402,10 @@ def test_un_mentor_n_importe_pas(client, cast):
 
 
 def _upload(contenu):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("absences.csv", contenu, content_type="text/csv")
 
 
 def _cpe_b(cast):
-    from etablissements.tests.factories import AffectationFactory
-
     return AffectationFactory(role="cpe", etablissement=cast.lp_b).user
 
 
