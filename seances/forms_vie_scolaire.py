@@ -12,6 +12,7 @@ from .vie_scolaire import CHAMPS, LIBELLES, colonnes_manquantes
 
 AIDES = {
     "ine": "L’élève est reconnu par son INE d’abord, sinon par son nom et son prénom.",
+    "nom": "Si une seule colonne porte le nom et le prénom, choisissez-la pour les deux.",
     "date_naissance": "Facultative : distingue deux élèves de même nom.",
     "classe": "Facultative : distingue deux élèves de même nom.",
     "date": "JJ/MM/AAAA (une heure qui suit la date est lue aussi).",

@@ -319,19 +319,27 @@ def analyser(*, etablissement, lignes, colonnes, verrouiller=False) -> Analyse:
         )
     )
     par_ine = {e.ine: e for e in eleves}
-    par_nom = {}
+    par_nom, par_nom_complet = {}, {}
     for eleve in eleves:
         par_nom.setdefault(_cle_nom(eleve.nom, eleve.prenom), []).append(eleve)
+        # One column « DUPRÉ Léa » (or « Léa Dupré ») for both, as some software exports it.
+        for complet in {normaliser_entete(eleve.nom + eleve.prenom), normaliser_entete(eleve.prenom + eleve.nom)}:
+            par_nom_complet.setdefault(complet, []).append(eleve)
+    une_colonne = colonnes.get("nom") is not None and colonnes.get("nom") == colonnes.get("prenom")
     for ligne in lignes if isinstance(lignes, list) else []:
         numero, valeurs = ligne if isinstance(ligne, list) and len(ligne) == 2 else (0, [])
         repere = f"ligne {numero}"
         lu = _lire_ligne(valeurs if isinstance(valeurs, list) else [], colonnes, repere, analyse.erreurs)
         if lu is None:
             continue
-        qui = " ".join(x for x in (lu["nom"], lu["prenom"], lu["ine"] and f"({lu['ine']})") if x)
+        noms = (lu["nom"],) if une_colonne else (lu["nom"], lu["prenom"])
+        qui = " ".join(x for x in (*noms, lu["ine"] and f"({lu['ine']})") if x)
         eleve = par_ine.get(lu["ine"]) if lu["ine"] else None
         if eleve is None and lu["nom"] and lu["prenom"]:
-            homonymes = par_nom.get(_cle_nom(lu["nom"], lu["prenom"]), [])
+            if une_colonne:
+                homonymes = par_nom_complet.get(normaliser_entete(lu["nom"]), [])
+            else:
+                homonymes = par_nom.get(_cle_nom(lu["nom"], lu["prenom"]), [])
             if lu["date_naissance"]:
                 homonymes = [e for e in homonymes if e.date_naissance == lu["date_naissance"]]
             if len(homonymes) > 1 and lu["classe"]:

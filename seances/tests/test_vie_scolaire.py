@@ -182,6 +182,21 @@ def test_ine_d_abord_puis_nom_et_date_de_naissance_et_inconnus_listes(cast, sean
     ]
 
 
+def test_nom_et_prenom_dans_une_seule_colonne(cast, seance, lea):
+    CorrespondanceAbsences.objects.create(
+        etablissement=cast.lp_a, colonnes={"nom": "eleve", "prenom": "eleve", "date": "date"}
+    )
+    lignes = [["DUPRÉ Léa", "10/12/2026"], ["Léa Dupré", "10/12/2026"], ["Dupré", "10/12/2026"]]
+    kept = vie_scolaire.import_lire(
+        etablissement=cast.lp_a, nom_fichier="a.csv", contenu=fichier(lignes, entetes=["Élève", "Date"]), user=None
+    )
+    analyse = vie_scolaire.analyser(
+        etablissement=cast.lp_a, lignes=kept.lignes, colonnes=vie_scolaire.colonnes_de(kept)
+    )
+    assert [a.eleve for a in analyse.absences] == [lea, lea]
+    assert analyse.inconnus == [("ligne 4", "Dupré", "Aucun élève du lycée ne correspond.")]
+
+
 def test_un_eleve_d_un_autre_lp_n_est_pas_reconnu(cast, seance):
     EleveFactory(etablissement=cast.lp_b, ine="999999999ZZ", nom="Autre", prenom="Lycée")
     resultat = importer(cast, fichier([["Autre", "Lycée", "999999999ZZ", "", "", "10/12/2026", "", "", ""]]))
