@@ -503,3 +503,29 @@ def test_colonnes_retenues_puis_noms_usuels_pour_un_en_tete_absent(cast):
         "heure_fin": None,
         "justifiee": None,
     }
+
+
+def test_page_d_import_et_apercu_requetes_constantes(client, cast, seance, lea):
+    client.force_login(cast.cpe_a)
+
+    def plus_d_imports():
+        for _ in range(3):
+            importer(cast, fichier([ligne_lea()]))
+
+    nombre, _reponse = requetes_constantes(client, reverse("seances:import_absences"), plus_d_imports)
+    assert nombre == 5
+    kept = vie_scolaire.import_lire(
+        etablissement=cast.lp_a, nom_fichier="a.csv", contenu=fichier([ligne_lea()]), user=None
+    )
+    url = reverse("seances:import_absences_apercu", args=[kept.pk])
+
+    def plus_de_lignes():
+        for i in range(3):
+            autre = BinomeFactory(dispositif=cast.dispositif_a)
+            SeanceFactory(dispositif=cast.dispositif_a, binome=autre, prevue=True)
+            kept.lignes.append([3 + i, [autre.eleve.nom, autre.eleve.prenom, autre.eleve.ine, "", "", "10/12/2026"]])
+        kept.save()
+
+    nombre, reponse = requetes_constantes(client, url, plus_de_lignes)
+    assert len(reponse.context["analyse"].a_marquer) == 3  # Léa is already marked
+    assert nombre == 9
