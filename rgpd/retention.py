@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, Proposition
 from etablissements.models import Affectation
+from seances import vie_scolaire
 from seances.models import (
     Alerte,
     DeclarationAbsence,
@@ -166,7 +167,7 @@ def anonymiser_eleve(*, eleve: Eleve) -> None:
     if Eleve.objects.filter(ELEVE_ANONYMISE, pk=eleve.pk).exists():
         return
     anciens = [f"{eleve.prenom} {eleve.nom}", f"{eleve.nom} {eleve.prenom}"]
-    ancien_ine = eleve.ine
+    ancien_ine, ancien_nom, ancien_prenom = eleve.ine, eleve.nom, eleve.prenom
     eleve.prenom = PRENOM_ELEVE
     eleve.nom = f"{PREFIXE_NOM}{eleve.pk}"
     eleve.ine = placeholder_ine(eleve.pk)
@@ -186,6 +187,9 @@ def anonymiser_eleve(*, eleve: Eleve) -> None:
         if len(lignes) != len(import_siecle.lignes):
             import_siecle.lignes = lignes
             import_siecle.save(update_fields=["lignes"])
+    vie_scolaire.imports_oublier_eleve(
+        etablissement_id=eleve.etablissement_id, ine=ancien_ine, nom=ancien_nom, prenom=ancien_prenom
+    )
 
 
 @transaction.atomic

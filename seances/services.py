@@ -196,13 +196,16 @@ def participations_a_declarer(*, seance, user) -> list:
 
 
 @transaction.atomic
-def absence_declarer(*, participation, motif: str, auteur):
+def absence_declarer(*, participation, motif: str, auteur, presence=Presence.ABSENT_EXCUSE):
     """Record an absence announced before the séance and queue the emails it triggers.
 
     A student's absence is told to the séance's mentors; a mentor's absence to the LP's
     référents (who warn the student). The outbox rows are written in this transaction;
-    the sending task is published after commit, tolerating a dead broker.
+    the sending task is published after commit, tolerating a dead broker. `presence` is
+    excused unless the vie scolaire knows the absence is not (its export says so).
     """
+    if presence not in (Presence.ABSENT_EXCUSE, Presence.ABSENT_NON_EXCUSE):
+        raise ValueError(presence)
     seance = participation.seance
     if not peut_declarer(auteur, participation, seance.dispositif.etablissement_id):
         raise PermissionDenied("Votre rôle ne permet pas de déclarer cette absence.")
@@ -211,7 +214,7 @@ def absence_declarer(*, participation, motif: str, auteur):
     if hasattr(participation, "declaration_absence"):
         raise ValidationError("Cette absence est déjà déclarée.")
     declaration = DeclarationAbsence.objects.create(participation=participation, motif=motif, declaree_par=auteur)
-    participation.presence = Presence.ABSENT_EXCUSE
+    participation.presence = presence
     participation.save(update_fields=["presence"])
     if participation.eleve_id:
         type_ = TypeNotification.ABSENCE_ELEVE

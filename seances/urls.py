@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, avis, calendrier, communication, seances, suivi
+from .views import absences, avis, calendrier, communication, seances, suivi, vie_scolaire
 
 app_name = "seances"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("avis/<str:jeton>/", avis.repondre, name="avis_repondre"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
+    path("absences/du-jour/", vie_scolaire.absences_du_jour, name="absences_du_jour"),
+    path("absences/import/", vie_scolaire.import_absences, name="import_absences"),
+    path("absences/import/<int:pk>/", vie_scolaire.import_absences_apercu, name="import_absences_apercu"),
     path("alertes/", absences.alertes, name="alertes"),
     path("suivi/", suivi.reunions, name="reunions"),
     path("suivi/reunions/nouvelle/", suivi.reunion_nouvelle, name="reunion_nouvelle"),

@@ -212,6 +212,10 @@ CIBLES = {
     "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),
     "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),
     "seances:entretien": Cible("cpe_a", _objet("seances:entretien")),
+    # The vie scolaire's absences (issue 16): the export, its columns, the daily list.
+    "seances:import_absences": Cible("cpe_a"),
+    "seances:import_absences_apercu": Cible("cpe_a", _objet("seances:import_absences_apercu")),
+    "seances:absences_du_jour": Cible("cpe_a"),
     "seances:reunion_nouvelle": Cible("coordonnateur_a"),
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),

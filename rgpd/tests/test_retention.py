@@ -17,8 +17,9 @@ from binomes.tests.factories import BinomeFactory, EleveFactory, ImportSiecleFac
 from etablissements.models import Affectation
 from etablissements.tests.factories import DispositifFactory
 from rgpd import retention
+from seances import vie_scolaire
 from seances.models import Alerte, Notification, Participation, Presence
-from seances.tests.factories import AlerteFactory, SeanceFactory
+from seances.tests.factories import AlerteFactory, ImportAbsencesFactory, SeanceFactory
 from socle.models import JournalAcces
 from socle.roles import Role
 from socle.validators import valider_ine
@@ -319,3 +320,18 @@ def test_honorabilite_partagee_effacee_seulement_quand_plus_personne_ne_s_en_ser
     retention.anonymiser_mentor(mentor=b)
     assert not Honorabilite.objects.filter(pk=partagee.pk).exists()
     assert not Honorabilite.objects.filter(email__icontains="paul").exists()
+
+
+def test_l_anonymisation_retire_l_eleve_des_exports_d_absences_en_attente(cast):
+    """Issue 16: an absence export not yet applied holds the student's cells as read."""
+    eleve = EleveFactory(etablissement=cast.lp_a, nom="Dupré", prenom="Léa", ine="123456789AB")
+    autre = ["Martin", "Zoé", "", "10/12/2026"]
+    kept = ImportAbsencesFactory(
+        etablissement=cast.lp_a,
+        entetes=["Nom", "Prénom", "INE", "Date"],
+        lignes=[[2, ["x", "y", "123456789ab", "10/12/2026"]], [3, ["DUPRE", "lea", "", "10/12/2026"]], [4, autre]],
+    )
+    retention.anonymiser_eleve(eleve=eleve)
+    kept.refresh_from_db()
+    assert kept.lignes == [[4, autre]]
+    assert vie_scolaire.colonnes_de(kept)["nom"] == 0

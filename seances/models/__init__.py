@@ -30,6 +30,7 @@ from .seances import (
     Utilite,
     nouveau_jeton,
 )
+from .vie_scolaire import CorrespondanceAbsences, ImportAbsences
 
 __all__ = [
     "CategorieInvite",
@@ -62,4 +63,6 @@ __all__ = [
     "Continuer",
     "LienAvis",
     "AvisEleve",
+    "CorrespondanceAbsences",
+    "ImportAbsences",
 ]

@@ -3,12 +3,13 @@ import datetime
 import factory
 
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
-from etablissements.tests.factories import DispositifFactory
+from etablissements.tests.factories import DispositifFactory, EtablissementFactory
 from seances.models import (
     ActionSuivi,
     Alerte,
     EntretienAbsence,
     Evenement,
+    ImportAbsences,
     Participation,
     Presence,
     ReunionSuivi,
@@ -116,3 +117,16 @@ __all__ = [
     "ReunionSuiviFactory",
     "SeanceFactory",
 ]
+
+
+class ImportAbsencesFactory(factory.django.DjangoModelFactory):
+    """An absence export waiting for its preview: one row of a student unknown to the LP."""
+
+    class Meta:
+        model = ImportAbsences
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    nom_fichier = "absences.csv"
+    empreinte = "0" * 64
+    entetes = factory.LazyFunction(lambda: ["Nom", "Prénom", "Date", "Heure début", "Heure fin", "Justifiée"])
+    lignes = factory.LazyFunction(lambda: [[2, ["Martin", "Zoé", "10/12/2026", "08:00", "17:00", "Non"]]])
