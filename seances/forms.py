@@ -11,7 +11,9 @@ from .models import (
     ActionSuivi,
     EntretienAbsence,
     Evenement,
+    PreferenceRappel,
     Presence,
+    ReponseRappel,
     ReunionSuivi,
     Seance,
     StatutSeance,
@@ -238,3 +240,28 @@ class EvenementForm(DsfrFormMixin, forms.ModelForm):
     def __init__(self, *args, etablissement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entreprises_invitees"].queryset = Entreprise.objects.filter(etablissement=etablissement)
+
+
+class PreferenceRappelForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = PreferenceRappel
+        fields = ["actif", "delai"]
+
+
+class ReponseRappelForm(DsfrFormMixin, forms.Form):
+    submit_label = "Envoyer ma réponse"
+
+    reponse = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[
+            (ReponseRappel.CONFIRMEE, "Je serai présent(e)"),
+            (ReponseRappel.EMPECHEMENT, "J’ai un empêchement"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    motif = forms.CharField(
+        label="Motif de l’empêchement",
+        max_length=255,
+        required=False,
+        help_text="Facultatif : pas de détail médical ni familial. Le référent et le coordonnateur le liront.",
+    )

@@ -1,5 +1,6 @@
 """The séances app's models. New subjects go in a module of their own, re-exported here."""
 
+from .rappels import DELAI_DEFAUT, PreferenceRappel, Rappel, ReponseRappel, StatutRappel
 from .seances import (
     PRESENCES_AU_FEMININ,
     ActionSuivi,
@@ -58,4 +59,9 @@ __all__ = [
     "Continuer",
     "LienAvis",
     "AvisEleve",
+    "DELAI_DEFAUT",
+    "PreferenceRappel",
+    "StatutRappel",
+    "ReponseRappel",
+    "Rappel",
 ]
