@@ -14,7 +14,14 @@ from socle import roles as R
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).
-SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre", "seances:calendrier_ics", "invitation"}
+SANS_OBJET_DU_LP = {
+    "password_reset_confirm",
+    "bilans:repondre",
+    "seances:calendrier_ics",
+    "invitation",
+    # The reminder's signed link: anyone holding it answers, nobody else (seances/tests/test_rappels.py).
+    "seances:rappel",
+}
 
 
 def _urls_a_arguments():

@@ -20,6 +20,8 @@ PUBLIQUES = {
     "sante_detail",
     "bilans:repondre",
     "seances:calendrier_ics",
+    # The mentor's reminder link: confirm or announce an impediment without signing in.
+    "seances:rappel",
     "rgpd:information",
     # The emailed invitation: the invited person has no account yet.
     "invitation",
@@ -32,6 +34,8 @@ PROTEGEES = {
     "journal",
     "code_otp",
     "securite",
+    "seances:rappels",
+    "seances:seance_ics",
     "bilans:enquetes",
     "bilans:enquetes_creer",
     "bilans:bilan",

@@ -159,6 +159,7 @@ OBJETS_DU_LP_A = {
     },
     "seances:reunion": lambda cast: {"pk": seances_f.ReunionSuiviFactory(dispositif=cast.dispositif_a).pk},
     "seances:evenement": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
+    "seances:seance_ics": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },

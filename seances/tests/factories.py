@@ -11,12 +11,15 @@ from seances.models import (
     Evenement,
     Participation,
     Presence,
+    Rappel,
     ReunionSuivi,
     Seance,
+    StatutRappel,
     StatutSeance,
     TypeAlerte,
     TypeEvenement,
 )
+from seances.rappels import cle_de, jeton_de
 
 
 class SeanceFactory(factory.django.DjangoModelFactory):
@@ -116,3 +119,21 @@ __all__ = [
     "ReunionSuiviFactory",
     "SeanceFactory",
 ]
+
+
+class RappelFactory(factory.django.DjangoModelFactory):
+    """A mentor's reminder, sent: its link (`jeton_de`) is open until answered."""
+
+    class Meta:
+        model = Rappel
+
+    seance = factory.SubFactory(SeanceFactory, prevue=True)
+    cle = factory.LazyAttribute(lambda o: cle_de(o.seance))
+    mentor = factory.SubFactory(MentorFactory, etablissement=factory.SelfAttribute("..seance.dispositif.etablissement"))
+    destinataire = factory.LazyAttribute(lambda o: o.mentor.email or "mentor.rappel@exemple.fr")
+    statut = StatutRappel.ENVOYE
+
+
+def lien_de_rappel(cast) -> dict:
+    """The kwargs of an open reminder link of LP A (for the sweeps)."""
+    return {"jeton": jeton_de(RappelFactory(seance__dispositif=cast.dispositif_a))}

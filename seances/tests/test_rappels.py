@@ -1,6 +1,7 @@
 """Reminders before a planned séance: who gets them, when, once; the mentor's one-time answer link."""
 
 import datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -54,7 +55,7 @@ def destinataires(mailoutbox):
 def lien_de_reponse(mailoutbox):
     message = next(m for m in mailoutbox if m.to == [MENTOR])
     ligne = next(ligne for ligne in message.body.splitlines() if "/rappels/reponse/" in ligne)
-    return ligne.split("sans connexion) : ")[1].replace("http://testserver", "").split("127.0.0.1:8000")[-1]
+    return urlsplit(ligne.rsplit(" ", 1)[-1]).path
 
 
 def test_le_rappel_part_deux_jours_avant_au_mentor_et_au_coordonnateur(seance, mailoutbox):
