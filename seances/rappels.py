@@ -238,10 +238,15 @@ def raison_caduc(rappel, *, maintenant=None) -> str:
 
 
 def raison_lien_ferme(rappel) -> str:
+    """Why the mentor's link no longer opens (answered, séance changed, mentor taken off it); empty if it does."""
     if rappel.reponse:
         quand = timezone.localtime(rappel.repondu_le)
         return f"Ce lien a déjà servi le {quand:%d/%m/%Y à %H:%M} : {rappel.get_reponse_display().lower()}."
-    return raison_caduc(rappel)
+    if raison := raison_caduc(rappel):
+        return raison
+    if not Participation.objects.filter(seance=rappel.seance_id, mentor=rappel.mentor_id).exists():
+        return "Vous n’êtes plus attendu(e) à cette séance."
+    return ""
 
 
 @transaction.atomic

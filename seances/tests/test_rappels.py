@@ -227,6 +227,14 @@ def test_le_lien_d_une_seance_annulee_ou_passee_repond_410(client, seance, lien)
         assert "La séance a été annulée." in client.get(lien).content.decode()
 
 
+def test_le_lien_d_un_mentor_retire_de_la_seance_repond_410(client, seance, lien):
+    seance.participations.filter(mentor__isnull=False).delete()
+    with time_machine.travel(LE_8_AU_MATIN):
+        reponse = client.post(lien, {"reponse": ReponseRappel.CONFIRMEE})
+    assert reponse.status_code == 410 and "Vous n’êtes plus attendu(e) à cette séance." in reponse.content.decode()
+    assert not Rappel.objects.exclude(reponse="").exists()
+
+
 # --- The séance's .ics event ---------------------------------------------------------------------
 
 
