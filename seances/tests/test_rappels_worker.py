@@ -12,13 +12,18 @@ import email.policy
 import os
 import subprocess
 import sys
+import threading
 import time
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection, connections
 from django.utils import timezone
 
+from conftest import manque
+from seances import rappels
 from seances.models import Notification, Rappel, ReponseRappel, StatutNotification, StatutRappel
 from seances.tasks import envoyer_notifications
 from seances.tests.factories import SeanceFactory
@@ -131,3 +136,29 @@ def test_worker_et_beat_reels_un_rappel_deux_jours_avant_puis_un_lien_a_usage_un
     assert "Réunion imprévue" in "".join(f.read_text() for f in worker.emails.glob("*.log"))
     # And the beat still sends nothing twice.
     assert len([m for m in courriels(worker.emails) if "Rappel" in str(m["Subject"])]) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deux_passages_en_parallele_n_envoient_qu_un_rappel_par_personne(cast, binome_a, mailoutbox):
+    """Two workers running the job at the same instant (PostgreSQL: real row locks and unique key)."""
+    if connection.vendor != "postgresql":
+        manque("Deux transactions concurrentes demandent PostgreSQL.")
+    SeanceFactory(dispositif=cast.dispositif_a, binome=binome_a, prevue=True, heure=datetime.time(14, 0))
+    maintenant = datetime.datetime(2026, 12, 8, 7, 5, tzinfo=ZoneInfo("Europe/Paris"))
+    depart, envoyes = threading.Barrier(4), []
+
+    def passage():
+        try:
+            depart.wait()
+            envoyes.append(rappels.rappels_envoyer(maintenant=maintenant))
+        finally:
+            connections.close_all()
+
+    fils = [threading.Thread(target=passage) for _ in range(4)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join(timeout=60)
+    assert sum(envoyes) == 2 and len(envoyes) == 4
+    assert sorted(m.to[0] for m in mailoutbox) == [COORDONNATEUR, MENTOR]
+    assert Rappel.objects.count() == 2
