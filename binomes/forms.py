@@ -487,6 +487,8 @@ class ReconductionForm(DsfrFormMixin, forms.Form):
         validators=[DatePlausible()],
         help_text="L’élève souhaite poursuivre avec le même mentor.",
     )
+
+
 # --- PFMP periods -----------------------------------------------------------------------------
 
 

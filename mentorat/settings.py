@@ -272,6 +272,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "relancer-rapports": {"task": "bilans.tasks.relancer_rapports", "schedule": crontab(minute="*/2")},
     # Daily alert digest, in the morning (CELERY_TIMEZONE is Europe/Paris).
     "alertes-quotidiennes": {"task": "seances.tasks.alertes_quotidiennes", "schedule": crontab(hour=7, minute=0)},
+    # Reminders before planned séances (seances/rappels.py), during the day only: a séance planned
+    # at short notice is reminded within the hour, nobody is emailed at night.
+    "envoyer-rappels": {"task": "seances.tasks.envoyer_rappels", "schedule": crontab(minute=5, hour="7-20")},
     "purger-journal-des-acces": {"task": "socle.tasks.purger_journal", "schedule": crontab(hour=3, minute=15)},
     # RGPD retention: anonymise students and mentors whose delay has passed (rgpd/retention.py).
     "retention-rgpd": {"task": "rgpd.tasks.appliquer_retention", "schedule": crontab(hour=3, minute=45)},

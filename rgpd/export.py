@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bilans.models import ResultatEleve
 from binomes.models import Binome, Eleve, Mentor, Proposition
-from seances.models import EntretienAbsence, JetonCalendrier, Notification, Participation
+from seances.models import EntretienAbsence, JetonCalendrier, Notification, Participation, Rappel
 
 NOTE_ENQUETES = (
     "Les réponses aux enquêtes de satisfaction sont anonymes : aucune n’est reliée à une personne, "
@@ -156,5 +156,14 @@ def donnees_mentor(mentor: Mentor) -> dict:
             if mentor.email
             else Notification.objects.none()
         ),
+        "rappels de séance": [
+            {
+                "séance": f"{r.seance.get_type_display()} du {r.seance.date:%d/%m/%Y}",
+                "destinataire": r.destinataire,
+                "envoyé le": _lisible(r.envoye_le),
+                "réponse": r.get_reponse_display() or "—",
+            }
+            for r in Rappel.objects.filter(mentor=mentor).select_related("seance").order_by("cree_le", "pk")
+        ],
         "enquêtes de satisfaction": NOTE_ENQUETES,
     }

@@ -41,6 +41,7 @@ from seances.models import (
     EntretienAbsence,
     JetonCalendrier,
     Notification,
+    Rappel,
     ReunionSuivi,
     Seance,
 )
@@ -226,6 +227,8 @@ def anonymiser_mentor(*, mentor: Mentor) -> None:
         ):
             notification.destinataire = f"mentor-{mentor.pk}@anonyme.invalid"
             notification.save(update_fields=["destinataire"])
+    # The reminders keep their facts (sent, answered) for the indicators, not the address.
+    Rappel.objects.filter(mentor=mentor).update(destinataire=f"mentor-{mentor.pk}@anonyme.invalid")
     remplacer_nom(etablissement_id=mentor.etablissement_id, noms=anciens, par=str(mentor))
     if user is not None:
         _retirer_compte_mentor(user=user, mentor=mentor)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Alerte, Notification
+from .models import Alerte, Notification, Rappel
 
 
 @admin.register(Notification)
@@ -17,3 +17,12 @@ class AlerteAdmin(admin.ModelAdmin):
     list_display = ["type", "destinataire", "etablissement", "creee_le", "envoyee_le"]
     list_filter = ["type"]
     readonly_fields = ["type", "cle", "destinataire", "etablissement", "message", "lien", "creee_le", "envoyee_le"]
+
+
+@admin.register(Rappel)
+class RappelAdmin(admin.ModelAdmin):
+    """Reminders, for support: sent or not, when, and the mentor's answer."""
+
+    list_display = ["seance", "destinataire", "statut", "envoye_le", "reponse", "repondu_le"]
+    list_filter = ["statut", "reponse"]
+    readonly_fields = ["seance", "cle", "destinataire", "mentor", "cree_le", "envoye_le", "reponse", "repondu_le"]

@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from binomes.models import Eleve, Mentor
+from binomes.models import Binome, Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
@@ -41,6 +41,7 @@ def charger(*, stdout):
     ):
         _entretiens(dispositif, aujourd_hui)
         _atelier_collectif(dispositif, aujourd_hui)
+        _entretien_dans_deux_jours(dispositif, aujourd_hui)
         _reunion(dispositif)
         _evenements(dispositif)
     alertes = alertes_calculer()
@@ -94,6 +95,26 @@ def _atelier_collectif(dispositif, aujourd_hui):
         Participation.objects.get_or_create(seance=seance, mentor=mentor)
     for eleve in Eleve.objects.filter(etablissement=dispositif.etablissement, date_sortie__isnull=True):
         Participation.objects.get_or_create(seance=seance, eleve=eleve)
+
+
+def _entretien_dans_deux_jours(dispositif, aujourd_hui):
+    """A planned interview two days ahead: `make run` sends its reminder at start (var/emails/)."""
+    binome = Binome.objects.filter(dispositif=dispositif).order_by("pk").first()
+    if binome is None:
+        return
+    seance, _ = Seance.objects.update_or_create(
+        dispositif=dispositif,
+        lieu_precision="Salle 104, démonstration du rappel",
+        defaults={
+            "date": aujourd_hui + timedelta(days=2),
+            "heure": time(16, 0),
+            "type": TypeSeance.ENTRETIEN,
+            "lieu": Lieu.ETABLISSEMENT,
+            "statut": StatutSeance.PREVUE,
+        },
+    )
+    Participation.objects.get_or_create(seance=seance, mentor=binome.mentor)
+    Participation.objects.get_or_create(seance=seance, eleve=binome.eleve)
 
 
 def _reunion(dispositif):

@@ -14,8 +14,10 @@ from .models import (
     EntretienAbsence,
     Evenement,
     InvitationEvenement,
+    PreferenceRappel,
     Presence,
     ReponseInvitation,
+    ReponseRappel,
     ReunionSuivi,
     Seance,
     StatutSeance,
@@ -305,3 +307,28 @@ class PresencesEvenementForm(forms.Form):
         self.fields["presents"].label_from_instance = lambda i: f"{i.nom} ({i.get_reponse_display().lower()})"
         self.helper = DsfrFormHelper(self, submit_label="Enregistrer les présences")
         self.helper.form_tag = False
+
+
+class PreferenceRappelForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = PreferenceRappel
+        fields = ["actif", "delai"]
+
+
+class ReponseRappelForm(DsfrFormMixin, forms.Form):
+    submit_label = "Envoyer ma réponse"
+
+    reponse = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[
+            (ReponseRappel.CONFIRMEE, "Je serai présent(e)"),
+            (ReponseRappel.EMPECHEMENT, "J’ai un empêchement"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    motif = forms.CharField(
+        label="Motif de l’empêchement",
+        max_length=255,
+        required=False,
+        help_text="Facultatif : pas de détail médical ni familial. Le référent et le coordonnateur le liront.",
+    )

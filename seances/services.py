@@ -258,7 +258,8 @@ def _envoyer_notification(notification) -> None:
     contexte = {
         "seance": seance,
         "personne": personne,
-        "mentor_absent": notification.type == TypeNotification.ABSENCE_MENTOR,
+        # A mentor's impediment, answered from their reminder, reads as their announced absence.
+        "mentor_absent": notification.type in (TypeNotification.ABSENCE_MENTOR, TypeNotification.EMPECHEMENT_MENTOR),
         "motif": getattr(getattr(participation, "declaration_absence", None), "motif", ""),
         "lien": lien(seance.get_absolute_url()),
     }

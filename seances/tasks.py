@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .alertes import alertes_calculer, alertes_envoyer_resumes
+from .rappels import rappels_envoyer
 from .services import notifications_envoyer
 
 
@@ -23,3 +24,9 @@ def alertes_quotidiennes() -> int:
     """Beat job: compute the alerts of the day and send each recipient one digest."""
     alertes_calculer()
     return alertes_envoyer_resumes()
+
+
+@shared_task
+def envoyer_rappels() -> int:
+    """Beat job: send the reminders due before planned séances, each once."""
+    return rappels_envoyer()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, avis, calendrier, communication, seances, suivi, vie_scolaire
+from .views import absences, avis, calendrier, communication, rappels, seances, suivi, vie_scolaire
 
 app_name = "seances"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("calendrier/", calendrier.calendrier, name="calendrier"),
     path("calendrier/<int:pk>/reinitialiser/", calendrier.calendrier_reinitialiser, name="calendrier_reinitialiser"),
     path("calendrier/<str:jeton>.ics", calendrier.calendrier_ics, name="calendrier_ics"),
+    path("seances/<int:pk>/seance.ics", rappels.seance_ics, name="seance_ics"),
+    path("rappels/", rappels.preferences, name="rappels"),
+    path("rappels/reponse/<str:jeton>/", rappels.repondre, name="rappel"),
 ]

@@ -24,6 +24,8 @@ SANS_OBJET_DU_LP = {
     "page_publique",
     "page_publique_affiche",
     "invitation",
+    # The reminder's signed link: anyone holding it answers, nobody else (seances/tests/test_rappels.py).
+    "seances:rappel",
 }
 
 

@@ -32,6 +32,7 @@ PAGES_D_ENTREE_PAR_LIEN = {
     "seances:invitation_repondre",
     "invitation",
     "page_publique",
+    "seances:rappel",
 }
 
 

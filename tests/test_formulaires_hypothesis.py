@@ -220,6 +220,10 @@ CIBLES = {
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),
+    "seances:rappels": Cible("mentor_a"),
+    "seances:rappel": Cible(
+        None, lambda m: seances_f.lien_de_rappel(m.cast), succes_200="Merci, votre réponse est enregistrée"
+    ),
     "journal": Cible("chef_a", methode="get"),
     "securite": Cible("referent_a"),
     # The académie's administration (the monde's administrator of LP A's académie).

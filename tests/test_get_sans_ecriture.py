@@ -80,6 +80,7 @@ ARGUMENTS = OBJETS_DU_LP_A | {
     "seances:avis_repondre": _lien_avis,
     "seances:calendrier_ics": _jeton_calendrier,
     "bilans:repondre": _invitation,
+    "seances:rappel": seances_f.lien_de_rappel,
     "password_reset_confirm": lambda cast: {"uidb64": "MQ", "token": "faux-jeton"},
     "invitation": _lien_d_invitation,
 }

@@ -27,6 +27,8 @@ PUBLIQUES = {
     # The LP's public page on its programme and its poster, once published.
     "page_publique",
     "page_publique_affiche",
+    # The mentor's reminder link: confirm or announce an impediment without signing in.
+    "seances:rappel",
     "rgpd:information",
     # The emailed invitation: the invited person has no account yet.
     "invitation",
@@ -39,6 +41,8 @@ PROTEGEES = {
     "journal",
     "code_otp",
     "securite",
+    "seances:rappels",
+    "seances:seance_ics",
     "bilans:enquetes",
     "bilans:envoyer",
     "bilans:enquetes_creer",

@@ -173,6 +173,7 @@ OBJETS_DU_LP_A = {
     "seances:evenement": lambda cast: {"pk": seances_f.EvenementFactory(dispositif=cast.dispositif_a).pk},
     # The vie scolaire's absence export (issue 16).
     "seances:import_absences_apercu": lambda cast: {"pk": seances_f.ImportAbsencesFactory(etablissement=cast.lp_a).pk},
+    "seances:seance_ics": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },

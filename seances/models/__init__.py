@@ -1,6 +1,7 @@
 """The séances app's models. New subjects go in a module of their own, re-exported here."""
 
 from .communication import CategorieInvite, InvitationEvenement, ReponseInvitation
+from .rappels import DELAI_DEFAUT, PreferenceRappel, Rappel, ReponseRappel, StatutRappel
 from .seances import (
     PRESENCES_AU_FEMININ,
     ActionSuivi,
@@ -65,4 +66,9 @@ __all__ = [
     "AvisEleve",
     "CorrespondanceAbsences",
     "ImportAbsences",
+    "DELAI_DEFAUT",
+    "PreferenceRappel",
+    "StatutRappel",
+    "ReponseRappel",
+    "Rappel",
 ]

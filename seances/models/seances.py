@@ -207,6 +207,7 @@ class EntretienAbsence(models.Model):
 class TypeNotification(models.TextChoices):
     ABSENCE_ELEVE = "absence_eleve", "Absence prévue d’un élève"
     ABSENCE_MENTOR = "absence_mentor", "Absence prévue d’un mentor"
+    EMPECHEMENT_MENTOR = "empechement_mentor", "Empêchement annoncé par un mentor depuis son rappel"
 
 
 class StatutNotification(models.TextChoices):

@@ -12,12 +12,15 @@ from seances.models import (
     ImportAbsences,
     Participation,
     Presence,
+    Rappel,
     ReunionSuivi,
     Seance,
+    StatutRappel,
     StatutSeance,
     TypeAlerte,
     TypeEvenement,
 )
+from seances.rappels import cle_de, jeton_de
 
 
 class SeanceFactory(factory.django.DjangoModelFactory):
@@ -130,3 +133,21 @@ class ImportAbsencesFactory(factory.django.DjangoModelFactory):
     empreinte = "0" * 64
     entetes = factory.LazyFunction(lambda: ["Nom", "Prénom", "Date", "Heure début", "Heure fin", "Justifiée"])
     lignes = factory.LazyFunction(lambda: [[2, ["Martin", "Zoé", "10/12/2026", "08:00", "17:00", "Non"]]])
+
+
+class RappelFactory(factory.django.DjangoModelFactory):
+    """A mentor's reminder, sent: its link (`jeton_de`) is open until answered."""
+
+    class Meta:
+        model = Rappel
+
+    seance = factory.SubFactory(SeanceFactory, prevue=True)
+    cle = factory.LazyAttribute(lambda o: cle_de(o.seance))
+    mentor = factory.SubFactory(MentorFactory, etablissement=factory.SelfAttribute("..seance.dispositif.etablissement"))
+    destinataire = factory.LazyAttribute(lambda o: o.mentor.email or "mentor.rappel@exemple.fr")
+    statut = StatutRappel.ENVOYE
+
+
+def lien_de_rappel(cast) -> dict:
+    """The kwargs of an open reminder link of LP A (for the sweeps)."""
+    return {"jeton": jeton_de(RappelFactory(seance__dispositif=cast.dispositif_a))}

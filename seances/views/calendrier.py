@@ -1,10 +1,5 @@
 """The mentors' calendar feed (iCalendar) and its secret."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import icalendar
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +7,11 @@ from django.views.decorators.http import require_POST
 
 from binomes.models import Mentor
 from socle import roles as R
-from socle.courriels import lien
 from socle.decorators import login_not_required, role_required
 from socle.roles import Role
 
 from .. import services
+from ..ical import calendrier_ical
 from ..models import (
     JetonCalendrier,
     Seance,
@@ -62,33 +57,4 @@ def calendrier_ics(request, jeton):
         .select_related("dispositif__etablissement")
         .order_by("date", "heure")
     )
-    return HttpResponse(_ical(seances).to_ical(), content_type="text/calendar; charset=utf-8")
-
-
-def _ical(seances) -> icalendar.Calendar:
-    fuseau = ZoneInfo(settings.TIME_ZONE)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Mentorat LP//Séances//FR")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Mentorat LP — mes séances")
-    hote = settings.SITE_URL.split("://", 1)[-1]
-    for seance in seances:
-        evenement = icalendar.Event()
-        evenement.add("uid", f"seance-{seance.pk}@{hote}")
-        evenement.add("dtstamp", datetime.now(tz=fuseau))
-        # No student name in the feed: a calendar leaks more easily than the application.
-        evenement.add("summary", f"Mentorat : {seance.get_type_display()}")
-        if seance.heure:
-            debut = datetime.combine(seance.date, seance.heure, tzinfo=fuseau)
-            evenement.add("dtstart", debut)
-            evenement.add("dtend", debut + timedelta(minutes=seance.duree))
-        else:
-            evenement.add("dtstart", seance.date)
-        lieu = f"{seance.dispositif.etablissement} — {seance.get_lieu_display()}"
-        evenement.add("location", f"{lieu}, {seance.lieu_precision}" if seance.lieu_precision else lieu)
-        evenement.add("status", {"annulee": "CANCELLED", "tenue": "CONFIRMED"}.get(seance.statut, "TENTATIVE"))
-        evenement.add("url", lien(seance.get_absolute_url()))
-        cal.add_component(evenement)
-    # Times carry TZID=Europe/Paris: the feed describes that zone (VTIMEZONE), as RFC 5545 requires.
-    cal.add_missing_timezones()
-    return cal
+    return HttpResponse(calendrier_ical(seances).to_ical(), content_type="text/calendar; charset=utf-8")

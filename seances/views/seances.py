@@ -16,7 +16,7 @@ from socle import roles as R
 from socle.decorators import role_required
 from socle.roles import Role
 
-from .. import services
+from .. import rappels, services
 from ..avertissements import avertissements_calendrier
 from ..filters import SeanceFiltre
 from ..forms import (
@@ -255,6 +255,7 @@ def detail(request, pk):
             "seance": seance,
             "participations": participations,
             "autres_participants": autres,
+            "reponses_rappel": rappels.reponses_visibles(seance=seance, participations=participations),
             "peut_modifier": Seance.objects.peut_ecrire(request.user, etab),
             "peut_declarer": seance.statut == StatutSeance.PREVUE
             and bool(services.participations_declarables(seance=seance, user=request.user)),
