@@ -11,3 +11,9 @@ class SeancesConfig(AppConfig):
         from .frise import CODES, deriver
 
         enregistrer_derivation(CODES, deriver)
+
+        from binomes.encarts import enregistrer_encart
+
+        from .voix import encart_binome
+
+        enregistrer_encart(encart_binome)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, calendrier, seances, suivi
+from .views import absences, calendrier, seances, suivi, voix
 
 app_name = "seances"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("seances/<int:pk>/", seances.detail, name="detail"),
     path("seances/<int:pk>/modifier/", seances.modifier, name="modifier"),
     path("seances/<int:pk>/absence/", seances.declarer_absence, name="declarer_absence"),
+    path("seances/<int:pk>/note/", voix.note_mentor, name="note_mentor"),
+    path("seances/notes/<int:pk>/traiter/", voix.besoin_traiter, name="besoin_traiter"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
     path("alertes/", absences.alertes, name="alertes"),

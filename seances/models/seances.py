@@ -248,6 +248,7 @@ class TypeAlerte(models.TextChoices):
     ABSENCES_MENTOR = "absences_mentor", "Mentor absent à des séances"
     HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
+    BESOIN_MENTOR = "besoin_mentor", "Besoin signalé par un mentor"
 
 
 class Alerte(models.Model):
@@ -431,6 +432,11 @@ class NoteMentor(models.Model):
     @property
     def besoin_signale(self) -> bool:
         return self.besoin_aide_referent or self.difficulte_eleve or self.absence_non_prevenue
+
+    @property
+    def pour_le_referent(self) -> bool:
+        """Whether the note asks the référent to act: a need flagged, or a séance that did not take place."""
+        return self.besoin_signale or not self.a_eu_lieu
 
 
 class Ressenti(models.TextChoices):

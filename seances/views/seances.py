@@ -16,7 +16,7 @@ from socle import roles as R
 from socle.decorators import role_required
 from socle.roles import Role
 
-from .. import services
+from .. import services, voix
 from ..filters import SeanceFiltre
 from ..forms import (
     NON_CONCERNE,
@@ -25,6 +25,7 @@ from ..forms import (
     SeanceForm,
 )
 from ..models import (
+    NoteMentor,
     Participation,
     Seance,
     StatutSeance,
@@ -226,6 +227,7 @@ def detail(request, pk):
     )
     etab = seance.dispositif.etablissement_id
     participations, autres = services.participations_visibles(seance=seance, user=request.user)
+    mentor = voix.mentor_de_la_seance(seance=seance, user=request.user)
     return render(
         request,
         "seances/detail.html",
@@ -236,6 +238,12 @@ def detail(request, pk):
             "peut_modifier": Seance.objects.peut_ecrire(request.user, etab),
             "peut_declarer": seance.statut == StatutSeance.PREVUE
             and bool(services.participations_declarables(seance=seance, user=request.user)),
+            # Each reader sees the notes their role reads: the staff all, a mentor their own only.
+            "notes": voix.notes_lisibles(user=request.user, seance=seance),
+            "peut_noter": mentor is not None
+            and seance.statut != StatutSeance.ANNULEE
+            and seance.date <= voix.aujourdhui(),
+            "peut_traiter": NoteMentor.objects.peut_ecrire(request.user, etab),
         },
     )
 
