@@ -76,6 +76,7 @@ class Monde:
     cast: object
     binome: object
     seance_prevue: object
+    seance_tenue: object
     reunion: object
     enquete: object
     admin_academique: object = None
@@ -178,6 +179,8 @@ CIBLES = {
     "seances:modifier": Cible("coordonnateur_a", _objet("seances:modifier")),
     "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),
     "seances:entretien": Cible("cpe_a", _objet("seances:entretien")),
+    # The mentor's note after a séance of their binôme (issue 15).
+    "seances:note_mentor": Cible("mentor_a", lambda m: {"pk": m.seance_tenue.pk}),
     "seances:reunion_nouvelle": Cible("coordonnateur_a"),
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
@@ -232,6 +235,7 @@ def monde(cast, settings):
         cast=cast,
         binome=binome,
         seance_prevue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome, prevue=True),
+        seance_tenue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome),
         reunion=binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a),
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
         admin_academique=admin_academique,
