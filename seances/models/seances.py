@@ -398,8 +398,8 @@ class NoteMentor(models.Model):
     """What a mentor says after a séance: whether it took place, what was done, what comes next,
     and the needs they flag. Read by the référent and the coordinator, never by other mentors."""
 
-    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="notes_mentor")
-    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="notes")
+    seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.CASCADE, related_name="notes_mentor")
+    mentor = models.ForeignKey(Mentor, verbose_name="mentor", on_delete=models.CASCADE, related_name="notes")
     a_eu_lieu = models.BooleanField("la séance a bien eu lieu", default=True)
     fait = models.TextField("ce que nous avons fait", max_length=2000, blank=True)
     suite = models.TextField("la suite prévue", max_length=2000, blank=True)
@@ -410,7 +410,12 @@ class NoteMentor(models.Model):
     # The référent marks a flagged need as handled; the dashboard lists the others.
     besoin_traite_le = models.DateTimeField("besoin traité le", null=True, blank=True)
     besoin_traite_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="besoin traité par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
