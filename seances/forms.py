@@ -249,7 +249,6 @@ class NoteMentorForm(forms.ModelForm):
         choices=[("oui", "Oui"), ("non", "Non")],
         coerce=lambda valeur: valeur == "oui",
         widget=forms.RadioSelect,
-        initial="oui",
     )
 
     class Meta:
@@ -263,8 +262,8 @@ class NoteMentorForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["a_eu_lieu"] = "oui" if self.instance.a_eu_lieu else "non"
+        # The radio's choices are words: the instance's boolean (True for a new note) picks one.
+        self.initial["a_eu_lieu"] = "oui" if self.instance.a_eu_lieu else "non"
         self.helper = DsfrFormHelper(self, submit_label="Enregistrer ma note")
         self.helper.layout = Layout(
             InlineRadios("a_eu_lieu"),
