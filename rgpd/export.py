@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bilans.models import ResultatEleve
 from binomes.models import Binome, Eleve, Mentor, Proposition
-from seances.models import EntretienAbsence, JetonCalendrier, Notification, Participation, Rappel
+from seances.models import EntretienAbsence, JetonCalendrier, NoteMentor, Notification, Participation, Rappel
 
 NOTE_ENQUETES = (
     "Les réponses aux enquêtes de satisfaction sont anonymes : aucune n’est reliée à une personne, "
@@ -99,6 +99,17 @@ def _notifications(qs) -> list[dict]:
     ]
 
 
+def _notes(qs, *, exclure) -> list[dict]:
+    return [
+        champs(
+            n,
+            exclure=exclure,
+            remplacer={"seance": lambda n: f"{n.seance.get_type_display()} du {n.seance.date:%d/%m/%Y}"},
+        )
+        for n in qs.select_related("seance", "mentor", "besoin_traite_par").order_by("seance__date", "pk")
+    ]
+
+
 def donnees_eleve(eleve: Eleve) -> dict:
     participations = Participation.objects.filter(eleve=eleve)
     return _en_tete(eleve, "élève") | {
@@ -108,6 +119,11 @@ def donnees_eleve(eleve: Eleve) -> dict:
             for b in Binome.objects.filter(eleve=eleve).select_related("mentor", "dispositif", "fin_saisie_par")
         ],
         "présences aux séances": _participations(participations),
+        # What the mentors of the student's binômes wrote after the séances the student attended.
+        "notes des mentors après les séances": _notes(
+            NoteMentor.objects.filter(seance__participations__eleve=eleve, mentor__binomes__eleve=eleve).distinct(),
+            exclure=("besoin_traite_par",),
+        ),
         "entretiens après une absence": [
             champs(e, exclure=("eleve",), remplacer={"seance": lambda e: f"séance du {e.seance.date:%d/%m/%Y}"})
             for e in EntretienAbsence.objects.filter(eleve=eleve).select_related("seance", "assigne_a")
@@ -145,6 +161,7 @@ def donnees_mentor(mentor: Mentor) -> dict:
             for b in Binome.objects.filter(mentor=mentor).select_related("dispositif", "fin_saisie_par")
         ],
         "présences aux séances": _participations(Participation.objects.filter(mentor=mentor)),
+        "notes après les séances": _notes(NoteMentor.objects.filter(mentor=mentor), exclure=("mentor",)),
         "propositions d’appariement": [
             champs(p, exclure=("mentor", "binome"), remplacer={"reunion": lambda p: str(p.reunion), "eleve": eleve})
             for p in Proposition.objects.filter(mentor=mentor).select_related("reunion")

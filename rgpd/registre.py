@@ -73,7 +73,8 @@ def registre(etablissement) -> dict:
             ],
             "donnees": [
                 "élèves : nom, prénom, sexe, date de naissance, INE, classe, formation, statut de volontaire, "
-                "besoins exprimés, disponibilités, présences, entretiens après absence — aucune donnée de santé "
+                "besoins exprimés, disponibilités, présences, entretiens après absence, notes des mentors après les "
+                "séances (lues par le référent et le coordonnateur) — aucune donnée de santé "
                 "ni de situation familiale",
                 "mentors : nom, prénom, coordonnées, employeur, métier, compétences, disponibilités, faits "
                 "d’honorabilité (statut, date, modalité, échéance)",

@@ -14,7 +14,7 @@ The rule (also in README.md):
 
 Anonymising keeps every row (binômes, participations, results, proposals) so that the
 indicators of past years stay identical: only what identifies the person goes. Their name is
-also replaced wherever it was copied as text (alerts, access log, séance reports, follow-up
+also replaced wherever it was copied as text (alerts, access log, séance reports, mentors’ notes, follow-up
 meetings), their SIECLE import rows are dropped, and free texts about them are emptied. The
 year-end PDF reports hold aggregates only (no name by construction, shown by the tests), so
 no generated file needs to be rebuilt.
@@ -40,6 +40,7 @@ from seances.models import (
     DeclarationAbsence,
     EntretienAbsence,
     JetonCalendrier,
+    NoteMentor,
     Notification,
     Rappel,
     ReunionSuivi,
@@ -62,6 +63,8 @@ TEXTES_NOMMANT = [
     (Alerte, "message", "etablissement_id"),
     (JournalAcces, "objet", "etablissement_id"),
     (Seance, "compte_rendu", "dispositif__etablissement_id"),
+    (NoteMentor, "fait", "seance__dispositif__etablissement_id"),
+    (NoteMentor, "suite", "seance__dispositif__etablissement_id"),
     (ReunionSuivi, "points", "dispositif__etablissement_id"),
     (ReunionSuivi, "decisions", "dispositif__etablissement_id"),
 ]
@@ -182,6 +185,11 @@ def anonymiser_eleve(*, eleve: Eleve) -> None:
     Proposition.objects.filter(eleve=eleve).update(raisons=RAISONS_EFFACEES)
     DeclarationAbsence.objects.filter(participation__eleve=eleve).update(motif="")
     EntretienAbsence.objects.filter(eleve=eleve).update(issue="")
+    # The notes of the student's mentors on the séances they attended are about them: their words go,
+    # the facts (held or not, needs flagged) stay for the pair's history.
+    NoteMentor.objects.filter(
+        pk__in=NoteMentor.objects.filter(seance__participations__eleve=eleve, mentor__binomes__eleve=eleve).values("pk")
+    ).update(fait="", suite="")
     remplacer_nom(etablissement_id=eleve.etablissement_id, noms=anciens, par=str(eleve))
     for import_siecle in ImportSiecle.objects.filter(etablissement_id=eleve.etablissement_id):
         lignes = [ligne for ligne in import_siecle.lignes if (ligne.get("ine") or "").upper() != ancien_ine.upper()]
@@ -220,6 +228,7 @@ def anonymiser_mentor(*, mentor: Mentor) -> None:
     Binome.objects.filter(mentor=mentor).update(objectifs="", motif_fin="")
     Proposition.objects.filter(mentor=mentor).update(raisons=RAISONS_EFFACEES)
     DeclarationAbsence.objects.filter(participation__mentor=mentor).update(motif="")
+    NoteMentor.objects.filter(mentor=mentor).update(fait="", suite="")
     JetonCalendrier.objects.filter(mentor=mentor).delete()
     if ancien_email:
         for notification in Notification.objects.filter(

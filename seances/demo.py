@@ -13,12 +13,14 @@ from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
 
+from . import voix
 from .alertes import alertes_calculer
 from .models import (
     ActionSuivi,
     EntretienAbsence,
     Evenement,
     Lieu,
+    NoteMentor,
     Participation,
     Presence,
     ReunionSuivi,
@@ -44,9 +46,38 @@ def charger(*, stdout):
         _entretien_dans_deux_jours(dispositif, aujourd_hui)
         _reunion(dispositif)
         _evenements(dispositif)
+        _note_de_mentor(dispositif, aujourd_hui)
     alertes = alertes_calculer()
     stdout.write(
         f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
+    )
+
+
+def _note_de_mentor(dispositif, aujourd_hui):
+    """A mentor with an account writes their note on their last held séance, with a need flagged."""
+    participation = (
+        Participation.objects.filter(
+            seance__dispositif=dispositif,
+            seance__statut=StatutSeance.TENUE,
+            seance__date__lte=aujourd_hui,
+            mentor__user__isnull=False,
+        )
+        .select_related("seance__dispositif", "mentor__user")
+        .order_by("-seance__date", "pk")
+        .first()
+    )
+    if participation is None or NoteMentor.objects.filter(mentor=participation.mentor).exists():
+        return
+    voix.note_mentor_enregistrer(
+        seance=participation.seance,
+        mentor=participation.mentor,
+        auteur=participation.mentor.user,
+        a_eu_lieu=True,
+        fait="Relecture du CV et préparation de l’appel à l’entreprise de stage.",
+        suite="Simulation d’entretien à la prochaine séance.",
+        besoin_aide_referent=True,
+        difficulte_eleve=False,
+        absence_non_prevenue=False,
     )
 
 

@@ -14,6 +14,7 @@ from .models import (
     EntretienAbsence,
     Evenement,
     InvitationEvenement,
+    NoteMentor,
     PreferenceRappel,
     Presence,
     ReponseInvitation,
@@ -332,3 +333,41 @@ class ReponseRappelForm(DsfrFormMixin, forms.Form):
         required=False,
         help_text="Facultatif : pas de détail médical ni familial. Le référent et le coordonnateur le liront.",
     )
+
+
+class NoteMentorForm(forms.ModelForm):
+    """The mentor's few words after a séance, typed on a phone: two short texts and three boxes."""
+
+    a_eu_lieu = forms.TypedChoiceField(
+        label="La séance a-t-elle eu lieu ?",
+        choices=[("oui", "Oui"), ("non", "Non")],
+        coerce=lambda valeur: valeur == "oui",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = NoteMentor
+        fields = ["a_eu_lieu", "fait", "suite", "besoin_aide_referent", "difficulte_eleve", "absence_non_prevenue"]
+        widgets = {"fait": forms.Textarea(attrs={"rows": 3}), "suite": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "fait": "En quelques mots. Ni santé, ni situation familiale de l’élève.",
+            "suite": "Le prochain rendez-vous, ce que chacun prépare.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The radio's choices are words: the instance's boolean (True for a new note) picks one.
+        self.initial["a_eu_lieu"] = "oui" if self.instance.a_eu_lieu else "non"
+        self.helper = DsfrFormHelper(self, submit_label="Enregistrer ma note")
+        self.helper.layout = Layout(
+            InlineRadios("a_eu_lieu"),
+            "fait",
+            "suite",
+            Fieldset(
+                "Un besoin à signaler ?",
+                "besoin_aide_referent",
+                "difficulte_eleve",
+                "absence_non_prevenue",
+                hint="Le référent mentorat et le coordonnateur sont prévenus aussitôt.",
+            ),
+        )

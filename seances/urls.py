@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, avis, calendrier, communication, rappels, seances, suivi, vie_scolaire
+from .views import absences, avis, calendrier, communication, rappels, seances, suivi, vie_scolaire, voix
 
 app_name = "seances"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("seances/<int:pk>/avis/", avis.liens, name="avis_liens"),
     path("seances/<int:pk>/avis/creer/", avis.liens_creer, name="avis_liens_creer"),
     path("avis/<str:jeton>/", avis.repondre, name="avis_repondre"),
+    path("seances/<int:pk>/note/", voix.note_mentor, name="note_mentor"),
+    path("seances/notes/<int:pk>/traiter/", voix.besoin_traiter, name="besoin_traiter"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
     path("absences/du-jour/", vie_scolaire.absences_du_jour, name="absences_du_jour"),

@@ -78,6 +78,7 @@ class Monde:
     cast: object
     binome: object
     seance_prevue: object
+    seance_tenue: object
     reunion: object
     enquete: object
     admin_academique: object = None
@@ -216,6 +217,8 @@ CIBLES = {
     "seances:import_absences": Cible("cpe_a"),
     "seances:import_absences_apercu": Cible("cpe_a", _objet("seances:import_absences_apercu")),
     "seances:absences_du_jour": Cible("cpe_a"),
+    # The mentor's note after a séance of their binôme (issue 15).
+    "seances:note_mentor": Cible("mentor_a", lambda m: {"pk": m.seance_tenue.pk}),
     "seances:reunion_nouvelle": Cible("coordonnateur_a"),
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
@@ -274,6 +277,7 @@ def monde(cast, settings):
         cast=cast,
         binome=binome,
         seance_prevue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome, prevue=True),
+        seance_tenue=seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome),
         reunion=binomes_f.ReunionAppariementFactory(dispositif=cast.dispositif_a),
         enquete=Enquete.objects.get_or_create(dispositif=cast.dispositif_a, population="eleves")[0],
         admin_academique=admin_academique,

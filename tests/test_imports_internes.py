@@ -22,6 +22,7 @@ JUSTIFIEES = {
     ("binomes/apps.py", "ready", "."),  # binomes.signaux: the receiver of accepted mentor invitations
     ("seances/apps.py", "ready", "etablissements.frise"),
     ("seances/apps.py", "ready", ".frise"),
+    ("seances/apps.py", "ready", ".voix"),  # the binôme page's encart of the mentor's notes
     ("bilans/apps.py", "ready", "etablissements.frise"),
     ("bilans/apps.py", "ready", ".frise"),
     ("bilans/apps.py", "ready", "etablissements.annee_suivante"),

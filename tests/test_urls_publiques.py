@@ -180,6 +180,8 @@ PROTEGEES = {
     "seances:evenement",
     "seances:calendrier",
     "seances:calendrier_reinitialiser",
+    "seances:note_mentor",
+    "seances:besoin_traiter",
     "rgpd:registre",
     "rgpd:export_eleve",
     "rgpd:export_mentor",

@@ -4,6 +4,7 @@ for the URLs that take an object, how to build one of LP A (shared by the sweeps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bilans.models import Enquete, IndicateurPersonnalise
+from binomes.models import Mentor
 from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from seances.tests import factories as seances_f
@@ -44,6 +45,20 @@ def _indicateur(cast):
             dispositif=cast.dispositif_a, libelle="Ateliers CV", source="seances_tenues"
         ).pk
     }
+
+
+def _seance_du_mentor_a(cast):
+    """A held séance of LP A where the cast's mentor account takes part (their mentor record made if need be)."""
+    mentor = Mentor.objects.filter(user=cast.mentor_a, etablissement=cast.lp_a).first()
+    mentor = mentor or binomes_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
+    binome = binomes_f.BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor)
+    return seances_f.SeanceFactory(dispositif=cast.dispositif_a, binome=binome)
+
+
+def _note_avec_besoin(cast):
+    seance = _seance_du_mentor_a(cast)
+    mentor = seance.participations.get(mentor__isnull=False).mentor
+    return seances_f.NoteMentorFactory(seance=seance, mentor=mentor, besoin=True)
 
 
 def _partenaire_de_l_academie(cast):
@@ -174,6 +189,9 @@ OBJETS_DU_LP_A = {
     # The vie scolaire's absence export (issue 16).
     "seances:import_absences_apercu": lambda cast: {"pk": seances_f.ImportAbsencesFactory(etablissement=cast.lp_a).pk},
     "seances:seance_ics": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    # The mentor's note after a séance (issue 15).
+    "seances:note_mentor": lambda cast: {"pk": _seance_du_mentor_a(cast).pk},
+    "seances:besoin_traiter": lambda cast: {"pk": _note_avec_besoin(cast).pk},
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },

@@ -28,7 +28,8 @@ from etablissements.scoping import (
     etablissements_ou,
     partenaires_de,
 )
-from seances.models import Alerte, EntretienAbsence, Seance
+from seances import voix
+from seances.models import Alerte, EntretienAbsence, NoteMentor, Seance
 from socle import roles as R
 from socle.formats import compte
 from socle.roles import Role
@@ -185,6 +186,9 @@ def _tableau_de_bord_lp(request, annee):
         "alertes": list(
             Alerte.objects.filter(destinataire=request.user, etablissement=etablissement).order_by("-creee_le")[:5]
         ),
+        # The notes' scoping decides what is listed: the référent reads them, the chef and the CPE do not.
+        "besoins_mentors": list(voix.besoins_a_traiter(user=request.user, etablissement=etablissement)),
+        "voir_besoins_mentors": bool(request.roles & NoteMentor.ROLES_LECTURE),
     }
 
 
@@ -230,6 +234,7 @@ def accueil(request):
             .select_related("dispositif__etablissement")
             .order_by("date", "heure")[:10]
         )
+        contexte["notes_a_ecrire"] = voix.seances_sans_note(user=request.user)
     # Teachers and other staff: their part is spotting students for the programme.
     contexte["personnel"] = Role.PERSONNEL in request.roles
     return render(request, "bilans/accueil.html", contexte)

@@ -21,6 +21,7 @@ from socle.roles import Role
 
 from .. import annee, services
 from .. import mentors as mentors_service
+from ..encarts import encarts
 from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
     BinomeForm,
@@ -582,6 +583,7 @@ def binome(request, pk):
             "peut_gerer": peut_gerer,
             "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
             "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),
+            "encarts": encarts(user=request.user, binome=binome),
         },
     )
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from bilans.models import ResultatEleve
 from binomes.tests.factories import BinomeFactory, EleveFactory, PropositionFactory
 from seances.models import DeclarationAbsence, Notification, Participation, Presence
-from seances.tests.factories import EntretienAbsenceFactory, SeanceFactory
+from seances.tests.factories import EntretienAbsenceFactory, NoteMentorFactory, SeanceFactory
 from socle.models import ActionJournal, JournalAcces
 
 
@@ -28,6 +28,7 @@ def _ajouter_dossier(binome):
     )
     EntretienAbsenceFactory(seance=seance, eleve=binome.eleve)
     PropositionFactory(reunion__dispositif=binome.dispositif, eleve=binome.eleve, mentor=binome.mentor)
+    NoteMentorFactory(seance=seance, mentor=binome.mentor)
 
 
 @pytest.fixture
@@ -145,5 +146,5 @@ def test_liens_depuis_les_fiches(client, cast, binome):
 
 # Session (read from the database, even warm: sessions do not depend on Redis), user, perimeter,
 # current LP, the person, the journal entry, then one query per list.
-NB_ELEVE = 13
-NB_MENTOR = 12  # + the reminders
+NB_ELEVE = 14  # + the mentors' notes on their séances
+NB_MENTOR = 13  # + the reminders, + the notes

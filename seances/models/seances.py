@@ -249,6 +249,7 @@ class TypeAlerte(models.TextChoices):
     ABSENCES_MENTOR = "absences_mentor", "Mentor absent à des séances"
     HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
+    BESOIN_MENTOR = "besoin_mentor", "Besoin signalé par un mentor"
 
 
 class Alerte(models.Model):
@@ -398,8 +399,8 @@ class NoteMentor(models.Model):
     """What a mentor says after a séance: whether it took place, what was done, what comes next,
     and the needs they flag. Read by the référent and the coordinator, never by other mentors."""
 
-    seance = models.ForeignKey(Seance, on_delete=models.CASCADE, related_name="notes_mentor")
-    mentor = models.ForeignKey(Mentor, on_delete=models.CASCADE, related_name="notes")
+    seance = models.ForeignKey(Seance, verbose_name="séance", on_delete=models.CASCADE, related_name="notes_mentor")
+    mentor = models.ForeignKey(Mentor, verbose_name="mentor", on_delete=models.CASCADE, related_name="notes")
     a_eu_lieu = models.BooleanField("la séance a bien eu lieu", default=True)
     fait = models.TextField("ce que nous avons fait", max_length=2000, blank=True)
     suite = models.TextField("la suite prévue", max_length=2000, blank=True)
@@ -410,7 +411,12 @@ class NoteMentor(models.Model):
     # The référent marks a flagged need as handled; the dashboard lists the others.
     besoin_traite_le = models.DateTimeField("besoin traité le", null=True, blank=True)
     besoin_traite_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="besoin traité par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -432,6 +438,11 @@ class NoteMentor(models.Model):
     @property
     def besoin_signale(self) -> bool:
         return self.besoin_aide_referent or self.difficulte_eleve or self.absence_non_prevenue
+
+    @property
+    def pour_le_referent(self) -> bool:
+        """Whether the note asks the référent to act: a need flagged, or a séance that did not take place."""
+        return self.besoin_signale or not self.a_eu_lieu
 
 
 class Ressenti(models.TextChoices):

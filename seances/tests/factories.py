@@ -10,6 +10,7 @@ from seances.models import (
     EntretienAbsence,
     Evenement,
     ImportAbsences,
+    NoteMentor,
     Participation,
     Presence,
     Rappel,
@@ -108,6 +109,21 @@ class AlerteFactory(factory.django.DjangoModelFactory):
     message = factory.Sequence(lambda n: f"Alerte numéro {n}")
 
 
+class NoteMentorFactory(factory.django.DjangoModelFactory):
+    """A mentor's note on a séance they took part in (`seance` must count `mentor` among its participants)."""
+
+    class Meta:
+        model = NoteMentor
+
+    seance = factory.SubFactory(SeanceFactory)
+    mentor = factory.SubFactory(MentorFactory, etablissement=factory.SelfAttribute("..seance.dispositif.etablissement"))
+    fait = "Relecture du CV."
+    suite = "Simulation d’entretien."
+
+    class Params:
+        besoin = factory.Trait(besoin_aide_referent=True)
+
+
 __all__ = [
     "ActionSuiviFactory",
     "AlerteFactory",
@@ -116,6 +132,7 @@ __all__ = [
     "EntretienAbsenceFactory",
     "EvenementFactory",
     "MentorFactory",
+    "NoteMentorFactory",
     "ParticipationFactory",
     "ReunionSuiviFactory",
     "SeanceFactory",

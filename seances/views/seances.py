@@ -16,7 +16,7 @@ from socle import roles as R
 from socle.decorators import role_required
 from socle.roles import Role
 
-from .. import rappels, services
+from .. import rappels, services, voix
 from ..avertissements import avertissements_calendrier
 from ..filters import SeanceFiltre
 from ..forms import (
@@ -26,6 +26,7 @@ from ..forms import (
     SeanceForm,
 )
 from ..models import (
+    NoteMentor,
     Participation,
     Seance,
     StatutSeance,
@@ -248,6 +249,7 @@ def detail(request, pk):
     )
     etab = seance.dispositif.etablissement_id
     participations, autres = services.participations_visibles(seance=seance, user=request.user)
+    mentor = voix.mentor_de_la_seance(seance=seance, user=request.user)
     return render(
         request,
         "seances/detail.html",
@@ -259,6 +261,12 @@ def detail(request, pk):
             "peut_modifier": Seance.objects.peut_ecrire(request.user, etab),
             "peut_declarer": seance.statut == StatutSeance.PREVUE
             and bool(services.participations_declarables(seance=seance, user=request.user)),
+            # Each reader sees the notes their role reads: the staff all, a mentor their own only.
+            "notes": voix.notes_lisibles(user=request.user, seance=seance),
+            "peut_noter": mentor is not None
+            and seance.statut != StatutSeance.ANNULEE
+            and seance.date <= voix.aujourdhui(),
+            "peut_traiter": NoteMentor.objects.peut_ecrire(request.user, etab),
         },
     )
 
