@@ -19,6 +19,8 @@ from .models import (
     IdentifiePar,
     Mentor,
     MethodeHonorabilite,
+    ObjectifBinome,
+    OrigineObjectif,
     StatutHonorabilite,
 )
 
@@ -277,7 +279,12 @@ class BinomeForm(DsfrFormMixin, forms.Form):
         help_text="Au moins six mois après le début : conseillé.",
         validators=[DatePlausible()],
     )
-    objectifs = forms.CharField(label="Objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    objectifs = forms.CharField(
+        label="Objectifs",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Deux ou trois objectifs choisis avec l’élève, un par ligne (5 au plus).",
+    )
 
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
@@ -315,7 +322,8 @@ def moins_de_six_mois(debut: date | None, fin: date | None) -> bool:
 class BinomeModifierForm(DsfrFormMixin, forms.ModelForm):
     class Meta:
         model = Binome
-        fields = ["date_debut", "date_fin_prevue", "objectifs"]
+        # The objectives have their own page (binomes.views.objectifs).
+        fields = ["date_debut", "date_fin_prevue"]
         widgets = _date_widgets("date_debut", "date_fin_prevue")
         help_texts = {"date_fin_prevue": "Au moins six mois après le début : conseillé."}
 
@@ -469,3 +477,46 @@ class ConfirmerImportMentorsForm(DsfrFormMixin, forms.Form):
         initial=True,
         help_text="Chaque mentor reçoit un lien pour créer son compte (ou relier son compte existant).",
     )
+
+
+class ObjectifForm(DsfrFormMixin, forms.Form):
+    """A new objective: one of the cadrage's, or free."""
+
+    submit_label = "Ajouter l’objectif"
+    du_cadrage = forms.ChoiceField(label="Reprendre un objectif du document de cadrage", required=False)
+    libelle = forms.CharField(
+        label="Ou écrire un objectif libre",
+        max_length=200,
+        required=False,
+        help_text="Une phrase courte, choisie avec l’élève, sans donnée personnelle.",
+    )
+
+    def __init__(self, *args, objectifs_cadrage: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["du_cadrage"].choices = [("", "—")] + [(str(i), o) for i, o in enumerate(objectifs_cadrage)]
+        self.objectifs_cadrage = objectifs_cadrage
+        if not objectifs_cadrage:
+            del self.fields["du_cadrage"]
+            self.fields["libelle"].label = "Objectif"
+            self.fields["libelle"].required = True
+
+    def clean(self):
+        donnees = super().clean()
+        choix, libelle = donnees.get("du_cadrage"), (donnees.get("libelle") or "").strip()
+        if choix and libelle:
+            self.add_error("libelle", "Reprenez un objectif du cadrage ou écrivez-en un, pas les deux.")
+        elif not choix and not libelle and "libelle" not in self.errors:
+            self.add_error("libelle", "Choisissez un objectif du cadrage ou écrivez-en un.")
+        elif choix:
+            donnees["libelle"] = self.objectifs_cadrage[int(choix)]
+            donnees["origine"] = OrigineObjectif.CADRAGE
+        else:
+            donnees["libelle"] = libelle
+            donnees["origine"] = OrigineObjectif.LIBRE
+        return donnees
+
+
+class ObjectifModifierForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = ObjectifBinome
+        fields = ["libelle", "statut"]

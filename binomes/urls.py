@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appariement, fiches, invitations
+from .views import appariement, fiches, invitations, objectifs
 
 app_name = "binomes"
 
@@ -36,6 +36,8 @@ urlpatterns = [
     path("<int:pk>/suspendre/", fiches.binome_suspendre, name="binome_suspendre"),
     path("<int:pk>/terminer/", fiches.binome_terminer, name="binome_terminer"),
     path("<int:pk>/rompre/", fiches.binome_rompre, name="binome_rompre"),
+    path("<int:pk>/objectifs/nouveau/", objectifs.objectif_nouveau, name="objectif_nouveau"),
+    path("objectifs/<int:pk>/modifier/", objectifs.objectif_modifier, name="objectif_modifier"),
     path("appariements/", appariement.reunions, name="reunions"),
     path("appariements/nouvelle/", appariement.reunion_nouvelle, name="reunion_nouvelle"),
     path("appariements/<int:pk>/", appariement.reunion, name="reunion"),

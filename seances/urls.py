@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, calendrier, seances, suivi
+from .views import absences, attestations, calendrier, objectifs, seances, suivi
 
 app_name = "seances"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("seances/<int:pk>/", seances.detail, name="detail"),
     path("seances/<int:pk>/modifier/", seances.modifier, name="modifier"),
     path("seances/<int:pk>/absence/", seances.declarer_absence, name="declarer_absence"),
+    path("seances/<int:pk>/objectifs/", objectifs.avancement, name="avancement"),
+    path("attestations/binomes/<int:pk>/eleve.pdf", attestations.eleve, name="attestation_eleve"),
+    path("attestations/mentors/<int:pk>/heures.pdf", attestations.mentor, name="attestation_mentor"),
+    path("attestations/dispositifs/<int:pk>/referent.pdf", attestations.referent, name="attestation_referent"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
     path("alertes/", absences.alertes, name="alertes"),

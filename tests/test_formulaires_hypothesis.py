@@ -113,6 +113,11 @@ def _lien_invitation(monde):
     return {"jeton": "jeton-fuzz"}
 
 
+def _seance_avec_objectif(monde):
+    binomes_f.ObjectifBinomeFactory(binome=monde.binome)
+    return {"pk": monde.seance_prevue.pk}
+
+
 CIBLES = {
     "login": Cible(None),
     # Accounts: the LP's access page (invite), and the emailed link (create the account).
@@ -165,6 +170,10 @@ CIBLES = {
     "binomes:binome_terminer": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:binome_rompre": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:reunion_nouvelle": Cible("referent_a"),
+    "binomes:objectif_nouveau": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:objectif_modifier": Cible(
+        "referent_a", lambda m: {"pk": binomes_f.ObjectifBinomeFactory(binome=m.binome).pk}
+    ),
     "binomes:reunion_calculer": Cible("referent_a", lambda m: {"pk": m.reunion.pk}, page="binomes:reunion"),
     "binomes:proposition_changer": Cible("referent_a", _objet("binomes:proposition_changer")),
     "bilans:resultats": Cible("referent_a"),
@@ -179,6 +188,7 @@ CIBLES = {
     "seances:declarer_absence": Cible("cpe_a", lambda m: {"pk": m.seance_prevue.pk}),
     "seances:entretien": Cible("cpe_a", _objet("seances:entretien")),
     "seances:reunion_nouvelle": Cible("coordonnateur_a"),
+    "seances:avancement": Cible("coordonnateur_a", _seance_avec_objectif),
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),

@@ -36,6 +36,7 @@ from ..forms import (
     moins_de_six_mois,
 )
 from ..models import (
+    OBJECTIFS_MAX,
     Binome,
     Eleve,
     IdentifiePar,
@@ -45,6 +46,7 @@ from ..models import (
     StatutEleve,
     StatutHonorabilite,
 )
+from ..objectifs import avec_historique
 
 PAR_PAGE = 50
 LECTURE_ELEVES = R.LECTURE_PROGRAMME | {Role.PERSONNEL}
@@ -579,6 +581,9 @@ def binome(request, pk):
             "peut_gerer": peut_gerer,
             "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
             "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),
+            "objectifs": avec_historique(binome.objectifs_suivis.all()),
+            "objectifs_max": OBJECTIFS_MAX,
+            "peut_attester": a_un_role(request.user, binome.eleve.etablissement_id, R.ATTESTATIONS),
         },
     )
 
