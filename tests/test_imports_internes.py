@@ -22,6 +22,9 @@ JUSTIFIEES = {
     ("binomes/apps.py", "ready", "."),  # binomes.signaux: the receiver of accepted mentor invitations
     ("seances/apps.py", "ready", "etablissements.frise"),
     ("seances/apps.py", "ready", ".frise"),
+    # The progress of the objectives, shown on the binôme's page (binomes.objectifs.enregistrer_historique).
+    ("seances/apps.py", "ready", "binomes.objectifs"),
+    ("seances/apps.py", "ready", ".objectifs"),
     ("bilans/apps.py", "ready", "etablissements.frise"),
     ("bilans/apps.py", "ready", ".frise"),
     # WeasyPrint loads Pango and the fonts (~0.5 s, tens of MB): only processes that render a PDF pay it.

@@ -230,6 +230,10 @@ def accueil(request):
             .select_related("dispositif__etablissement")
             .order_by("date", "heure")[:10]
         )
+        # Their mentor record in each LP they serve: the attestation of hours for their employer.
+        contexte["mes_fiches_mentor"] = (
+            Mentor.objects.for_user(request.user).filter(user=request.user).select_related("etablissement")
+        )
     # Teachers and other staff: their part is spotting students for the programme.
     contexte["personnel"] = Role.PERSONNEL in request.roles
     return render(request, "bilans/accueil.html", contexte)
