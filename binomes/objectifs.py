@@ -60,7 +60,8 @@ def objectifs_du_cadrage(dispositif) -> list[str]:
     return list(dict.fromkeys(libelle[:200] for libelle in libelles if libelle))
 
 
-def _verifier_place(binome, ajoutes: int = 1):
+def verifier_place(binome, ajoutes: int = 1):
+    """Refuse when the pair would follow more than OBJECTIFS_MAX objectives (abandoned ones aside)."""
     suivis = ObjectifBinome.objects.filter(binome=binome).exclude(statut=StatutObjectif.ABANDONNE).count()
     if suivis + ajoutes > OBJECTIFS_MAX:
         raise ValidationError(MESSAGE_MAX)
@@ -71,7 +72,7 @@ def objectif_ajouter(*, binome: Binome, libelle: str, origine: str = OrigineObje
     """Add an objective to the pair, up to OBJECTIFS_MAX followed (abandoned ones do not count)."""
     # Lock the pair so that two entries at once cannot pass the maximum together.
     binome = Binome.objects.select_for_update().get(pk=binome.pk)
-    _verifier_place(binome)
+    verifier_place(binome)
     dernier = ObjectifBinome.objects.filter(binome=binome).aggregate(m=Max("ordre"))["m"]
     return ObjectifBinome.objects.create(
         binome=binome, libelle=libelle.strip(), origine=origine, ordre=0 if dernier is None else dernier + 1
@@ -91,7 +92,7 @@ def objectifs_depuis_texte(*, binome: Binome, texte: str) -> list[ObjectifBinome
 def objectif_modifier(*, objectif: ObjectifBinome, libelle: str, statut: str) -> ObjectifBinome:
     """Rename an objective or change its status; taking back an abandoned one counts in the maximum."""
     if objectif.statut == StatutObjectif.ABANDONNE and statut != StatutObjectif.ABANDONNE:
-        _verifier_place(objectif.binome)
+        verifier_place(objectif.binome)
     changer_statut(objectif, statut, timezone.localdate())
     objectif.libelle = libelle.strip()
     objectif.save()

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from binomes.models import Binome, ObjectifBinome
-from binomes.objectifs import changer_statut
+from binomes.models import Binome, ObjectifBinome, StatutObjectif
+from binomes.objectifs import changer_statut, verifier_place
 
 from .models import AvancementObjectif, Participation, Seance
 
@@ -57,7 +57,8 @@ def avancements_enregistrer(*, seance: Seance, saisies: list[Saisie], auteur) ->
     """Record where each objective stood after the séance; the objective takes that status
     unless a later séance has already noted it (noting an old séance does not undo a newer fact).
 
-    Returns the number of objectives noted. Only objectives of the séance's binômes are accepted.
+    Returns the number of objectives noted. Only objectives of the séance's binômes are accepted;
+    taking back an abandoned objective beyond the pair's maximum raises ValidationError (nothing written).
     """
     permis = {o.pk for b in binomes_de_la_seance(seance) for o in b.objectifs_suivis.all()}
     saisies = [s for s in saisies if s.objectif.pk in permis]
@@ -67,6 +68,9 @@ def avancements_enregistrer(*, seance: Seance, saisies: list[Saisie], auteur) ->
         ).values_list("objectif_id", flat=True)
     )
     for saisie in saisies:
+        if saisie.objectif.statut == StatutObjectif.ABANDONNE and saisie.statut != StatutObjectif.ABANDONNE:
+            # Taken back: it counts again in the pair's maximum.
+            verifier_place(saisie.objectif.binome)
         AvancementObjectif.objects.update_or_create(
             seance=seance,
             objectif=saisie.objectif,

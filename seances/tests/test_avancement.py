@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from binomes.models import OBJECTIFS_MAX
 from binomes.tests.factories import BinomeFactory, ObjectifBinomeFactory
 from etablissements.tests.factories import AffectationFactory
 from seances import objectifs as service
@@ -119,3 +120,15 @@ def test_requetes_de_la_page(client, cast, binome, django_assert_num_queries):
     # the same count whatever the number of binômes and objectives.
     with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+def test_reprendre_un_objectif_abandonne_compte_dans_le_maximum(client, cast, binome):
+    abandonne = ObjectifBinomeFactory(binome=binome, statut="abandonne")
+    suivis = [ObjectifBinomeFactory(binome=binome) for _ in range(OBJECTIFS_MAX)]
+    seance = SeanceFactory(dispositif=cast.dispositif_a, binome=binome)
+    client.force_login(cast.coordonnateur_a)
+    donnees = {f"statut_{o.pk}": o.statut for o in suivis} | {f"statut_{abandonne.pk}": "en_cours"}
+    reponse = client.post(reverse("seances:avancement", args=[seance.pk]), donnees)
+    assert reponse.status_code == 200 and "au plus" in reponse.content.decode()
+    abandonne.refresh_from_db()
+    assert abandonne.statut == "abandonne" and not AvancementObjectif.objects.exists()
