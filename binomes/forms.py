@@ -11,6 +11,7 @@ from socle.validators import DatePlausible
 
 from . import services, siecle
 from .models import (
+    OBJECTIFS_MAX,
     Besoin,
     Binome,
     CadreIdentification,
@@ -23,6 +24,7 @@ from .models import (
     OrigineObjectif,
     StatutHonorabilite,
 )
+from .objectifs import MESSAGE_MAX
 
 CHAMPS_BESOINS = [f"besoin_{b.value}" for b in Besoin]
 
@@ -303,6 +305,10 @@ class BinomeForm(DsfrFormMixin, forms.Form):
             if raison:
                 self.add_error("mentor", raison)
         verifier_dates(self, donnees)
+        if len([ligne for ligne in (donnees.get("objectifs") or "").splitlines() if ligne.strip(" -•*\t")]) > (
+            OBJECTIFS_MAX
+        ):
+            self.add_error("objectifs", MESSAGE_MAX)
         return donnees
 
 

@@ -144,3 +144,16 @@ def test_migration_une_ligne_un_objectif(cast):
     ]
     binome.refresh_from_db()
     assert binome.objectifs == "" and not ObjectifBinome.objects.filter(binome=sans).exists()
+
+
+def test_le_formulaire_du_binome_refuse_plus_de_cinq_objectifs_pres_du_champ(client, cast):
+    eleve = EleveFactory(etablissement=cast.lp_a)
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True)
+    client.force_login(cast.referent_a)
+    reponse = client.post(
+        reverse("binomes:binome_nouveau"),
+        {"mentor": mentor.pk, "eleve": eleve.pk, "objectifs": "\n".join(f"Objectif {i}" for i in range(6))},
+    )
+    assert reponse.status_code == 200
+    assert "objectifs" in reponse.context["form"].errors
+    assert not eleve.binomes.exists()
