@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from binomes.objectifs import objectifs_par_statut
 from etablissements.models import Dispositif, LigneBudget
 from seances.models import Presence, Seance, StatutSeance, TypeSeance
 from socle.pdf import rendre_pdf
@@ -64,6 +65,7 @@ def contenu(dispositif: Dispositif) -> dict:
             for a in actions
         ],
         "enquetes": enquetes,
+        "objectifs": objectifs_par_statut(dispositif),
         # An empty review when none was written: the report says "Non renseigné." for each part.
         "qualitatif": BilanQualitatif.objects.filter(dispositif=dispositif).first()
         or BilanQualitatif(dispositif=dispositif),

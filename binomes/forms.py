@@ -11,6 +11,7 @@ from socle.validators import DatePlausible
 
 from . import pfmp, services, siecle
 from .models import (
+    OBJECTIFS_MAX,
     Besoin,
     Binome,
     CadreIdentification,
@@ -19,8 +20,11 @@ from .models import (
     IdentifiePar,
     Mentor,
     MethodeHonorabilite,
+    ObjectifBinome,
+    OrigineObjectif,
     StatutHonorabilite,
 )
+from .objectifs import MESSAGE_MAX
 
 CHAMPS_BESOINS = [f"besoin_{b.value}" for b in Besoin]
 
@@ -277,7 +281,12 @@ class BinomeForm(DsfrFormMixin, forms.Form):
         help_text="Au moins six mois après le début : conseillé.",
         validators=[DatePlausible()],
     )
-    objectifs = forms.CharField(label="Objectifs", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    objectifs = forms.CharField(
+        label="Objectifs",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Deux ou trois objectifs choisis avec l’élève, un par ligne (5 au plus).",
+    )
 
     def __init__(self, *args, dispositif, **kwargs):
         super().__init__(*args, **kwargs)
@@ -296,6 +305,10 @@ class BinomeForm(DsfrFormMixin, forms.Form):
             if raison:
                 self.add_error("mentor", raison)
         verifier_dates(self, donnees)
+        if len([ligne for ligne in (donnees.get("objectifs") or "").splitlines() if ligne.strip(" -•*\t")]) > (
+            OBJECTIFS_MAX
+        ):
+            self.add_error("objectifs", MESSAGE_MAX)
         return donnees
 
 
@@ -315,7 +328,8 @@ def moins_de_six_mois(debut: date | None, fin: date | None) -> bool:
 class BinomeModifierForm(DsfrFormMixin, forms.ModelForm):
     class Meta:
         model = Binome
-        fields = ["date_debut", "date_fin_prevue", "objectifs"]
+        # The objectives have their own page (binomes.views.objectifs).
+        fields = ["date_debut", "date_fin_prevue"]
         widgets = _date_widgets("date_debut", "date_fin_prevue")
         help_texts = {"date_fin_prevue": "Au moins six mois après le début : conseillé."}
 
@@ -524,3 +538,46 @@ class ImportPFMPForm(DsfrFormMixin, forms.Form):
                 f"Le fichier dépasse la taille maximale ({pfmp.tableur.TAILLE_MAX // (1024 * 1024)} Mo).", code="taille"
             )
         return fichier
+
+
+class ObjectifForm(DsfrFormMixin, forms.Form):
+    """A new objective: one of the cadrage's, or free."""
+
+    submit_label = "Ajouter l’objectif"
+    du_cadrage = forms.ChoiceField(label="Reprendre un objectif du document de cadrage", required=False)
+    libelle = forms.CharField(
+        label="Ou écrire un objectif libre",
+        max_length=200,
+        required=False,
+        help_text="Une phrase courte, choisie avec l’élève, sans donnée personnelle.",
+    )
+
+    def __init__(self, *args, objectifs_cadrage: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["du_cadrage"].choices = [("", "—")] + [(str(i), o) for i, o in enumerate(objectifs_cadrage)]
+        self.objectifs_cadrage = objectifs_cadrage
+        if not objectifs_cadrage:
+            del self.fields["du_cadrage"]
+            self.fields["libelle"].label = "Objectif"
+            self.fields["libelle"].required = True
+
+    def clean(self):
+        donnees = super().clean()
+        choix, libelle = donnees.get("du_cadrage"), (donnees.get("libelle") or "").strip()
+        if choix and libelle:
+            self.add_error("libelle", "Reprenez un objectif du cadrage ou écrivez-en un, pas les deux.")
+        elif not choix and not libelle and "libelle" not in self.errors:
+            self.add_error("libelle", "Choisissez un objectif du cadrage ou écrivez-en un.")
+        elif choix:
+            donnees["libelle"] = self.objectifs_cadrage[int(choix)]
+            donnees["origine"] = OrigineObjectif.CADRAGE
+        else:
+            donnees["libelle"] = libelle
+            donnees["origine"] = OrigineObjectif.LIBRE
+        return donnees
+
+
+class ObjectifModifierForm(DsfrFormMixin, forms.ModelForm):
+    class Meta:
+        model = ObjectifBinome
+        fields = ["libelle", "statut"]

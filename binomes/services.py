@@ -28,6 +28,7 @@ from .models import (
     StatutHonorabilite,
     StatutProposition,
 )
+from .objectifs import objectifs_depuis_texte
 
 # --- Pairing rules ---------------------------------------------------------------------------
 
@@ -70,15 +71,17 @@ def binome_creer(*, dispositif, mentor: Mentor, eleve: Eleve, date_debut=None, d
         raise ValidationError(raison)
     if Binome.objects.filter(eleve=eleve, statut__in=STATUTS_VIVANTS).exists():
         raise ValidationError(f"{eleve} a déjà un binôme en cours : terminez-le ou rompez-le d’abord.")
-    return Binome.objects.create(
+    binome = Binome.objects.create(
         dispositif=dispositif,
         mentor=mentor,
         eleve=eleve,
         statut=StatutBinome.PROPOSE,
         date_debut=date_debut,
         date_fin_prevue=date_fin_prevue,
-        objectifs=objectifs,
     )
+    # The objectives are followed one by one from now on (binomes.objectifs), one per line typed.
+    objectifs_depuis_texte(binome=binome, texte=objectifs)
+    return binome
 
 
 # --- Binôme lifecycle --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import annee, appariement, fiches, invitations, pfmp
+from .views import annee, appariement, fiches, invitations, objectifs, pfmp
 
 app_name = "binomes"
 
@@ -45,6 +45,8 @@ urlpatterns = [
     path("<int:pk>/reconduire/", annee.reconduire, name="reconduire"),
     path("annee/<int:pk>/", annee.passage, name="passage"),
     path("annee/<int:pk>/sortants/", annee.terminer_sortants, name="terminer_sortants"),
+    path("<int:pk>/objectifs/nouveau/", objectifs.objectif_nouveau, name="objectif_nouveau"),
+    path("objectifs/<int:pk>/modifier/", objectifs.objectif_modifier, name="objectif_modifier"),
     path("appariements/", appariement.reunions, name="reunions"),
     path("appariements/nouvelle/", appariement.reunion_nouvelle, name="reunion_nouvelle"),
     path("appariements/<int:pk>/", appariement.reunion, name="reunion"),

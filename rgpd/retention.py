@@ -32,11 +32,12 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, Proposition
+from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, ObjectifBinome, Proposition
 from etablissements.models import Affectation
 from seances import vie_scolaire
 from seances.models import (
     Alerte,
+    AvancementObjectif,
     DeclarationAbsence,
     EntretienAbsence,
     JetonCalendrier,
@@ -53,6 +54,8 @@ PRENOM_ELEVE = "Élève"
 PRENOM_MENTOR = "Mentor"
 PREFIXE_NOM = "anonymisé n° "
 RAISONS_EFFACEES = ["Raisons effacées lors de l’anonymisation"]
+# An objective's row stays for the year-end counts (reached, in progress, abandoned); its words go.
+OBJECTIF_EFFACE = "Objectif effacé lors de l’anonymisation"
 
 # Anonymised people are recognised by their name, so a second run finds nothing to do.
 ELEVE_ANONYMISE = Q(prenom=PRENOM_ELEVE, nom__startswith=PREFIXE_NOM)
@@ -182,6 +185,8 @@ def anonymiser_eleve(*, eleve: Eleve) -> None:
     eleve.save()
     # Rows kept for the indicators; only free texts about the student are emptied.
     Binome.objects.filter(eleve=eleve).update(objectifs="", motif_fin="")
+    ObjectifBinome.objects.filter(binome__eleve=eleve).update(libelle=OBJECTIF_EFFACE)
+    AvancementObjectif.objects.filter(objectif__binome__eleve=eleve).update(note="")
     Proposition.objects.filter(eleve=eleve).update(raisons=RAISONS_EFFACEES)
     DeclarationAbsence.objects.filter(participation__eleve=eleve).update(motif="")
     EntretienAbsence.objects.filter(eleve=eleve).update(issue="")
@@ -226,6 +231,8 @@ def anonymiser_mentor(*, mentor: Mentor) -> None:
     if not ancienne.mentors.exists():
         ancienne.delete()
     Binome.objects.filter(mentor=mentor).update(objectifs="", motif_fin="")
+    ObjectifBinome.objects.filter(binome__mentor=mentor).update(libelle=OBJECTIF_EFFACE)
+    AvancementObjectif.objects.filter(objectif__binome__mentor=mentor).update(note="")
     Proposition.objects.filter(mentor=mentor).update(raisons=RAISONS_EFFACEES)
     DeclarationAbsence.objects.filter(participation__mentor=mentor).update(motif="")
     NoteMentor.objects.filter(mentor=mentor).update(fait="", suite="")

@@ -8,11 +8,15 @@ class SeancesConfig(AppConfig):
     verbose_name = "Séances et suivi"
 
     def ready(self):
+        from binomes.objectifs import enregistrer_historique
         from etablissements.frise import enregistrer_derivation
 
         from .frise import CODES, deriver
+        from .objectifs import historique
         from .voix import encart_binome
 
         enregistrer_derivation(CODES, deriver)
-        # The binôme page shows the mentor's notes, without binomes importing séances.
+        # The binôme page shows the mentor's notes and the objectives' progress noted at séances,
+        # without binomes importing séances.
         enregistrer_encart(encart_binome)
+        enregistrer_historique(historique)

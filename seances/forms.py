@@ -3,6 +3,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 
+from binomes.models import StatutObjectif
 from etablissements.models import Entreprise
 from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
@@ -371,3 +372,46 @@ class NoteMentorForm(forms.ModelForm):
                 hint="Le référent mentorat et le coordonnateur sont prévenus aussitôt.",
             ),
         )
+
+
+class AvancementObjectifsForm(forms.Form):
+    """Per objective of each binôme of the séance: a short note and its status after the séance."""
+
+    def __init__(self, *args, binomes, deja: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objectifs = {}
+        fieldsets = []
+        for binome in binomes:
+            noms = []
+            for objectif in binome.objectifs_suivis.all():
+                avant = deja.get(objectif.pk)
+                self.objectifs[objectif.pk] = objectif
+                self.fields[f"statut_{objectif.pk}"] = forms.ChoiceField(
+                    label=f"Statut de « {objectif.libelle} » après la séance",
+                    choices=StatutObjectif.choices,
+                    initial=avant.statut_apres if avant else objectif.statut,
+                )
+                self.fields[f"note_{objectif.pk}"] = forms.CharField(
+                    label=f"Avancement de « {objectif.libelle} »",
+                    max_length=300,
+                    required=False,
+                    initial=avant.note if avant else "",
+                    help_text="En quelques mots, sans donnée sensible.",
+                )
+                noms += [f"statut_{objectif.pk}", f"note_{objectif.pk}"]
+            if noms:
+                fieldsets.append(Fieldset(f"Binôme {binome.mentor} – {binome.eleve}", *noms))
+        self.deja = deja
+        self.helper = DsfrFormHelper(submit_label="Enregistrer l’avancement")
+        self.helper.layout = Layout(*fieldsets)
+
+    def saisies(self) -> list[tuple]:
+        """(objectif, note, statut) for each objective with something to record: a note, a new
+        status, or a row already noted at this séance (to correct it)."""
+        resultat = []
+        for pk, objectif in self.objectifs.items():
+            note = self.cleaned_data[f"note_{pk}"].strip()
+            statut = self.cleaned_data[f"statut_{pk}"]
+            if note or statut != objectif.statut or pk in self.deja:
+                resultat.append((objectif, note, statut))
+        return resultat

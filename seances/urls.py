@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import absences, avis, calendrier, communication, rappels, seances, suivi, vie_scolaire, voix
+from .views import (
+    absences,
+    attestations,
+    avis,
+    calendrier,
+    communication,
+    objectifs,
+    rappels,
+    seances,
+    suivi,
+    vie_scolaire,
+    voix,
+)
 
 app_name = "seances"
 
@@ -15,6 +27,10 @@ urlpatterns = [
     path("avis/<str:jeton>/", avis.repondre, name="avis_repondre"),
     path("seances/<int:pk>/note/", voix.note_mentor, name="note_mentor"),
     path("seances/notes/<int:pk>/traiter/", voix.besoin_traiter, name="besoin_traiter"),
+    path("seances/<int:pk>/objectifs/", objectifs.avancement, name="avancement"),
+    path("attestations/binomes/<int:pk>/eleve.pdf", attestations.eleve, name="attestation_eleve"),
+    path("attestations/mentors/<int:pk>/heures.pdf", attestations.mentor, name="attestation_mentor"),
+    path("attestations/dispositifs/<int:pk>/referent.pdf", attestations.referent, name="attestation_referent"),
     path("absences/", absences.entretiens, name="entretiens"),
     path("absences/entretiens/<int:pk>/", absences.entretien, name="entretien"),
     path("absences/du-jour/", vie_scolaire.absences_du_jour, name="absences_du_jour"),

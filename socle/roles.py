@@ -44,6 +44,8 @@ GESTION_ENTREPRISES = frozenset({Role.REFERENT, Role.DDFPT, Role.RBDE})
 VIE_SCOLAIRE = frozenset({Role.REFERENT, Role.CPE})
 # Who logs séances, attendance and mentors for the partner.
 SUIVI_PARTENAIRE = frozenset({Role.REFERENT, Role.COORDONNATEUR})
+# Who hands out the attestations of a pair (the student's) and the référent's summary for the PACTE.
+ATTESTATIONS = frozenset({Role.REFERENT, Role.CHEF})
 # Who sees an LP's dashboard (aggregates).
 TABLEAU_DE_BORD = frozenset(
     {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.COORDONNATEUR}

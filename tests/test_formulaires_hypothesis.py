@@ -137,6 +137,11 @@ def _evenement_avec_invites(monde):
     return {"pk": evenement.pk}
 
 
+def _seance_avec_objectif(monde):
+    binomes_f.ObjectifBinomeFactory(binome=monde.binome)
+    return {"pk": monde.seance_prevue.pk}
+
+
 CIBLES = {
     "login": Cible(None),
     # Accounts: the LP's access page (invite), and the emailed link (create the account).
@@ -196,6 +201,10 @@ CIBLES = {
     "binomes:binome_rompre": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:reconduire": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
     "binomes:reunion_nouvelle": Cible("referent_a"),
+    "binomes:objectif_nouveau": Cible("referent_a", lambda m: {"pk": m.binome.pk}),
+    "binomes:objectif_modifier": Cible(
+        "referent_a", lambda m: {"pk": binomes_f.ObjectifBinomeFactory(binome=m.binome).pk}
+    ),
     "binomes:reunion_calculer": Cible("referent_a", lambda m: {"pk": m.reunion.pk}, page="binomes:reunion"),
     "binomes:proposition_changer": Cible("referent_a", _objet("binomes:proposition_changer")),
     "bilans:resultats": Cible("referent_a"),
@@ -220,6 +229,7 @@ CIBLES = {
     # The mentor's note after a séance of their binôme (issue 15).
     "seances:note_mentor": Cible("mentor_a", lambda m: {"pk": m.seance_tenue.pk}),
     "seances:reunion_nouvelle": Cible("coordonnateur_a"),
+    "seances:avancement": Cible("coordonnateur_a", _seance_avec_objectif),
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),

@@ -192,6 +192,14 @@ OBJETS_DU_LP_A = {
     # The mentor's note after a séance (issue 15).
     "seances:note_mentor": lambda cast: {"pk": _seance_du_mentor_a(cast).pk},
     "seances:besoin_traiter": lambda cast: {"pk": _note_avec_besoin(cast).pk},
+    "binomes:objectif_nouveau": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "binomes:objectif_modifier": lambda cast: {
+        "pk": binomes_f.ObjectifBinomeFactory(binome__dispositif=cast.dispositif_a).pk
+    },
+    "seances:avancement": lambda cast: {"pk": seances_f.SeanceFactory(dispositif=cast.dispositif_a).pk},
+    "seances:attestation_eleve": lambda cast: {"pk": binomes_f.BinomeFactory(dispositif=cast.dispositif_a).pk},
+    "seances:attestation_mentor": lambda cast: {"pk": binomes_f.MentorFactory(etablissement=cast.lp_a).pk},
+    "seances:attestation_referent": lambda cast: {"pk": cast.dispositif_a.pk},
     "seances:calendrier_reinitialiser": lambda cast: {
         "pk": seances_f.MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a).pk
     },

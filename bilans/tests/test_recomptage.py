@@ -30,7 +30,7 @@ from bilans import rapports
 from bilans.enquetes import Population
 from bilans.models import Enquete, RapportAnnuel, Reponse, ResultatEleve, Situation
 from bilans.services import invitations_creer, reponse_enregistrer
-from binomes.models import Binome, Mentor, StatutBinome
+from binomes.models import Binome, Mentor, ObjectifBinome, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.models import LigneBudget
 from etablissements.tests.factories import DispositifFactory, EntrepriseFactory
@@ -172,6 +172,11 @@ def _programme(dispositif, *, riche=True):
             situation=situation,
             situation_le=datetime.date(dispositif.annee + 1, 7, 1) if situation else None,
         )
+    # Objectives of the pairs, of every status (their count differs per status and per LP).
+    statuts = ["atteint", "en_cours", "en_cours", "abandonne", "atteint", "en_cours"]
+    for i, binome in enumerate(Binome.objects.filter(dispositif=dispositif).order_by("pk")):
+        for j in range(1 + i % 3):
+            ObjectifBinome.objects.create(binome=binome, libelle=f"Objectif {i}-{j}", statut=statuts[(i + j) % 6])
     # Satisfaction: three answers of students out of four links sent, none yet from mentors.
     enquete = Enquete.objects.create(dispositif=dispositif, population=Population.ELEVES)
     for invitation in invitations_creer(enquete=enquete, nombre=4)[:3]:
@@ -287,6 +292,17 @@ def recompter_actions(dispositif_id) -> dict[str, tuple[int, int]]:
 
 
 # --- Reading figures back --------------------------------------------------------------------
+
+
+def recompter_objectifs(dispositif_id) -> dict[str, tuple[str, int]]:
+    """{statut: (label in the report, number of the dispositif's objectives with it)}."""
+    binomes = {b["pk"] for b in Binome.objects.values("pk", "dispositif_id") if b["dispositif_id"] == dispositif_id}
+    libelles = {"atteint": "Objectifs atteints", "en_cours": "Objectifs en cours", "abandonne": "Objectifs abandonnés"}
+    comptes = dict.fromkeys(libelles, 0)
+    for o in ObjectifBinome.objects.values("binome_id", "statut"):
+        if o["binome_id"] in binomes:
+            comptes[o["statut"]] += 1
+    return {statut: (libelles[statut], n) for statut, n in comptes.items()}
 
 
 def nombre(texte: str):
@@ -487,6 +503,12 @@ def test_rapport_annuel_relu_dans_le_pdf(jeu):
         assert trouve, f"Rapport annuel, comparaison — « {libelle} » introuvable dans le PDF"
         verifier("Rapport annuel (PDF), comparaison, année en cours", code, trouve[1], attendu[code])
         verifier("Rapport annuel (PDF), comparaison, année précédente", code, trouve[2], precedent[code])
+    objectifs = _section(texte, "Objectifs des binômes", "Satisfaction")
+    for statut, (libelle, n) in recompter_objectifs(d.pk).items():
+        trouve = re.search(re.escape(libelle) + r" (\d+)", objectifs)
+        assert trouve and int(trouve[1]) == n, (
+            f"Rapport annuel — objectifs ({statut}) : {trouve and trouve[1]} affichés, {n} recomptés"
+        )
     satisfaction = _section(texte, "Satisfaction", "Bilan qualitatif")
     for enquete in Enquete.objects.filter(dispositif=d):
         reponses = sum(1 for r in Reponse.objects.values("enquete_id") if r["enquete_id"] == enquete.pk)

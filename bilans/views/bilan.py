@@ -5,7 +5,10 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 
 from binomes.models import Binome, Eleve
+from binomes.objectifs import objectifs_par_statut
 from etablissements.models import Dispositif
+from etablissements.scoping import a_un_role
+from socle import roles as R
 from socle.decorators import role_required
 
 from ..forms import BilanQualitatifForm, ResultatFormSet
@@ -24,6 +27,8 @@ def bilan(request):
             "dispositif": dispositif,
             "indicateurs": list(indicateurs(dispositif)),
             "peut_ecrire": ResultatEleve.objects.peut_ecrire(request.user, dispositif.etablissement_id),
+            "objectifs": objectifs_par_statut(dispositif),
+            "peut_attester": a_un_role(request.user, dispositif.etablissement_id, R.ATTESTATIONS),
         },
     )
 

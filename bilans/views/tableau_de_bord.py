@@ -235,6 +235,10 @@ def accueil(request):
             .order_by("date", "heure")[:10]
         )
         contexte["notes_a_ecrire"] = voix.seances_sans_note(user=request.user)
+        # Their mentor record in each LP they serve: the attestation of hours for their employer.
+        contexte["mes_fiches_mentor"] = (
+            Mentor.objects.for_user(request.user).filter(user=request.user).select_related("etablissement")
+        )
     # Teachers and other staff: their part is spotting students for the programme.
     contexte["personnel"] = Role.PERSONNEL in request.roles
     return render(request, "bilans/accueil.html", contexte)

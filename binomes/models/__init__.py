@@ -42,6 +42,12 @@ from .mentor import (
     Recommandation,
     StatutHonorabilite,
 )
+from .objectif import (
+    OBJECTIFS_MAX,
+    ObjectifBinome,
+    OrigineObjectif,
+    StatutObjectif,
+)
 from .statuts import (
     STATUTS_VIVANTS,
     StatutBinome,
@@ -84,4 +90,8 @@ __all__ = [
     "ImportConserve",
     "ImportSiecle",
     "ImportMentors",
+    "OBJECTIFS_MAX",
+    "StatutObjectif",
+    "OrigineObjectif",
+    "ObjectifBinome",
 ]

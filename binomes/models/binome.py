@@ -26,6 +26,8 @@ class Binome(models.Model):
     statut = models.CharField("statut", max_length=20, choices=StatutBinome.choices, default=StatutBinome.PROPOSE)
     date_debut = models.DateField("début", null=True, blank=True, validators=[DatePlausible()])
     date_fin_prevue = models.DateField("fin prévue", null=True, blank=True, validators=[DatePlausible()])
+    # Superseded by ObjectifBinome (one row per objective, migration 0013 moved the lines there):
+    # no longer shown nor edited, left empty until it is dropped.
     objectifs = models.TextField("objectifs", blank=True)
     # Not ordered after date_debut in the database: a pair planned to start later may be ended today.
     date_fin = models.DateField("fin effective", null=True, blank=True, validators=[DatePlausible()])

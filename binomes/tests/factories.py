@@ -9,6 +9,7 @@ from binomes.models import (
     ImportMentors,
     ImportSiecle,
     Mentor,
+    ObjectifBinome,
     Proposition,
     ReunionAppariement,
     StatutBinome,
@@ -100,6 +101,15 @@ class BinomeFactory(factory.django.DjangoModelFactory):
     statut = StatutBinome.ACTIF
     date_debut = datetime.date(2026, 10, 5)
     date_fin_prevue = datetime.date(2027, 5, 28)
+
+
+class ObjectifBinomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ObjectifBinome
+
+    binome = factory.SubFactory(BinomeFactory)
+    libelle = factory.Sequence(lambda n: f"Préparer la recherche de stage ({n})")
+    fixe_le = datetime.date(2026, 10, 5)
 
 
 class ReunionAppariementFactory(factory.django.DjangoModelFactory):

@@ -37,6 +37,7 @@ from ..forms import (
     moins_de_six_mois,
 )
 from ..models import (
+    OBJECTIFS_MAX,
     Binome,
     Eleve,
     IdentifiePar,
@@ -46,6 +47,7 @@ from ..models import (
     StatutEleve,
     StatutHonorabilite,
 )
+from ..objectifs import avec_historique
 
 PAR_PAGE = 50
 LECTURE_ELEVES = R.LECTURE_PROGRAMME | {Role.PERSONNEL}
@@ -584,6 +586,9 @@ def binome(request, pk):
             "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
             "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),
             "encarts": encarts(user=request.user, binome=binome),
+            "objectifs": avec_historique(binome.objectifs_suivis.all()),
+            "objectifs_max": OBJECTIFS_MAX,
+            "peut_attester": a_un_role(request.user, binome.eleve.etablissement_id, R.ATTESTATIONS),
         },
     )
 

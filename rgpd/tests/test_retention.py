@@ -12,13 +12,13 @@ from pypdf import PdfReader
 from bilans import rapports
 from bilans.indicateurs import indicateurs_par_dispositif
 from bilans.models import RapportAnnuel, ResultatEleve
-from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, Proposition, StatutBinome
+from binomes.models import Binome, Eleve, Honorabilite, ImportSiecle, Mentor, ObjectifBinome, Proposition, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, ImportSiecleFactory, MentorFactory, PropositionFactory
 from etablissements.models import Affectation
 from etablissements.tests.factories import DispositifFactory
 from rgpd import retention
 from seances import vie_scolaire
-from seances.models import Alerte, Notification, Participation, Presence
+from seances.models import Alerte, AvancementObjectif, Notification, Participation, Presence
 from seances.tests.factories import AlerteFactory, ImportAbsencesFactory, SeanceFactory
 from socle.models import JournalAcces
 from socle.roles import Role
@@ -210,8 +210,16 @@ def test_delai_reglable(monde, settings):
 @pytest.mark.django_db
 def test_anonymisation_partout(monde, cast):
     eleve, mentor = monde["ancien"].eleve, monde["ancien"].mentor
+    objectif = ObjectifBinome.objects.create(
+        binome=monde["ancien"], libelle="Stage chez l’oncle d’Anaïs Zéphyrin", statut="atteint"
+    )
+    seance = SeanceFactory(dispositif=monde["ancien"].dispositif, date=datetime.date(2024, 1, 10))
+    AvancementObjectif.objects.create(seance=seance, objectif=objectif, note="Anaïs a appelé", statut_apres="atteint")
     with le(datetime.date(2026, 11, 26)):
         retention.appliquer()
+    objectif.refresh_from_db()
+    assert (objectif.libelle, objectif.statut) == (retention.OBJECTIF_EFFACE, "atteint")
+    assert AvancementObjectif.objects.get(objectif=objectif).note == ""
     eleve.refresh_from_db()
     assert str(eleve) == f"Élève anonymisé n° {eleve.pk}"
     valider_ine(eleve.ine)  # still passes the model's validator

@@ -1,5 +1,6 @@
 """The séances app's models. New subjects go in a module of their own, re-exported here."""
 
+from .avancement import AvancementObjectif
 from .communication import CategorieInvite, InvitationEvenement, ReponseInvitation
 from .rappels import DELAI_DEFAUT, PreferenceRappel, Rappel, ReponseRappel, StatutRappel
 from .seances import (
@@ -71,4 +72,5 @@ __all__ = [
     "StatutRappel",
     "ReponseRappel",
     "Rappel",
+    "AvancementObjectif",
 ]

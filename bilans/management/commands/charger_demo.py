@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bilans import demo as bilans_demo
 from binomes import demo as binomes_demo
-from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, Recommandation, StatutBinome
+from binomes.models import Binome, Eleve, Mentor, MethodeHonorabilite, ObjectifBinome, Recommandation, StatutBinome
 from binomes.models import StatutHonorabilite as SH
 from etablissements import demo as etablissements_demo
 from etablissements.frise import generer_jalons
@@ -104,6 +104,9 @@ ELEVES = {
 }
 
 # (email, prénom, nom, rôle, LP's UAI or None)
+# Two objectives per demo pair, as the sheet advises ("deux ou trois").
+OBJECTIFS_DEMO = ["Préparer la recherche de stage", "Prendre confiance à l’oral"]
+
 COMPTES = [
     ("referent@demo.mentorat.fr", "Camille", "Rousseau", Role.REFERENT, "0691234S"),
     ("chef@demo.mentorat.fr", "Philippe", "Garnier", Role.CHEF, "0691234S"),
@@ -247,9 +250,12 @@ class Command(BaseCommand):
                         "statut": StatutBinome.ACTIF,
                         "date_debut": debut,
                         "date_fin_prevue": date(annee + 1, 5, 29),
-                        "objectifs": "Préparer la recherche de stage et prendre confiance à l’oral.",
                     },
                 )
+                for ordre, libelle in enumerate(OBJECTIFS_DEMO):
+                    ObjectifBinome.objects.get_or_create(
+                        binome=binome, libelle=libelle, defaults={"ordre": ordre, "fixe_le": debut}
+                    )
                 self._seances(dispositif, binome, debut, aujourd_hui)
         # The association is on the académie's list, from which its LPs pick their partner.
         partenaire.academies.add(academie)
