@@ -196,6 +196,8 @@ def _envoyer_rappel(rappel) -> None:
         "lien": lien(seance.get_absolute_url()),
         "lien_ics": lien(reverse("seances:seance_ics", args=[seance.pk])),
         "lien_reponse": lien(reverse("seances:rappel", args=[jeton_de(rappel)])) if rappel.mentor_id else "",
+        # After the séance, the mentor says how it went (issue 15): signed in, from this link.
+        "lien_note": lien(reverse("seances:note_mentor", args=[seance.pk])) if rappel.mentor_id else "",
     }
     sujet = f"Rappel : séance de mentorat le {seance.date:%d/%m/%Y}"
     if seance.heure:

@@ -72,9 +72,12 @@ def test_le_rappel_part_deux_jours_avant_au_mentor_et_au_coordonnateur(seance, m
     assert reverse("seances:detail", args=[seance.pk]) in message.body
     assert reverse("seances:seance_ics", args=[seance.pk]) in message.body
     assert "/rappels/reponse/" in message.body
-    # The coordinator is told, but the answer link is the mentor's.
+    # After the séance, the mentor writes their note from the same email.
+    assert reverse("seances:note_mentor", args=[seance.pk]) in message.body
+    # The coordinator is told, but the answer link and the note are the mentor's.
     coordonnateur = next(m for m in mailoutbox if m.to == [COORDONNATEUR])
     assert "/rappels/reponse/" not in coordonnateur.body
+    assert reverse("seances:note_mentor", args=[seance.pk]) not in coordonnateur.body
 
 
 def test_envoye_une_fois_meme_si_la_tache_repasse(seance, mailoutbox):
