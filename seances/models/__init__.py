@@ -1,5 +1,6 @@
 """The séances app's models. New subjects go in a module of their own, re-exported here."""
 
+from .sante import EpisodeRisque
 from .seances import (
     PRESENCES_AU_FEMININ,
     ActionSuivi,
@@ -58,4 +59,5 @@ __all__ = [
     "Continuer",
     "LienAvis",
     "AvisEleve",
+    "EpisodeRisque",
 ]

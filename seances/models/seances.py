@@ -248,6 +248,7 @@ class TypeAlerte(models.TextChoices):
     ABSENCES_MENTOR = "absences_mentor", "Mentor absent à des séances"
     HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
+    BINOME_EN_RISQUE = "binome_en_risque", "Binôme en risque"
 
 
 class Alerte(models.Model):

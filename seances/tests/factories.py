@@ -7,15 +7,21 @@ from etablissements.tests.factories import DispositifFactory
 from seances.models import (
     ActionSuivi,
     Alerte,
+    AvisEleve,
+    Continuer,
     EntretienAbsence,
+    EpisodeRisque,
     Evenement,
+    NoteMentor,
     Participation,
     Presence,
+    Ressenti,
     ReunionSuivi,
     Seance,
     StatutSeance,
     TypeAlerte,
     TypeEvenement,
+    Utilite,
 )
 
 
@@ -104,14 +110,58 @@ class AlerteFactory(factory.django.DjangoModelFactory):
     message = factory.Sequence(lambda n: f"Alerte numéro {n}")
 
 
+class NoteMentorSanteFactory(factory.django.DjangoModelFactory):
+    """A mentor's note with no need flagged; the traits flag one (the health rules read them)."""
+
+    class Meta:
+        model = NoteMentor
+
+    seance = factory.SubFactory(SeanceFactory)
+    mentor = factory.SubFactory(MentorFactory, etablissement=factory.SelfAttribute("..seance.dispositif.etablissement"))
+    fait = "Préparation d’un entretien d’embauche."
+
+    class Params:
+        difficulte = factory.Trait(difficulte_eleve=True)
+        aide = factory.Trait(besoin_aide_referent=True)
+        absence = factory.Trait(absence_non_prevenue=True)
+        pas_eu_lieu = factory.Trait(a_eu_lieu=False)
+
+
+class AvisEleveFactory(factory.django.DjangoModelFactory):
+    """The student's three answers, all good unless a trait says otherwise."""
+
+    class Meta:
+        model = AvisEleve
+
+    binome = factory.SubFactory(BinomeFactory)
+    recu_le = datetime.date(2026, 11, 2)
+    ressenti = Ressenti.BIEN
+    utilite = Utilite.UTILE
+    continuer = Continuer.OUI
+
+    class Params:
+        arreter = factory.Trait(continuer=Continuer.NON)
+
+
+class EpisodeRisqueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EpisodeRisque
+
+    binome = factory.SubFactory(BinomeFactory)
+    debut = datetime.date(2026, 11, 2)
+
+
 __all__ = [
     "ActionSuiviFactory",
     "AlerteFactory",
+    "AvisEleveFactory",
     "BinomeFactory",
     "EleveFactory",
     "EntretienAbsenceFactory",
+    "EpisodeRisqueFactory",
     "EvenementFactory",
     "MentorFactory",
+    "NoteMentorSanteFactory",
     "ParticipationFactory",
     "ReunionSuiviFactory",
     "SeanceFactory",
