@@ -23,7 +23,8 @@ from socle.formats import compte
 from socle.models import User
 from socle.roles import Role
 
-from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
+from .models import Alerte, EpisodeRisque, Participation, Presence, Seance, StatutSeance, TypeAlerte
+from .sante import sante_des_binomes
 
 # The sheet asks for at least one séance a month.
 DELAI_SANS_SEANCE = timedelta(days=30)
@@ -196,12 +197,53 @@ def alertes_jalons_en_retard(jour: date, qui: Destinataires) -> list[Fait]:
     ]
 
 
+def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
+    """Active binômes « en risque » (seances.sante), told to the référent once per period at risk.
+
+    The job keeps one open EpisodeRisque per pair at risk: it opens one when a pair enters the state,
+    closes it when the pair leaves it (or stops being active). The fact's key is the period's start, so
+    a pair that stays at risk is not told again, whereas one that leaves and enters again later is:
+    it is a new fact, and the référent may have thought the matter settled. Reasons that change while
+    the pair stays at risk are not told again either: the binôme page shows the current ones.
+    """
+    binomes = Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif")
+    en_risque = {pk: sante for pk, sante in sante_des_binomes(binomes, jour).items() if sante.en_risque}
+    with transaction.atomic():
+        EpisodeRisque.objects.filter(fin__isnull=True).exclude(binome_id__in=list(en_risque)).update(fin=jour)
+        debuts = dict(
+            EpisodeRisque.objects.filter(fin__isnull=True, binome_id__in=list(en_risque)).values_list(
+                "binome_id", "debut"
+            )
+        )
+        nouveaux = [EpisodeRisque(binome_id=pk, debut=jour) for pk in en_risque if pk not in debuts]
+        # A concurrent run may have opened the same periods: the constraint keeps one, with the same day.
+        EpisodeRisque.objects.bulk_create(nouveaux, ignore_conflicts=True)
+    debuts.update({e.binome_id: e.debut for e in nouveaux})
+    faits = []
+    for pk, sante in en_risque.items():
+        binome = sante.binome
+        etab = binome.dispositif.etablissement_id
+        message = f"Binôme {binome.mentor} – {binome.eleve} en risque : {' ; '.join(sante.textes)}."
+        faits.append(
+            Fait(
+                TypeAlerte.BINOME_EN_RISQUE,
+                f"binome_en_risque:{pk}:{debuts[pk].isoformat()}",
+                etab,
+                message if len(message) <= 300 else message[:299] + "…",
+                reverse("binomes:binome", args=[pk]),
+                qui(etab, Role.REFERENT),
+            )
+        )
+    return faits
+
+
 CALCULS = [
     alertes_binomes_sans_seance,
     alertes_absences_eleves,
     alertes_absences_mentors,
     alertes_honorabilite,
     alertes_jalons_en_retard,
+    alertes_binomes_en_risque,
 ]
 
 
