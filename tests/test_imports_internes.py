@@ -22,6 +22,8 @@ JUSTIFIEES = {
     ("binomes/apps.py", "ready", "."),  # binomes.signaux: the receiver of accepted mentor invitations
     ("seances/apps.py", "ready", "etablissements.frise"),
     ("seances/apps.py", "ready", ".frise"),
+    ("seances/apps.py", "ready", "binomes.fiche"),  # the pair's health as a section of the binôme page
+    ("seances/apps.py", "ready", ".views.sante"),
     ("bilans/apps.py", "ready", "etablissements.frise"),
     ("bilans/apps.py", "ready", ".frise"),
     # WeasyPrint loads Pango and the fonts (~0.5 s, tens of MB): only processes that render a PDF pay it.

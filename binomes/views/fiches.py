@@ -21,6 +21,7 @@ from socle.roles import Role
 
 from .. import mentors as mentors_service
 from .. import services
+from ..fiche import sections
 from ..filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from ..forms import (
     BinomeForm,
@@ -579,6 +580,7 @@ def binome(request, pk):
             "peut_gerer": peut_gerer,
             "verbes": [v for v, (depuis, _vers) in services.TRANSITIONS.items() if binome.statut in depuis],
             "court": moins_de_six_mois(binome.date_debut, binome.date_fin_prevue),
+            "sections": sections(request, binome),
         },
     )
 
