@@ -204,7 +204,8 @@ def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
     closes it when the pair leaves it (or stops being active). The fact's key is the period's start, so
     a pair that stays at risk is not told again, whereas one that leaves and enters again later is:
     it is a new fact, and the référent may have thought the matter settled. Reasons that change while
-    the pair stays at risk are not told again either: the binôme page shows the current ones.
+    the pair stays at risk are not told again either: the binôme page shows the current ones. The
+    message names the student, so the reasons drawn from their answers only point to the binôme page.
     """
     binomes = Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif")
     en_risque = {pk: sante for pk, sante in sante_des_binomes(binomes, jour).items() if sante.en_risque}
@@ -223,7 +224,7 @@ def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
     for pk, sante in en_risque.items():
         binome = sante.binome
         etab = binome.dispositif.etablissement_id
-        message = f"Binôme {binome.mentor} – {binome.eleve} en risque : {' ; '.join(sante.textes)}."
+        message = f"Binôme {binome.mentor} – {binome.eleve} en risque : {' ; '.join(sante.textes_hors_avis)}."
         faits.append(
             Fait(
                 TypeAlerte.BINOME_EN_RISQUE,

@@ -74,10 +74,17 @@ pair is drifting on several sides.
 """
 
 
+# What the pages naming the student, other than the binôme page, say instead of a reason drawn from the
+# student's answers: the answers appear on the binôme page only (issue 15, acceptance 2).
+RENVOI_AVIS = "Les réponses de l’élève appellent l’attention (voir la page du binôme)"
+
+
 @dataclass(frozen=True)
 class Raison:
     niveau: str
     texte: str
+    # Drawn from the student's answers: shown on the binôme page only.
+    de_l_eleve: bool = False
 
 
 @dataclass
@@ -104,10 +111,23 @@ class Sante:
 
     @property
     def textes(self) -> list[str]:
-        """The reasons in words, the most serious first; the escalation rule says itself when it applies."""
-        textes = [r.texte for r in sorted(self.raisons, key=lambda r: -_RANG[r.niveau])]
-        if self.en_risque and all(r.niveau == Niveau.A_SURVEILLER for r in self.raisons):
-            textes.append(f"{compte(len(self.raisons), 'signal', 'signaux')} à surveiller en même temps")
+        """The reasons in words, the most serious first, for the binôme page."""
+        return self._textes(avec_avis=True)
+
+    @property
+    def textes_hors_avis(self) -> list[str]:
+        """The reasons for the other pages naming the student (dashboard, alerts): those drawn from the
+        student's answers give way to one pointer to the binôme page."""
+        return self._textes(avec_avis=False)
+
+    def _textes(self, *, avec_avis) -> list[str]:
+        tries = sorted(self.raisons, key=lambda r: -_RANG[r.niveau])
+        textes = [r.texte for r in tries if avec_avis or not r.de_l_eleve]
+        if not avec_avis and any(r.de_l_eleve for r in tries):
+            textes.append(RENVOI_AVIS)
+        # The escalation rule says itself when it applies.
+        if self.en_risque and all(r.niveau == Niveau.A_SURVEILLER for r in tries):
+            textes.append(f"{compte(len(tries), 'signal', 'signaux')} à surveiller en même temps")
         return textes
 
 
@@ -211,13 +231,15 @@ def _raisons_avis(avis) -> list[Raison]:
         return []
     raisons = []
     if avis.continuer == Continuer.NON:
-        raisons.append(Raison(Niveau.EN_RISQUE, "L’élève ne souhaite pas continuer"))
+        raisons.append(Raison(Niveau.EN_RISQUE, "L’élève ne souhaite pas continuer", de_l_eleve=True))
     elif avis.continuer == Continuer.NE_SAIS_PAS:
-        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève ne sait pas s’il souhaite continuer"))
+        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève ne sait pas s’il souhaite continuer", de_l_eleve=True))
     if avis.ressenti == Ressenti.MAL:
-        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève dit que la dernière séance s’est mal passée"))
+        raisons.append(
+            Raison(Niveau.A_SURVEILLER, "L’élève dit que la dernière séance s’est mal passée", de_l_eleve=True)
+        )
     if avis.utilite == Utilite.PAS_UTILE:
-        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève juge la dernière séance inutile"))
+        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève juge la dernière séance inutile", de_l_eleve=True))
     return raisons
 
 

@@ -13,6 +13,7 @@ from binomes.models import StatutBinome
 from binomes.tests.factories import BinomeFactory
 from seances.alertes import Destinataires, alertes_binomes_en_risque, alertes_calculer
 from seances.models import Alerte, EpisodeRisque, TypeAlerte
+from seances.sante import RENVOI_AVIS
 from seances.tests.factories import AvisEleveFactory, SeanceFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,7 +46,8 @@ def test_le_referent_est_alerte_une_seule_fois(cast, binome):
         alertes_calculer()
     [alerte] = alertes_risque()
     assert alerte.destinataire == cast.referent_a
-    assert alerte.message == f"Binôme {binome} en risque : L’élève ne souhaite pas continuer."
+    # The message names the student: their answer itself is left to the binôme page.
+    assert alerte.message == f"Binôme {binome} en risque : {RENVOI_AVIS}."
     assert alerte.lien == reverse("binomes:binome", args=[binome.pk])
     assert EpisodeRisque.objects.get().debut == datetime.date(2026, 11, 25)
 

@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
+from seances.alertes import alertes_calculer
 from seances.models import Continuer, Presence
 from seances.tests.factories import AvisEleveFactory, NoteMentorSanteFactory, SeanceFactory
 from tests.outils import requetes_constantes
@@ -35,6 +36,8 @@ def page(client, user, binome):
 
 
 def test_la_reponse_non_de_l_eleve_apparait_dans_la_sante_du_binome(client, cast, binome):
+    """Acceptance 2, health part: the answer shows in the pair's health on the binôme page, and in no
+    other page naming the student (the dashboard and the alerts point to the binôme page instead)."""
     texte = page(client, cast.referent_a, binome).content.decode()
     assert "Santé du binôme" in texte and "Bonne" in texte
     assert "L’élève n’a pas encore répondu." in texte
@@ -43,6 +46,12 @@ def test_la_reponse_non_de_l_eleve_apparait_dans_la_sante_du_binome(client, cast
     assert "En risque" in texte
     assert "L’élève ne souhaite pas continuer" in texte
     assert "24/11/2026" in texte and "Je ne sais pas" not in texte
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 7, 0, tzinfo=PARIS), tick=False):
+        alertes_calculer()
+    for url in (reverse("accueil"), reverse("seances:alertes")):
+        ailleurs = client.get(url).content.decode()
+        assert str(binome.eleve) in ailleurs, url
+        assert "ne souhaite pas continuer" not in ailleurs, url
 
 
 def test_seul_le_referent_lit_la_sante_et_les_reponses(client, cast, binome):
@@ -73,7 +82,9 @@ def test_tableau_de_bord_du_referent_liste_les_binomes_en_risque(client, cast, b
     texte = client.get(reverse("accueil")).content.decode()
     assert "1 binôme en risque" in texte
     assert f'href="{reverse("binomes:binome", args=[binome.pk])}"' in texte
-    assert "L’élève ne souhaite pas continuer" in texte
+    # The dashboard names the student: their answer itself shows on the binôme page only.
+    assert "Les réponses de l’élève appellent l’attention (voir la page du binôme)" in texte
+    assert "ne souhaite pas continuer" not in texte
     assert "1 binôme à surveiller" in texte
     assert str(surveille.eleve) not in texte
     # The chef reads the dashboard without the pairs' health.
