@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from binomes.models import Eleve, Mentor
+from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
@@ -16,17 +16,21 @@ from socle.formats import compte
 from .alertes import alertes_calculer
 from .models import (
     ActionSuivi,
+    AvisEleve,
+    Continuer,
     EntretienAbsence,
     Evenement,
     Lieu,
     Participation,
     Presence,
+    Ressenti,
     ReunionSuivi,
     Seance,
     StatutSeance,
     TypeEvenement,
     TypeReunion,
     TypeSeance,
+    Utilite,
 )
 from .services import DELAI_ENTRETIEN, responsable_entretien
 
@@ -43,6 +47,7 @@ def charger(*, stdout):
         _atelier_collectif(dispositif, aujourd_hui)
         _reunion(dispositif)
         _evenements(dispositif)
+        _avis(dispositif, aujourd_hui)
     alertes = alertes_calculer()
     stdout.write(
         f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
@@ -142,3 +147,13 @@ def _evenements(dispositif):
         },
     )
     ceremonie.entreprises_invitees.set(Entreprise.objects.filter(etablissement=dispositif.etablissement))
+
+
+def _avis(dispositif, aujourd_hui):
+    """One student who does not wish to go on: the pairs' health has a pair « en risque » to show."""
+    binome = Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).order_by("pk").first()
+    if binome is None or binome.avis_eleve.exists():
+        return
+    AvisEleve.objects.create(
+        binome=binome, recu_le=aujourd_hui, ressenti=Ressenti.MOYEN, utilite=Utilite.UN_PEU, continuer=Continuer.NON
+    )
