@@ -11,6 +11,7 @@ from socle.decorators import role_required
 from ..forms import BilanQualitatifForm, ResultatFormSet
 from ..indicateurs import commence, indicateurs
 from ..models import BilanQualitatif, ResultatEleve
+from ..rapports import abandons_et_risque
 
 
 @role_required(ResultatEleve.ROLES_LECTURE)
@@ -23,6 +24,8 @@ def bilan(request):
         {
             "dispositif": dispositif,
             "indicateurs": list(indicateurs(dispositif)),
+            # The abandon rate read against the health signals, as in the year-end report.
+            "abandons_et_risque": abandons_et_risque(dispositif),
             "peut_ecrire": ResultatEleve.objects.peut_ecrire(request.user, dispositif.etablissement_id),
         },
     )

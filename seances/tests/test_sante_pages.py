@@ -8,10 +8,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from binomes.tests.factories import BinomeFactory
+from binomes.models import StatutBinome
+from binomes.tests.factories import BinomeFactory, MentorFactory
 from seances.alertes import alertes_calculer
 from seances.models import Continuer, Presence
-from seances.tests.factories import AvisEleveFactory, NoteMentorSanteFactory, SeanceFactory
+from seances.tests.factories import AvisEleveFactory, EpisodeRisqueFactory, NoteMentorSanteFactory, SeanceFactory
 from tests.outils import requetes_constantes
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -57,8 +58,6 @@ def test_la_reponse_non_de_l_eleve_apparait_dans_la_sante_du_binome(client, cast
 def test_seul_le_referent_lit_la_sante_et_les_reponses(client, cast, binome):
     """The reasons repeat the student's answers: the chef, the CPE and the coordinator read the page
     without them; the mentor of the pair too."""
-    from binomes.tests.factories import MentorFactory
-
     binome.mentor = MentorFactory(etablissement=cast.lp_a, user=cast.mentor_a, verifie=True)
     binome.save()
     AvisEleveFactory(binome=binome, continuer=Continuer.NON)
@@ -125,3 +124,13 @@ def test_page_du_binome_en_requetes_constantes(client, cast, binome):
     # The page (6), and its health section: the référent's right (cached), the answers shown, and the
     # pair's health (4 queries).
     assert nombre == 11
+
+
+def test_la_page_du_bilan_lit_les_abandons_au_regard_des_signaux(client, cast, binome):
+    binome.statut, binome.date_fin = StatutBinome.ROMPU, datetime.date(2026, 11, 27)
+    binome.save()
+    EpisodeRisqueFactory(binome=binome, debut=datetime.date(2026, 11, 25), fin=datetime.date(2026, 11, 28))
+    client.force_login(cast.chef_a)
+    texte = client.get(reverse("bilans:bilan")).content.decode()
+    assert "Sur 1 binôme rompu avant sa fin prévue, 1 avait été signalé en risque auparavant." in texte
+    assert str(binome.eleve) not in texte
