@@ -207,18 +207,22 @@ def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
     the pair stays at risk are not told again either: the binôme page shows the current ones. The
     message names the student, so the reasons drawn from their answers only point to the binôme page.
     """
-    binomes = Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif")
-    en_risque = {pk: sante for pk, sante in sante_des_binomes(binomes, jour).items() if sante.en_risque}
+    binomes = list(
+        Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif").order_by("pk")
+    )
+    en_risque = {}
+    # By batches: the health reads the séances, notes and answers of a batch of pairs at once.
+    for debut in range(0, len(binomes), LOT):
+        santes = sante_des_binomes(binomes[debut : debut + LOT], jour)
+        en_risque.update({pk: sante for pk, sante in santes.items() if sante.en_risque})
     with transaction.atomic():
-        EpisodeRisque.objects.filter(fin__isnull=True).exclude(binome_id__in=list(en_risque)).update(fin=jour)
-        debuts = dict(
-            EpisodeRisque.objects.filter(fin__isnull=True, binome_id__in=list(en_risque)).values_list(
-                "binome_id", "debut"
-            )
-        )
+        debuts = dict(EpisodeRisque.objects.filter(fin__isnull=True).values_list("binome_id", "debut"))
+        sortis = [pk for pk in debuts if pk not in en_risque]
+        for debut in range(0, len(sortis), LOT):
+            EpisodeRisque.objects.filter(fin__isnull=True, binome_id__in=sortis[debut : debut + LOT]).update(fin=jour)
         nouveaux = [EpisodeRisque(binome_id=pk, debut=jour) for pk in en_risque if pk not in debuts]
         # A concurrent run may have opened the same periods: the constraint keeps one, with the same day.
-        EpisodeRisque.objects.bulk_create(nouveaux, ignore_conflicts=True)
+        EpisodeRisque.objects.bulk_create(nouveaux, batch_size=LOT, ignore_conflicts=True)
     debuts.update({e.binome_id: e.debut for e in nouveaux})
     faits = []
     for pk, sante in en_risque.items():
