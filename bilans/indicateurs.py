@@ -45,6 +45,13 @@ def commence(prefixe: str = "") -> Q:
     return en_cours_ou_fini | rompu_apres_debut
 
 
+def abandonne() -> Q:
+    """The started binômes that count as abandoned: broken before their planned end."""
+    return Q(statut=StatutBinome.ROMPU) & (
+        Q(date_fin_prevue__isnull=True) | Q(date_fin__isnull=True) | Q(date_fin__lt=F("date_fin_prevue"))
+    )
+
+
 DEFINITIONS = {
     "filles": (
         "Filles mentorées",
@@ -168,9 +175,7 @@ def _chiffres(ids) -> dict[int, dict]:
     ids = list(ids)
     resultats = {pk: {} for pk in ids}
 
-    abandon = Q(statut=StatutBinome.ROMPU) & (
-        Q(date_fin_prevue__isnull=True) | Q(date_fin__isnull=True) | Q(date_fin__lt=F("date_fin_prevue"))
-    )
+    abandon = abandonne()
     for ligne in (
         Binome.objects.filter(commence(), dispositif__in=ids)
         .values("dispositif")

@@ -6,17 +6,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from binomes.models import Binome
 from binomes.objectifs import objectifs_par_statut
 from etablissements.models import Dispositif, LigneBudget
-from seances.models import Presence, Seance, StatutSeance, TypeSeance
+from seances.models import EpisodeRisque, Presence, Seance, StatutSeance, TypeSeance
+from socle.formats import compte, nombre
 from socle.pdf import rendre_pdf
 from socle.tasks import apres_commit
 
 from . import graphiques, services
-from .indicateurs import ORDRE, indicateurs_par_dispositif
+from .indicateurs import ORDRE, abandonne, commence, indicateurs_par_dispositif
 from .models import BilanQualitatif, Enquete, RapportAnnuel, StatutRapport
 from .personnalises import mesurer
 
@@ -60,6 +62,7 @@ def contenu(dispositif: Dispositif) -> dict:
             [courant[c].libelle for c in COMPARES],
             series,
         ),
+        "abandons_et_risque": abandons_et_risque(dispositif),
         "actions": [
             {"type": TypeSeance(a["type"]).label, "nombre": a["nombre"], "participants": a["participants"]}
             for a in actions
@@ -73,6 +76,31 @@ def contenu(dispositif: Dispositif) -> dict:
         "totaux_budget": LigneBudget.objects.filter(dispositif=dispositif).totaux(),
         "genere_le": timezone.now(),
     }
+
+
+def abandons_et_risque(dispositif: Dispositif) -> str:
+    """The abandon rate read against the health signals, in one sentence of aggregates (no name).
+
+    The abandoned binômes are those the « Taux d’abandon » counts; one was signalled when the daily
+    alert job had found it « en risque » (an EpisodeRisque) on or before its end.
+    """
+    signale = EpisodeRisque.objects.filter(binome=OuterRef("pk")).filter(
+        Q(binome__date_fin__isnull=True) | Q(debut__lte=F("binome__date_fin"))
+    )
+    chiffres = (
+        Binome.objects.filter(commence(), abandonne(), dispositif=dispositif)
+        .annotate(signale=Exists(signale))
+        .aggregate(rompus=Count("pk"), signales=Count("pk", filter=Q(signale=True)))
+    )
+    rompus, signales = chiffres["rompus"], chiffres["signales"]
+    if not rompus:
+        return "Aucun binôme n’a été rompu avant sa fin prévue."
+    sur = f"Sur {compte(rompus, 'binôme rompu avant sa fin prévue', 'binômes rompus avant leur fin prévue')}"
+    if not signales:
+        return f"{sur}, aucun n’avait été signalé en risque auparavant."
+    if signales == 1:
+        return f"{sur}, 1 avait été signalé en risque auparavant."
+    return f"{sur}, {nombre(signales)} avaient été signalés en risque auparavant."
 
 
 def _actions(dispositif: Dispositif):

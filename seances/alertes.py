@@ -24,7 +24,8 @@ from socle.formats import compte
 from socle.models import User
 from socle.roles import Role
 
-from .models import Alerte, Participation, Presence, Seance, StatutSeance, TypeAlerte
+from .models import Alerte, EpisodeRisque, Participation, Presence, Seance, StatutSeance, TypeAlerte
+from .sante import sante_des_binomes
 
 # The sheet asks for at least one séance a month; a month of classes, not of holidays or PFMP.
 SEMAINES_SANS_SEANCE = 5
@@ -205,12 +206,58 @@ def alertes_jalons_en_retard(jour: date, qui: Destinataires) -> list[Fait]:
     ]
 
 
+def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
+    """Active binômes « en risque » (seances.sante), told to the référent once per period at risk.
+
+    The job keeps one open EpisodeRisque per pair at risk: it opens one when a pair enters the state,
+    closes it when the pair leaves it (or stops being active). The fact's key is the period's start, so
+    a pair that stays at risk is not told again, whereas one that leaves and enters again later is:
+    it is a new fact, and the référent may have thought the matter settled. Reasons that change while
+    the pair stays at risk are not told again either: the binôme page shows the current ones. The
+    message names the student, so the reasons drawn from their answers only point to the binôme page.
+    """
+    binomes = list(
+        Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif").order_by("pk")
+    )
+    en_risque = {}
+    # By batches: the health reads the séances, notes and answers of a batch of pairs at once.
+    for debut in range(0, len(binomes), LOT):
+        santes = sante_des_binomes(binomes[debut : debut + LOT], jour)
+        en_risque.update({pk: sante for pk, sante in santes.items() if sante.en_risque})
+    with transaction.atomic():
+        debuts = dict(EpisodeRisque.objects.filter(fin__isnull=True).values_list("binome_id", "debut"))
+        sortis = [pk for pk in debuts if pk not in en_risque]
+        for debut in range(0, len(sortis), LOT):
+            EpisodeRisque.objects.filter(fin__isnull=True, binome_id__in=sortis[debut : debut + LOT]).update(fin=jour)
+        nouveaux = [EpisodeRisque(binome_id=pk, debut=jour) for pk in en_risque if pk not in debuts]
+        # A concurrent run may have opened the same periods: the constraint keeps one, with the same day.
+        EpisodeRisque.objects.bulk_create(nouveaux, batch_size=LOT, ignore_conflicts=True)
+    debuts.update({e.binome_id: e.debut for e in nouveaux})
+    faits = []
+    for pk, sante in en_risque.items():
+        binome = sante.binome
+        etab = binome.dispositif.etablissement_id
+        message = f"Binôme {binome.mentor} – {binome.eleve} en risque : {' ; '.join(sante.textes_hors_avis)}."
+        faits.append(
+            Fait(
+                TypeAlerte.BINOME_EN_RISQUE,
+                f"binome_en_risque:{pk}:{debuts[pk].isoformat()}",
+                etab,
+                message if len(message) <= 300 else message[:299] + "…",
+                reverse("binomes:binome", args=[pk]),
+                qui(etab, Role.REFERENT),
+            )
+        )
+    return faits
+
+
 CALCULS = [
     alertes_binomes_sans_seance,
     alertes_absences_eleves,
     alertes_absences_mentors,
     alertes_honorabilite,
     alertes_jalons_en_retard,
+    alertes_binomes_en_risque,
 ]
 
 

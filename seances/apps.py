@@ -13,10 +13,13 @@ class SeancesConfig(AppConfig):
 
         from .frise import CODES, deriver
         from .objectifs import historique
+        from .sante import encart_sante
         from .voix import encart_binome
 
         enregistrer_derivation(CODES, deriver)
-        # The binôme page shows the mentor's notes and the objectives' progress noted at séances,
+        # The binôme page shows the pair's health with the student's answers, the mentor's notes and
+        # the objectives' progress noted at séances,
         # without binomes importing séances.
+        enregistrer_encart(encart_sante)
         enregistrer_encart(encart_binome)
         enregistrer_historique(historique)

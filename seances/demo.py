@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from binomes.models import Binome, Eleve, Mentor
+from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
@@ -17,18 +17,22 @@ from . import voix
 from .alertes import alertes_calculer
 from .models import (
     ActionSuivi,
+    AvisEleve,
+    Continuer,
     EntretienAbsence,
     Evenement,
     Lieu,
     NoteMentor,
     Participation,
     Presence,
+    Ressenti,
     ReunionSuivi,
     Seance,
     StatutSeance,
     TypeEvenement,
     TypeReunion,
     TypeSeance,
+    Utilite,
 )
 from .services import DELAI_ENTRETIEN, responsable_entretien
 
@@ -47,6 +51,7 @@ def charger(*, stdout):
         _reunion(dispositif)
         _evenements(dispositif)
         _note_de_mentor(dispositif, aujourd_hui)
+        _avis(dispositif, aujourd_hui)
     alertes = alertes_calculer()
     stdout.write(
         f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
@@ -194,3 +199,13 @@ def _evenements(dispositif):
         },
     )
     ceremonie.entreprises_invitees.set(Entreprise.objects.filter(etablissement=dispositif.etablissement))
+
+
+def _avis(dispositif, aujourd_hui):
+    """One student who does not wish to go on: the pairs' health has a pair « en risque » to show."""
+    binome = Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).order_by("pk").first()
+    if binome is None or binome.avis_eleve.exists():
+        return
+    AvisEleve.objects.create(
+        binome=binome, recu_le=aujourd_hui, ressenti=Ressenti.MOYEN, utilite=Utilite.UN_PEU, continuer=Continuer.NON
+    )

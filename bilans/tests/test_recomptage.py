@@ -34,7 +34,15 @@ from binomes.models import Binome, Mentor, ObjectifBinome, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
 from etablissements.models import LigneBudget
 from etablissements.tests.factories import DispositifFactory, EntrepriseFactory
-from seances.models import EntretienAbsence, Participation, Presence, Seance, StatutSeance, TypeSeance
+from seances.models import (
+    EntretienAbsence,
+    EpisodeRisque,
+    Participation,
+    Presence,
+    Seance,
+    StatutSeance,
+    TypeSeance,
+)
 from seances.tests.factories import EntretienAbsenceFactory, SeanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -517,6 +525,49 @@ def test_rapport_annuel_relu_dans_le_pdf(jeu):
             f"Rapport annuel — satisfaction, {enquete.get_population_display()} : "
             f"{trouve and trouve[1]} réponses affichées, {reponses} recomptées"
         )
+
+
+def recompter_abandons_signales(dispositif_id) -> tuple[int, int]:
+    """(abandoned binômes, those with a period « en risque » that began on or before their end)."""
+    abandons = [
+        b
+        for b in Binome.objects.values()
+        if b["dispositif_id"] == dispositif_id
+        and _commence(b)
+        and b["statut"] == "rompu"
+        and (b["date_fin_prevue"] is None or b["date_fin"] is None or b["date_fin"] < b["date_fin_prevue"])
+    ]
+    debuts = defaultdict(list)
+    for e in EpisodeRisque.objects.values():
+        debuts[e["binome_id"]].append(e["debut"])
+    signales = [b for b in abandons if any(b["date_fin"] is None or d <= b["date_fin"] for d in debuts[b["id"]])]
+    return len(abandons), len(signales)
+
+
+def test_abandons_lus_au_regard_des_signaux_dans_le_pdf(jeu):
+    """The report's sentence on abandons and health signals equals the recount (aggregates, no name)."""
+    d = jeu.dispositif_a
+    texte = " ".join(_texte_rapport(d).split())
+    assert "Sur 2 binômes rompus avant leur fin prévue, aucun n’avait été signalé en risque auparavant." in texte
+    rompus = {b.date_fin: b for b in Binome.objects.filter(dispositif=d, statut=StatutBinome.ROMPU)}
+    annee = d.annee
+    # Signalled ten days before its end: counts. Signalled after its end: does not.
+    EpisodeRisque.objects.create(binome=rompus[datetime.date(annee, 11, 20)], debut=datetime.date(annee, 11, 10))
+    EpisodeRisque.objects.create(binome=rompus[datetime.date(annee + 1, 1, 10)], debut=datetime.date(annee + 1, 1, 12))
+    # Broken after its planned end (not an abandonment), and LP B's pairs: not counted.
+    EpisodeRisque.objects.create(binome=rompus[datetime.date(annee + 1, 3, 15)], debut=datetime.date(annee, 12, 1))
+    for b in Binome.objects.filter(dispositif=jeu.dispositif_b):
+        EpisodeRisque.objects.create(binome=b, debut=datetime.date(annee, 10, 6))
+    assert recompter_abandons_signales(d.pk) == (2, 1)
+    RapportAnnuel.objects.filter(dispositif=d).delete()
+    texte = " ".join(_texte_rapport(d).split())
+    phrase = re.search(
+        r"Sur (\d+) binômes rompus avant leur fin prévue, (\d+) avai(?:t|ent) été signalés? en risque", texte
+    )
+    assert phrase, "Rapport annuel — la phrase sur les abandons et les signaux de risque est introuvable"
+    assert (int(phrase[1]), int(phrase[2])) == recompter_abandons_signales(d.pk)
+    for b in Binome.objects.filter(dispositif=d):
+        assert str(b.eleve) not in texte and str(b.mentor) not in texte
 
 
 def _verifier_export(origine, lignes, jeu, lps):

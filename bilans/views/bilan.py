@@ -14,6 +14,7 @@ from socle.decorators import role_required
 from ..forms import BilanQualitatifForm, ResultatFormSet
 from ..indicateurs import commence, indicateurs
 from ..models import BilanQualitatif, ResultatEleve
+from ..rapports import abandons_et_risque
 
 
 @role_required(ResultatEleve.ROLES_LECTURE)
@@ -26,6 +27,8 @@ def bilan(request):
         {
             "dispositif": dispositif,
             "indicateurs": list(indicateurs(dispositif)),
+            # The abandon rate read against the health signals, as in the year-end report.
+            "abandons_et_risque": abandons_et_risque(dispositif),
             "peut_ecrire": ResultatEleve.objects.peut_ecrire(request.user, dispositif.etablissement_id),
             "objectifs": objectifs_par_statut(dispositif),
             "peut_attester": a_un_role(request.user, dispositif.etablissement_id, R.ATTESTATIONS),

@@ -30,6 +30,7 @@ from etablissements.scoping import (
 )
 from seances import voix
 from seances.models import Alerte, EntretienAbsence, NoteMentor, Seance
+from seances.sante import peut_lire_sante, sante_des_binomes_du_dispositif
 from socle import roles as R
 from socle.formats import compte
 from socle.roles import Role
@@ -125,6 +126,17 @@ def _a_valider(roles, dispositif) -> list[tuple[str, str]]:
     ]
 
 
+def _sante_des_binomes(user, dispositif):
+    """The pairs « en risque » with their reasons, and how many are « à surveiller »: the référent's only."""
+    if not peut_lire_sante(user, dispositif.etablissement_id):
+        return None
+    santes = sante_des_binomes_du_dispositif(dispositif)
+    return {
+        "en_risque": [s for s in santes if s.en_risque],
+        "a_surveiller": sum(s.niveau == "a_surveiller" for s in santes),
+    }
+
+
 def _tableau_de_bord_lp(request, annee):
     etablissement = request.etablissement
     dispositifs = _dispositifs([etablissement.pk], annee, a_faire=True)
@@ -155,6 +167,7 @@ def _tableau_de_bord_lp(request, annee):
         "jalons_en_retard": [e for e in etats if e.en_retard],
         "rapport": getattr(dispositif, "rapport_annuel", None),
         "entretiens_ouverts": dispositif.entretiens_ouverts,
+        "sante": _sante_des_binomes(request.user, dispositif),
         "a_faire": [
             (compte(n, *formes), url)
             for n, formes, url in (

@@ -3,6 +3,7 @@
 from .avancement import AvancementObjectif
 from .communication import CategorieInvite, InvitationEvenement, ReponseInvitation
 from .rappels import DELAI_DEFAUT, PreferenceRappel, Rappel, ReponseRappel, StatutRappel
+from .sante import EpisodeRisque
 from .seances import (
     PRESENCES_AU_FEMININ,
     ActionSuivi,
@@ -73,4 +74,5 @@ __all__ = [
     "ReponseRappel",
     "Rappel",
     "AvancementObjectif",
+    "EpisodeRisque",
 ]

@@ -250,6 +250,7 @@ class TypeAlerte(models.TextChoices):
     HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
     BESOIN_MENTOR = "besoin_mentor", "Besoin signalé par un mentor"
+    BINOME_EN_RISQUE = "binome_en_risque", "Binôme en risque"
 
 
 class Alerte(models.Model):

@@ -7,19 +7,24 @@ from etablissements.tests.factories import DispositifFactory, EtablissementFacto
 from seances.models import (
     ActionSuivi,
     Alerte,
+    AvisEleve,
+    Continuer,
     EntretienAbsence,
+    EpisodeRisque,
     Evenement,
     ImportAbsences,
     NoteMentor,
     Participation,
     Presence,
     Rappel,
+    Ressenti,
     ReunionSuivi,
     Seance,
     StatutRappel,
     StatutSeance,
     TypeAlerte,
     TypeEvenement,
+    Utilite,
 )
 from seances.rappels import cle_de, jeton_de
 
@@ -110,7 +115,8 @@ class AlerteFactory(factory.django.DjangoModelFactory):
 
 
 class NoteMentorFactory(factory.django.DjangoModelFactory):
-    """A mentor's note on a séance they took part in (`seance` must count `mentor` among its participants)."""
+    """A mentor's note on a séance they took part in (`seance` must count `mentor` among its participants),
+    with no need flagged; the traits flag one (the health rules read them)."""
 
     class Meta:
         model = NoteMentor
@@ -122,14 +128,44 @@ class NoteMentorFactory(factory.django.DjangoModelFactory):
 
     class Params:
         besoin = factory.Trait(besoin_aide_referent=True)
+        aide = factory.Trait(besoin_aide_referent=True)
+        difficulte = factory.Trait(difficulte_eleve=True)
+        absence = factory.Trait(absence_non_prevenue=True)
+        pas_eu_lieu = factory.Trait(a_eu_lieu=False)
+
+
+class AvisEleveFactory(factory.django.DjangoModelFactory):
+    """The student's three answers, all good unless a trait says otherwise."""
+
+    class Meta:
+        model = AvisEleve
+
+    binome = factory.SubFactory(BinomeFactory)
+    recu_le = datetime.date(2026, 11, 2)
+    ressenti = Ressenti.BIEN
+    utilite = Utilite.UTILE
+    continuer = Continuer.OUI
+
+    class Params:
+        arreter = factory.Trait(continuer=Continuer.NON)
+
+
+class EpisodeRisqueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EpisodeRisque
+
+    binome = factory.SubFactory(BinomeFactory)
+    debut = datetime.date(2026, 11, 2)
 
 
 __all__ = [
     "ActionSuiviFactory",
     "AlerteFactory",
+    "AvisEleveFactory",
     "BinomeFactory",
     "EleveFactory",
     "EntretienAbsenceFactory",
+    "EpisodeRisqueFactory",
     "EvenementFactory",
     "MentorFactory",
     "NoteMentorFactory",

@@ -1,0 +1,303 @@
+"""The health of each binôme: « bonne », « à surveiller » or « en risque », with its reasons in words.
+
+Computed from the data, never stored: attendance at the pair's held séances, the time since the
+last of them, the mentor's latest note and the student's latest answers. The rules are the
+constants below; the README repeats them for the référents. The daily alert job
+(`seances.alertes`) remembers only when a pair entered « en risque », to warn the référent once.
+
+Only the référent reads a pair's health (`ROLES_SANTE`): its reasons repeat the student's answers,
+which no one else reads.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from binomes.encarts import Encart
+from binomes.models import Binome, StatutBinome
+from etablissements.scoping import a_un_role
+from socle.formats import compte
+
+from .models import AvisEleve, Continuer, NoteMentor, Participation, Presence, Ressenti, StatutSeance, Utilite
+
+
+class Niveau(models.TextChoices):
+    BONNE = "bonne", "Bonne"
+    A_SURVEILLER = "a_surveiller", "À surveiller"
+    EN_RISQUE = "en_risque", "En risque"
+
+
+_RANG = {Niveau.BONNE: 0, Niveau.A_SURVEILLER: 1, Niveau.EN_RISQUE: 2}
+
+# Who reads a pair's health: the reasons repeat the student's answers (AvisEleve), read by the référent only.
+ROLES_SANTE = AvisEleve.ROLES_LECTURE
+
+SEMAINES_A_SURVEILLER = 4
+"""Weeks without a held séance after which a pair is « à surveiller ».
+
+The ministry's sheet asks for at least one séance a month: four full weeks without one is a month missed.
+"""
+
+SEMAINES_EN_RISQUE = 6
+"""Weeks without a held séance after which a pair is « en risque ».
+
+Six weeks is a month and a half: the monthly séance was missed and the next one is late too; the
+relationship is fading, and the référent should call both sides before it ends by itself.
+"""
+
+DERNIERES_SEANCES = 3
+"""How many of the pair's last held séances the attendance rule reads.
+
+Three séances is about a term: recent enough to show a change, long enough not to turn a single
+absence into a pattern.
+"""
+
+ABSENCES_EN_RISQUE = 2
+"""Unexcused absences of the student among the last séances that put the pair « en risque ».
+
+Two absences out of three: the student misses more séances than they attend (the daily alerts already
+treat two unexcused absences a year as worth an interview).
+"""
+
+ABSENCES_A_SURVEILLER = 1
+"""One unexcused absence among the last séances: « à surveiller », worth a word with the student."""
+
+SIGNAUX_EN_RISQUE = 3
+"""Reasons « à surveiller » that, together, put the pair « en risque ».
+
+Each signal alone is mild (a late séance, a doubtful answer, a call for help); three at once mean the
+pair is drifting on several sides.
+"""
+
+
+# What the pages naming the student, other than the binôme page, say instead of a reason drawn from the
+# student's answers: the answers appear on the binôme page only (issue 15, acceptance 2).
+RENVOI_AVIS = "Les réponses de l’élève appellent l’attention (voir la page du binôme)"
+
+
+@dataclass(frozen=True)
+class Raison:
+    niveau: str
+    texte: str
+    # Drawn from the student's answers: shown on the binôme page only.
+    de_l_eleve: bool = False
+
+
+@dataclass
+class Sante:
+    """The health of one binôme on one day: its level follows from its reasons."""
+
+    binome: Binome
+    raisons: list[Raison] = field(default_factory=list)
+
+    @property
+    def niveau(self) -> str:
+        niveau = max((r.niveau for r in self.raisons), key=_RANG.__getitem__, default=Niveau.BONNE)
+        if niveau == Niveau.A_SURVEILLER and len(self.raisons) >= SIGNAUX_EN_RISQUE:
+            return Niveau.EN_RISQUE
+        return niveau
+
+    @property
+    def libelle(self) -> str:
+        return Niveau(self.niveau).label
+
+    @property
+    def en_risque(self) -> bool:
+        return self.niveau == Niveau.EN_RISQUE
+
+    @property
+    def textes(self) -> list[str]:
+        """The reasons in words, the most serious first, for the binôme page."""
+        return self._textes(avec_avis=True)
+
+    @property
+    def textes_hors_avis(self) -> list[str]:
+        """The reasons for the other pages naming the student (dashboard, alerts): those drawn from the
+        student's answers give way to one pointer to the binôme page."""
+        return self._textes(avec_avis=False)
+
+    def _textes(self, *, avec_avis) -> list[str]:
+        tries = sorted(self.raisons, key=lambda r: -_RANG[r.niveau])
+        textes = [r.texte for r in tries if avec_avis or not r.de_l_eleve]
+        if not avec_avis and any(r.de_l_eleve for r in tries):
+            textes.append(RENVOI_AVIS)
+        # The escalation rule says itself when it applies.
+        if self.en_risque and all(r.niveau == Niveau.A_SURVEILLER for r in tries):
+            textes.append(f"{compte(len(tries), 'signal', 'signaux')} à surveiller en même temps")
+        return textes
+
+
+def semaines_sans_seance(depuis: date, jour: date, *, binome: Binome) -> int:
+    """Full weeks of inactivity between `depuis` (the last séance held, or the pair's start) and `jour`.
+
+    The only place where inactivity is measured: the school calendar may count school weeks only
+    (holidays and work placements excluded) by replacing this function; `binome` (its dispositif
+    selected) tells which LP's calendar applies.
+    """
+    return max((jour - depuis).days, 0) // 7
+
+
+def peut_lire_sante(user, etablissement_id) -> bool:
+    """Whether the user reads the health of the LP's binômes (and the students' answers)."""
+    return a_un_role(user, etablissement_id, ROLES_SANTE)
+
+
+@dataclass
+class _SeanceDuBinome:
+    pk: int
+    date: date
+    statut: str
+    presence_eleve: str
+
+
+def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_SeanceDuBinome]]:
+    """The séances of each pair up to `jour`, newest first, in two queries whatever the number of pairs.
+
+    A séance of the pair is one of its dispositif, from its start, where both its student and its mentor
+    are expected (an individual séance, or a collective one they both attend).
+    """
+    dispositifs = {b.dispositif_id for b in binomes}
+    communs = {"seance__dispositif_id__in": dispositifs, "seance__date__lte": jour}
+    eleves = defaultdict(list)
+    for eleve_id, seance_id, dispositif_id, jour_seance, statut, presence in Participation.objects.filter(
+        eleve_id__in={b.eleve_id for b in binomes}, **communs
+    ).values_list("eleve_id", "seance_id", "seance__dispositif_id", "seance__date", "seance__statut", "presence"):
+        eleves[eleve_id].append((dispositif_id, _SeanceDuBinome(seance_id, jour_seance, statut, presence)))
+    mentors = defaultdict(set)
+    for mentor_id, seance_id in Participation.objects.filter(
+        mentor_id__in={b.mentor_id for b in binomes}, **communs
+    ).values_list("mentor_id", "seance_id"):
+        mentors[mentor_id].add(seance_id)
+    resultat = {}
+    for b in binomes:
+        seances = [
+            s
+            for dispositif_id, s in eleves[b.eleve_id]
+            if dispositif_id == b.dispositif_id
+            and s.pk in mentors[b.mentor_id]
+            and (b.date_debut is None or s.date >= b.date_debut)
+        ]
+        resultat[b.pk] = sorted(seances, key=lambda s: (s.date, s.pk), reverse=True)
+    return resultat
+
+
+def _raisons_inactivite(binome, tenues, jour) -> list[Raison]:
+    depuis = tenues[0].date if tenues else binome.date_debut
+    if depuis is None:
+        return []
+    semaines = semaines_sans_seance(depuis, jour, binome=binome)
+    if semaines < SEMAINES_A_SURVEILLER:
+        return []
+    niveau = Niveau.EN_RISQUE if semaines >= SEMAINES_EN_RISQUE else Niveau.A_SURVEILLER
+    if tenues:
+        return [Raison(niveau, f"Aucune séance tenue depuis {semaines} semaines")]
+    return [Raison(niveau, f"Aucune séance tenue depuis le début du binôme, il y a {semaines} semaines")]
+
+
+def _raisons_absences(tenues) -> list[Raison]:
+    dernieres = tenues[:DERNIERES_SEANCES]
+    absences = sum(s.presence_eleve == Presence.ABSENT_NON_EXCUSE for s in dernieres)
+    if absences < ABSENCES_A_SURVEILLER:
+        return []
+    niveau = Niveau.EN_RISQUE if absences >= ABSENCES_EN_RISQUE else Niveau.A_SURVEILLER
+    sur = "sur la dernière séance" if len(dernieres) == 1 else f"sur les {len(dernieres)} dernières séances"
+    return [Raison(niveau, f"{compte(absences, 'absence non excusée', 'absences non excusées')} {sur}")]
+
+
+def _raisons_note(note) -> list[Raison]:
+    """The flags of the mentor's latest note; those the référent marked as handled no longer count."""
+    if note is None:
+        return []
+    raisons = []
+    if not note.a_eu_lieu:
+        raisons.append(Raison(Niveau.A_SURVEILLER, "Selon le mentor, la dernière séance n’a pas eu lieu"))
+    if note.besoin_traite_le is None:
+        if note.difficulte_eleve:
+            raisons.append(Raison(Niveau.EN_RISQUE, "Le mentor signale une difficulté avec l’élève"))
+        if note.besoin_aide_referent:
+            raisons.append(Raison(Niveau.A_SURVEILLER, "Le mentor demande l’aide du référent"))
+        if note.absence_non_prevenue:
+            raisons.append(Raison(Niveau.A_SURVEILLER, "Le mentor signale une absence non prévenue"))
+    return raisons
+
+
+def _raisons_avis(avis) -> list[Raison]:
+    """The student's latest answers: a newer answer replaces an older one."""
+    if avis is None:
+        return []
+    raisons = []
+    if avis.continuer == Continuer.NON:
+        raisons.append(Raison(Niveau.EN_RISQUE, "L’élève ne souhaite pas continuer", de_l_eleve=True))
+    elif avis.continuer == Continuer.NE_SAIS_PAS:
+        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève ne sait pas s’il souhaite continuer", de_l_eleve=True))
+    if avis.ressenti == Ressenti.MAL:
+        raisons.append(
+            Raison(Niveau.A_SURVEILLER, "L’élève dit que la dernière séance s’est mal passée", de_l_eleve=True)
+        )
+    if avis.utilite == Utilite.PAS_UTILE:
+        raisons.append(Raison(Niveau.A_SURVEILLER, "L’élève juge la dernière séance inutile", de_l_eleve=True))
+    return raisons
+
+
+def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> dict[int, Sante]:
+    """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in four queries.
+
+    Dashboards list many pairs: the séances, the notes and the answers of all of them are read at
+    once (two queries for the séances, one for the notes, one for the latest answers), then matched
+    to each pair in memory. Pairs that are not active (proposed, suspended, ended) have no health.
+    """
+    jour = jour or timezone.localdate()
+    binomes = [b for b in binomes if b.statut == StatutBinome.ACTIF]
+    if not binomes:
+        return {}
+    seances = _seances_par_binome(binomes, jour)
+    notes = defaultdict(list)
+    for note in NoteMentor.objects.filter(
+        mentor_id__in={b.mentor_id for b in binomes}, seance__dispositif_id__in={b.dispositif_id for b in binomes}
+    ).order_by("-ecrite_le", "-pk"):
+        notes[note.mentor_id].append(note)
+    dernier_avis = AvisEleve.objects.filter(
+        binome_id__in=[b.pk for b in binomes],
+        pk=Subquery(AvisEleve.objects.filter(binome=OuterRef("binome")).order_by("-recu_le", "-pk").values("pk")[:1]),
+    )
+    avis = {a.binome_id: a for a in dernier_avis}
+    resultat = {}
+    for b in binomes:
+        siennes = {s.pk for s in seances[b.pk]}
+        tenues = [s for s in seances[b.pk] if s.statut == StatutSeance.TENUE]
+        note = next((n for n in notes[b.mentor_id] if n.seance_id in siennes), None)
+        resultat[b.pk] = Sante(
+            b,
+            _raisons_inactivite(b, tenues, jour)
+            + _raisons_absences(tenues)
+            + _raisons_note(note)
+            + _raisons_avis(avis.get(b.pk)),
+        )
+    return resultat
+
+
+def sante_des_binomes_du_dispositif(dispositif, jour: date | None = None) -> list[Sante]:
+    """The health of the dispositif's active binômes, the most worrying first, in five queries."""
+    binomes = Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).select_related(
+        "mentor", "eleve", "dispositif"
+    )
+    santes = sante_des_binomes(binomes, jour).values()
+    return sorted(santes, key=lambda s: (-_RANG[s.niveau], str(s.binome)))
+
+
+# The student's latest answers shown on the binôme page; the older ones stay in the database.
+AVIS_AFFICHES = 10
+
+
+def encart_sante(user, binome) -> Encart | None:
+    """The binôme page's section (registered in `SeancesConfig.ready`): the pair's health and the
+    student's answers, for the référent only — the one page naming the student where they appear."""
+    if not peut_lire_sante(user, binome.eleve.etablissement_id):
+        return None
+    avis = list(AvisEleve.objects.for_user(user).filter(binome=binome)[:AVIS_AFFICHES])
+    return Encart("seances/_sante_binome.html", {"sante": sante_des_binomes([binome]).get(binome.pk), "avis": avis})
