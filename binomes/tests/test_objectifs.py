@@ -136,7 +136,7 @@ def test_lecture_seule_et_autres_lp(client, cast, binome):
 def test_migration_une_ligne_un_objectif(cast):
     binome = BinomeFactory(dispositif=cast.dispositif_a, objectifs="Trouver un stage\n\n• Parler en public\n")
     sans = BinomeFactory(dispositif=cast.dispositif_a, objectifs="")
-    migration = importlib.import_module("binomes.migrations.0013_objectifs_repris_du_texte")
+    migration = importlib.import_module("binomes.migrations.0014_objectifs_repris_du_texte")
     migration.reprendre(django_apps, None)
     assert list(binome.objectifs_suivis.values_list("libelle", "ordre", "fixe_le")) == [
         ("Trouver un stage", 0, binome.date_debut),

@@ -108,8 +108,9 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
 
     nombre, reponse = requetes_constantes(client, reverse("accueil"), plus, maximum=25)
     assert reponse.content.decode().count("Le mentor signale une difficulté avec l’élève") == 9
-    # The référent's dashboard (16) and the health of all the LP's pairs (5).
-    assert nombre == 16 + 5
+    # The référent's dashboard (16), the needs flagged in the mentors' notes (1) and the health of all
+    # the LP's pairs (5).
+    assert nombre == 16 + 1 + 5
 
 
 def test_page_du_binome_en_requetes_constantes(client, cast, binome):
@@ -121,9 +122,10 @@ def test_page_du_binome_en_requetes_constantes(client, cast, binome):
             SeanceFactory(dispositif=cast.dispositif_a, binome=binome, date=datetime.date(2026, 11, jour))
 
     nombre, _ = requetes_constantes(client, reverse("binomes:binome", args=[binome.pk]), plus)
-    # The page (6), and its health section: the référent's right (cached), the answers shown, and the
-    # pair's health (4 queries).
-    assert nombre == 11
+    # The page (6), its health section: the référent's right (cached), the answers shown, and the
+    # pair's health (4 queries); the mentor's notes (1), the objectives (1) and the pair's
+    # successor across years (1).
+    assert nombre == 6 + 5 + 3
 
 
 def test_la_page_du_bilan_lit_les_abandons_au_regard_des_signaux(client, cast, binome):
