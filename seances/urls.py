@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import absences, calendrier, seances, suivi
+from .views import absences, calendrier, seances, signalements, suivi
 
 app_name = "seances"
 
@@ -22,4 +22,12 @@ urlpatterns = [
     path("calendrier/", calendrier.calendrier, name="calendrier"),
     path("calendrier/<int:pk>/reinitialiser/", calendrier.calendrier_reinitialiser, name="calendrier_reinitialiser"),
     path("calendrier/<str:jeton>.ics", calendrier.calendrier_ics, name="calendrier_ics"),
+    # The safeguarding channel: the LP's public link (its `code_public`), then the chef's pages.
+    path("signaler/<str:code>/", signalements.signalement_public, name="signalement_public"),
+    path("signaler/<str:code>/envoye/", signalements.signalement_envoye, name="signalement_envoye"),
+    path("signalements/", signalements.signalements, name="signalements"),
+    path("signalements/nouveau/", signalements.signalement_nouveau, name="signalement_nouveau"),
+    path("signalements/<int:pk>/", signalements.signalement, name="signalement"),
+    path("signalements/<int:pk>/suspendre/", signalements.signalement_suspendre, name="signalement_suspendre"),
+    path("signalements/suspensions/<int:pk>/lever/", signalements.suspension_lever, name="suspension_lever"),
 ]

@@ -42,6 +42,14 @@ from .mentor import (
     Recommandation,
     StatutHonorabilite,
 )
+from .signalement import (
+    Canal,
+    QualiteDeclarant,
+    Signalement,
+    StatutSignalement,
+    Suspension,
+    SuspensionQuerySet,
+)
 from .statuts import (
     STATUTS_VIVANTS,
     StatutBinome,
@@ -84,4 +92,10 @@ __all__ = [
     "ImportConserve",
     "ImportSiecle",
     "ImportMentors",
+    "Canal",
+    "QualiteDeclarant",
+    "Signalement",
+    "StatutSignalement",
+    "Suspension",
+    "SuspensionQuerySet",
 ]

@@ -4,13 +4,16 @@ import factory
 
 from binomes.models import (
     Binome,
+    Canal,
     Consentement,
     Eleve,
     ImportMentors,
     ImportSiecle,
     Mentor,
     Proposition,
+    QualiteDeclarant,
     ReunionAppariement,
+    Signalement,
     StatutBinome,
     StatutEleve,
     StatutHonorabilite,
@@ -171,3 +174,13 @@ class ImportMentorsFactory(factory.django.DjangoModelFactory):
             }
         ]
     )
+
+
+class SignalementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signalement
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    canal = Canal.LIEN_PUBLIC
+    qualite = QualiteDeclarant.ELEVE
+    texte = "Le mentor m’a demandé mon numéro personnel et m’écrit le soir."

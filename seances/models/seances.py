@@ -248,6 +248,7 @@ class TypeAlerte(models.TextChoices):
     ABSENCES_MENTOR = "absences_mentor", "Mentor absent à des séances"
     HONORABILITE = "honorabilite", "Honorabilité bientôt expirée"
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
+    SIGNALEMENT = "signalement", "Signalement déposé"
 
 
 class Alerte(models.Model):
