@@ -14,7 +14,16 @@ from socle import roles as R
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # URLs whose arguments are not an object of an LP (tokens checked by their own tests).
-SANS_OBJET_DU_LP = {"password_reset_confirm", "bilans:repondre", "seances:calendrier_ics", "invitation"}
+SANS_OBJET_DU_LP = {
+    "password_reset_confirm",
+    "bilans:repondre",
+    "seances:calendrier_ics",
+    "invitation",
+    # The LP's public signalement form: open to all by design; an unknown code answers 404
+    # (seances/tests/test_signalements.py).
+    "seances:signalement_public",
+    "seances:signalement_envoye",
+}
 
 
 def _urls_a_arguments():

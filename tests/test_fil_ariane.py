@@ -26,7 +26,13 @@ from tests.test_get_sans_ecriture import ARGUMENTS, _noms
 PREMIER_NIVEAU = {"accueil", "login"} | {entree.url_name for entree in MENU}
 # Pages opened from a link sent to someone without an account (a survey, an invitation): the
 # trail would lead to a home page they cannot open.
-PAGES_D_ENTREE_PAR_LIEN = {"bilans:repondre", "invitation"}
+PAGES_D_ENTREE_PAR_LIEN = {
+    "bilans:repondre",
+    "invitation",
+    # The LP's public signalement form, opened by a student or a parent from a poster or a QR code.
+    "seances:signalement_public",
+    "seances:signalement_envoye",
+}
 
 
 def _convention(cast, **etat):

@@ -182,6 +182,10 @@ CIBLES = {
     "seances:reunion": Cible("coordonnateur_a", _objet("seances:reunion"), parametres={"modifier": "1"}),
     "seances:evenement_nouveau": Cible("coordonnateur_a"),
     "seances:evenement": Cible("coordonnateur_a", _objet("seances:evenement"), parametres={"modifier": "1"}),
+    # The safeguarding channel (issue 15): the public form, filing from the app, the chef's follow-up.
+    "seances:signalement_public": Cible(None, _objet("seances:signalement_public")),
+    "seances:signalement_nouveau": Cible("mentor_a"),
+    "seances:signalement": Cible("chef_a", _objet("seances:signalement")),
     "journal": Cible("chef_a", methode="get"),
     "securite": Cible("referent_a"),
     # The académie's administration (the monde's administrator of LP A's académie).
