@@ -8,7 +8,7 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from binomes.models import Eleve, Mentor
+from binomes.models import Canal, Eleve, Mentor, QualiteDeclarant, Signalement, StatutSignalement
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
@@ -43,9 +43,24 @@ def charger(*, stdout):
         _atelier_collectif(dispositif, aujourd_hui)
         _reunion(dispositif)
         _evenements(dispositif)
+        _signalement(dispositif)
     alertes = alertes_calculer()
     stdout.write(
         f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
+    )
+
+
+def _signalement(dispositif):
+    # A fictitious report, being handled, so that the chef's page of signalements shows one; no
+    # suspension here, which would block the demo's séances.
+    Signalement.objects.get_or_create(
+        etablissement=dispositif.etablissement,
+        texte="(Démonstration) Un élève dit que son mentor lui écrit tard le soir sur son téléphone personnel.",
+        defaults={
+            "canal": Canal.LIEN_PUBLIC,
+            "qualite": QualiteDeclarant.PARENT,
+            "statut": StatutSignalement.EN_COURS,
+        },
     )
 
 
