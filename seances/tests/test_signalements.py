@@ -351,3 +351,13 @@ def test_la_suspension_est_un_fait_dans_l_export_rgpd_du_mentor_sans_le_signalem
     contenu = client.get(reverse("rgpd:export_mentor", args=[binome_a.mentor.pk])).content.decode()
     assert "suspensions par le chef" in contenu and "30/11/2026" in contenu
     assert "7Q4Z" not in contenu and "chef d’établissement, responsable de traitement" in contenu
+
+
+def test_la_fiche_du_mentor_dit_qu_il_est_suspendu_sans_rien_du_signalement(client, cast, binome_a):
+    signalement = SignalementFactory(etablissement=cast.lp_a, mentor=binome_a.mentor, texte=TEXTE)
+    signalements.mentor_suspendre(mentor=binome_a.mentor, par=cast.chef_a, signalement=signalement)
+    for user in (cast.coordonnateur_a, cast.referent_a, cast.mentor_a):
+        client.force_login(user)
+        page = client.get(reverse("binomes:mentor", args=[binome_a.mentor.pk])).content.decode()
+        assert "suspendu par le chef d’établissement depuis le 30/11/2026" in page
+        assert "7Q4Z" not in page
