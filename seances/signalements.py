@@ -167,6 +167,17 @@ def signalement_lu(request, signalement: Signalement) -> None:
     )
 
 
+def signalements_listes(request, etablissement) -> None:
+    """Log a reading of the list of the LP's signalements (it names the mentors concerned)."""
+    _journaliser(
+        request.user,
+        action=ActionJournal.CONSULTATION,
+        signalement_ou_mentor="Liste des signalements",
+        etablissement_id=etablissement.pk,
+        chemin=request.get_full_path(),
+    )
+
+
 @transaction.atomic
 def signalement_traiter(*, signalement: Signalement, statut: str, mentor=None, binome=None) -> Signalement:
     """Change the status of a signalement and the mentor or binôme it concerns."""

@@ -181,8 +181,11 @@ def test_chaque_lecture_est_journalisee(client, cast):
     client.force_login(cast.referent_a)
     client.get(reverse("seances:signalement", args=[signalement.pk]))
     client.get(reverse("seances:signalement", args=[signalement.pk]))
+    client.get(reverse("seances:signalements"))
     lectures = JournalAcces.objects.filter(action=ActionJournal.CONSULTATION, user=cast.referent_a)
-    assert lectures.count() == 2
+    assert lectures.count() == 3
+    assert lectures.filter(objet="Liste des signalements", etablissement_id=cast.lp_a.pk).exists()
+    lectures = lectures.exclude(objet="Liste des signalements")
     assert lectures.first().objet == str(signalement) and "7Q4Z" not in lectures.first().objet
 
 
@@ -190,7 +193,7 @@ def test_la_liste_coute_un_nombre_fixe_de_requetes(client, cast, django_assert_n
     SignalementFactory(etablissement=cast.lp_a, mentor=MentorFactory(etablissement=cast.lp_a))
     client.force_login(cast.chef_a)
     client.get(reverse("seances:signalements"))
-    with django_assert_num_queries(6) as premiere:
+    with django_assert_num_queries(7) as premiere:
         client.get(reverse("seances:signalements"))
     SignalementFactory.create_batch(3, etablissement=cast.lp_a, mentor=MentorFactory(etablissement=cast.lp_a))
     mentor = MentorFactory(etablissement=cast.lp_a)

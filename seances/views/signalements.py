@@ -138,6 +138,8 @@ def signalements(request):
         .filter(mentor__etablissement=etablissement)
         .select_related("mentor", "par")
     )
+    # The list names the mentors concerned: a reading too, logged as such.
+    service.signalements_listes(request, etablissement)
     adresse = lien(reverse("seances:signalement_public", args=[etablissement.code_public]))
     return render(
         request,
