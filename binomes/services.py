@@ -27,10 +27,22 @@ from .models import (
     StatutEleve,
     StatutHonorabilite,
     StatutProposition,
+    Suspension,
 )
 from .objectifs import objectifs_depuis_texte
 
 # --- Pairing rules ---------------------------------------------------------------------------
+
+
+def raison_suspendu(mentor: Mentor) -> str | None:
+    """Why a suspended mentor can take no student and no séance (one query), or None."""
+    suspension = Suspension.objects.en_cours().filter(mentor=mentor).first()
+    if suspension is None:
+        return None
+    return (
+        f"{mentor} est suspendu par le chef d’établissement depuis le {suspension.date_debut:%d/%m/%Y} : "
+        "aucun binôme ni aucune séance ne peut l’inclure tant que la suspension n’est pas levée."
+    )
 
 
 def raison_inapte(mentor: Mentor, *, le: date | None = None, ignorer: Binome | None = None) -> str | None:
@@ -59,7 +71,7 @@ def binome_creer(*, dispositif, mentor: Mentor, eleve: Eleve, date_debut=None, d
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
     if not (mentor.etablissement_id == eleve.etablissement_id == dispositif.etablissement_id):
         raise ValidationError("Le mentor, l’élève et le dispositif doivent relever du même lycée.")
-    raison = raison_inapte(mentor)
+    raison = raison_suspendu(mentor) or raison_inapte(mentor)
     if raison:
         raise ValidationError(raison)
     # Read again: the agreement may have been withdrawn since the page was shown.
@@ -108,6 +120,9 @@ def _transition(binome: Binome, verbe: str) -> Binome:
 @transaction.atomic
 def binome_activer(*, binome: Binome, date_debut: date | None = None) -> Binome:
     binome = _transition(binome, "activer")
+    raison = raison_suspendu(binome.mentor)
+    if raison:
+        raise ValidationError(raison)
     if not binome.mentor.honorabilite_valide():
         raise ValidationError(raison_inapte(binome.mentor, ignorer=binome) or "Honorabilité non valide.")
     binome.date_debut = binome.date_debut or date_debut or timezone.localdate()
@@ -163,7 +178,8 @@ def reunion_calculer_propositions(*, reunion: ReunionAppariement, eleves, mentor
     reunion.eleves.set(eleves)
     reunion.mentors.set(mentors)
     reunion.propositions.filter(statut=StatutProposition.PROPOSEE).delete()
-    aptes = [m for m in mentors if raison_inapte(m) is None]
+    suspendus = set(Suspension.objects.en_cours().filter(mentor__in=mentors).values_list("mentor_id", flat=True))
+    aptes = [m for m in mentors if m.pk not in suspendus and raison_inapte(m) is None]
     places = [m.places_restantes() for m in aptes]
     scores = [[appariement.score(e, m) for m in aptes] for e in eleves]
     choix = appariement.affectation_optimale([[s.points for s in ligne] for ligne in scores], places)

@@ -11,8 +11,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bilans.models import ResultatEleve
-from binomes.models import Binome, Eleve, Mentor, Proposition
+from binomes.models import Binome, Eleve, Mentor, Proposition, Suspension
 from seances.models import EntretienAbsence, JetonCalendrier, NoteMentor, Notification, Participation, Rappel
+
+# A signalement's text is never exported, not even to the person it names: it speaks of a
+# minor and of third parties, and may be passed to the authorities (art. 23 RGPD limits the
+# right of access there). The export says that one exists nowhere; the chef, who controls the
+# processing, answers a request about it in person, case by case.
+NOTE_SIGNALEMENTS = (
+    "Les signalements (canal de protection des élèves) ne figurent pas dans cet export : ils concernent "
+    "des mineurs et des tiers. Une demande d’accès à leur sujet s’adresse au chef d’établissement, "
+    "responsable de traitement, qui y répond au cas par cas."
+)
 
 NOTE_ENQUETES = (
     "Les réponses aux enquêtes de satisfaction sont anonymes : aucune n’est reliée à une personne, "
@@ -139,6 +149,7 @@ def donnees_eleve(eleve: Eleve) -> dict:
         "notifications envoyées à son sujet": _notifications(
             Notification.objects.filter(donnees__participation__in=list(participations.values_list("pk", flat=True)))
         ),
+        "signalements": NOTE_SIGNALEMENTS,
         "enquêtes de satisfaction": NOTE_ENQUETES,
     }
 
@@ -166,6 +177,12 @@ def donnees_mentor(mentor: Mentor) -> dict:
             champs(p, exclure=("mentor", "binome"), remplacer={"reunion": lambda p: str(p.reunion), "eleve": eleve})
             for p in Proposition.objects.filter(mentor=mentor).select_related("reunion")
         ],
+        # Facts only (when, by whom, lifted when): never the signalement behind a suspension.
+        "suspensions par le chef d’établissement": [
+            champs(s, exclure=("mentor", "signalement"))
+            for s in Suspension.objects.filter(mentor=mentor).select_related("par", "levee_par")
+        ],
+        "signalements": NOTE_SIGNALEMENTS,
         "notifications envoyées": _notifications(
             Notification.objects.filter(
                 destinataire__iexact=mentor.email, seance__dispositif__etablissement_id=mentor.etablissement_id

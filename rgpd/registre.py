@@ -102,6 +102,29 @@ def registre(etablissement) -> dict:
             "durees": [f"résultats nominatifs : {d['eleves']}", "indicateurs agrégés : durée du dispositif"],
         },
         {
+            "nom": "Signalements (protection des élèves)",
+            "finalites": [
+                "recueillir, sans compte, ce qu’un élève, un parent, un mentor ou un personnel signale "
+                "d’inquiétant pour la sécurité d’un élève",
+                "suspendre sans délai un mentor, jusqu’à une nouvelle vérification de son honorabilité",
+            ],
+            "base_legale": "Mission d’intérêt public (article 6.1.e du RGPD) : protection des mineurs accueillis.",
+            "personnes": ["élèves", "responsables légaux", "mentors", "personnels"],
+            "donnees": [
+                "le texte du signalement, la qualité du déclarant (élève, parent…), un moyen de le recontacter "
+                "s’il le donne, le mentor ou le binôme concerné, les dates",
+                "la suspension d’un mentor : date, auteur, date de la nouvelle vérification qui l’a levée",
+            ],
+            "destinataires": [
+                "le chef d’établissement et le référent mentorat seuls — jamais d’export, ni l’académie, "
+                "ni le rapport annuel",
+            ],
+            "durees": [
+                "aucune suppression automatique à ce jour : le chef d’établissement en décide ; un signalement "
+                "transmis aux autorités relève de leurs propres règles",
+            ],
+        },
+        {
             "nom": "Journal des accès aux données",
             "finalites": ["tracer qui a consulté ou exporté des données personnelles (responsabilité, art. 5.2)"],
             "base_legale": "Obligation légale de sécurité du traitement (article 32 du RGPD).",

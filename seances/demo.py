@@ -8,7 +8,16 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from binomes.models import Binome, Eleve, Mentor, StatutBinome
+from binomes.models import (
+    Binome,
+    Canal,
+    Eleve,
+    Mentor,
+    QualiteDeclarant,
+    Signalement,
+    StatutBinome,
+    StatutSignalement,
+)
 from etablissements.models import Dispositif, Entreprise
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.formats import compte
@@ -52,6 +61,7 @@ def charger(*, stdout):
         _evenements(dispositif)
         _note_de_mentor(dispositif, aujourd_hui)
         _avis(dispositif, aujourd_hui)
+        _signalement(dispositif)
     alertes = alertes_calculer()
     stdout.write(
         f"Séances et suivi : démonstration chargée ({compte(len(alertes), 'nouvelle alerte', 'nouvelles alertes')})."
@@ -83,6 +93,20 @@ def _note_de_mentor(dispositif, aujourd_hui):
         besoin_aide_referent=True,
         difficulte_eleve=False,
         absence_non_prevenue=False,
+    )
+
+
+def _signalement(dispositif):
+    # A fictitious report, being handled, so that the chef's page of signalements shows one; no
+    # suspension here, which would block the demo's séances.
+    Signalement.objects.get_or_create(
+        etablissement=dispositif.etablissement,
+        texte="(Démonstration) Un élève dit que son mentor lui écrit tard le soir sur son téléphone personnel.",
+        defaults={
+            "canal": Canal.LIEN_PUBLIC,
+            "qualite": QualiteDeclarant.PARENT,
+            "statut": StatutSignalement.EN_COURS,
+        },
     )
 
 

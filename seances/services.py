@@ -9,7 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from binomes.models import Binome, Mentor
+from binomes.models import Binome, Mentor, Suspension
 from etablissements.scoping import a_un_role
 from socle import roles as R
 from socle.courriels import envoyer_courriel, lien
@@ -58,7 +58,9 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
     """Save a séance and its expected participants with their attendance, in one transaction.
 
     `participants` lists (Eleve or Mentor, presence). Participants not listed are removed.
-    A mentor whose honorabilité is not valid on the séance's date cannot be scheduled.
+    A mentor whose honorabilité is not valid on the séance's date cannot be scheduled, nor a
+    mentor suspended by the chef for a séance dated from the suspension's day on (a séance held
+    before it stays correctable: its attendance is history).
     Each unexcused student absence at a held séance opens an interview with the student.
     """
     refuses = [
@@ -69,6 +71,15 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
             "Honorabilité non vérifiée ou expirée à la date de la séance : "
             + ", ".join(refuses)
             + ". Ce mentor ne peut pas intervenir auprès des élèves."
+        )
+    mentors = [p for p, _presence in participants if isinstance(p, Mentor)]
+    suspensions = Suspension.objects.en_cours().filter(mentor__in=mentors).select_related("mentor") if mentors else []
+    suspendus = [s for s in suspensions if s.date_debut <= seance.date]
+    if suspendus:
+        raise ValidationError(
+            "Mentor suspendu par le chef d’établissement : "
+            + ", ".join(f"{s.mentor} (depuis le {s.date_debut:%d/%m/%Y})" for s in suspendus)
+            + ". Aucune séance ne peut l’inclure tant que la suspension n’est pas levée."
         )
     seance.full_clean()
     nouvelle = seance._state.adding

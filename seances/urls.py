@@ -9,6 +9,7 @@ from .views import (
     objectifs,
     rappels,
     seances,
+    signalements,
     suivi,
     vie_scolaire,
     voix,
@@ -53,4 +54,12 @@ urlpatterns = [
     path("seances/<int:pk>/seance.ics", rappels.seance_ics, name="seance_ics"),
     path("rappels/", rappels.preferences, name="rappels"),
     path("rappels/reponse/<str:jeton>/", rappels.repondre, name="rappel"),
+    # The safeguarding channel: the LP's public link (its `code_public`), then the chef's pages.
+    path("signaler/<str:code>/", signalements.signalement_public, name="signalement_public"),
+    path("signaler/<str:code>/envoye/", signalements.signalement_envoye, name="signalement_envoye"),
+    path("signalements/", signalements.signalements, name="signalements"),
+    path("signalements/nouveau/", signalements.signalement_nouveau, name="signalement_nouveau"),
+    path("signalements/<int:pk>/", signalements.signalement, name="signalement"),
+    path("signalements/<int:pk>/suspendre/", signalements.signalement_suspendre, name="signalement_suspendre"),
+    path("signalements/suspensions/<int:pk>/lever/", signalements.suspension_lever, name="suspension_lever"),
 ]

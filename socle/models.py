@@ -77,6 +77,8 @@ class ActionJournal(models.TextChoices):
     ATTRIBUTION = "attribution", "Attribution d’un rôle par un opérateur"
     ANNULATION = "annulation", "Annulation d’une invitation"
     RETRAIT = "retrait", "Retrait d’un rôle"
+    SIGNALEMENT = "signalement", "Dépôt d’un signalement"
+    SUSPENSION = "suspension", "Suspension d’un mentor ou sa levée"
 
 
 class JournalAcces(models.Model):

@@ -30,6 +30,9 @@ MENU = [
     Entree("Absences et entretiens", "seances:entretiens", R.VIE_SCOLAIRE, "/absences/"),
     Entree("Suivi", "seances:reunions", R.LECTURE_PROGRAMME, "/suivi/"),
     Entree("Alertes", "seances:alertes", R.LECTURE_PROGRAMME, "/alertes/"),
+    Entree("Signalements", "seances:signalements", R.SIGNALEMENTS, "/signalements/"),
+    # Everyone else working with the students files a signalement, and reads none.
+    Entree("Signaler une situation", "seances:signalement_nouveau", R.DEPOT_SIGNALEMENT - R.SIGNALEMENTS),
     Entree("Bilan", "bilans:bilan", R.LECTURE_PROGRAMME - {Role.COORDONNATEUR}, "/bilans/"),
     Entree("Académie", "bilans:academie", frozenset({Role.PILOTAGE}), "/bilans/academie/"),
     Entree("Registre RGPD", "rgpd:registre", frozenset({Role.CHEF, Role.REFERENT}), "/rgpd/"),

@@ -63,3 +63,12 @@ ROLES_INVITES_PAR_LE_LP = (
     Role.CPE,
     Role.PERSONNEL,
 )
+
+# Who reads the safeguarding reports (signalements) of an LP and handles them: the chef and
+# the référent only. Not the chef adjoint: the issue names two people, and a report about a
+# minor's safety goes to as few readers as possible (the chef delegates in person if absent).
+SIGNALEMENTS = frozenset({Role.CHEF, Role.REFERENT})
+# Who suspends a mentor at once, and lifts the suspension after a new honorabilité check.
+SUSPENSION_MENTOR = VALIDATION
+# Who files a signalement from the app: anyone working with the LP's students.
+DEPOT_SIGNALEMENT = ROLES_ETABLISSEMENT | {Role.COORDONNATEUR}

@@ -26,6 +26,10 @@ SANS_OBJET_DU_LP = {
     "invitation",
     # The reminder's signed link: anyone holding it answers, nobody else (seances/tests/test_rappels.py).
     "seances:rappel",
+    # The LP's public signalement form: open to all by design; an unknown code answers 404
+    # (seances/tests/test_signalements.py).
+    "seances:signalement_public",
+    "seances:signalement_envoye",
 }
 
 

@@ -33,6 +33,9 @@ PAGES_D_ENTREE_PAR_LIEN = {
     "invitation",
     "page_publique",
     "seances:rappel",
+    # The LP's public signalement form, opened by a student or a parent from a poster or a QR code.
+    "seances:signalement_public",
+    "seances:signalement_envoye",
 }
 
 

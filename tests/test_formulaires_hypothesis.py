@@ -237,6 +237,10 @@ CIBLES = {
     "seances:rappel": Cible(
         None, lambda m: seances_f.lien_de_rappel(m.cast), succes_200="Merci, votre réponse est enregistrée"
     ),
+    # The safeguarding channel (issue 15): the public form, filing from the app, the chef's follow-up.
+    "seances:signalement_public": Cible(None, _objet("seances:signalement_public")),
+    "seances:signalement_nouveau": Cible("mentor_a"),
+    "seances:signalement": Cible("chef_a", _objet("seances:signalement")),
     "journal": Cible("chef_a", methode="get"),
     "securite": Cible("referent_a"),
     # The académie's administration (the monde's administrator of LP A's académie).

@@ -34,10 +34,18 @@ PUBLIQUES = {
     "invitation",
     "proconnect_connexion",
     "proconnect_callback",
+    # A student or a parent reports a safeguarding concern from the LP's public link (issue 15).
+    "seances:signalement_public",
+    "seances:signalement_envoye",
 }
 
 PROTEGEES = {
     "accueil",
+    "seances:signalements",
+    "seances:signalement_nouveau",
+    "seances:signalement",
+    "seances:signalement_suspendre",
+    "seances:suspension_lever",
     "journal",
     "code_otp",
     "securite",

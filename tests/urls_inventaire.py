@@ -66,6 +66,13 @@ def _partenaire_de_l_academie(cast):
     return {"pk": cast.lp_a.academie_id, "partenaire_pk": cast.partenaire_a.pk}
 
 
+def _suspension(cast):
+    from binomes.models import Suspension
+
+    mentor = binomes_f.MentorFactory(etablissement=cast.lp_a)
+    return {"pk": Suspension.objects.create(mentor=mentor, par=cast.chef_a).pk}
+
+
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
 OBJETS_DU_LP_A = {
     "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
@@ -222,4 +229,14 @@ OBJETS_DU_LP_A = {
     "bilans:indicateur_ajouter": lambda cast: {"pk": cast.dispositif_a.pk},
     "bilans:indicateur_modifier": _indicateur,
     "bilans:indicateur_supprimer": _indicateur,
+    # The safeguarding channel (issue 15): LP A's public link, a signalement and a suspension.
+    "seances:signalement_public": lambda cast: {"code": cast.lp_a.code_public},
+    "seances:signalement_envoye": lambda cast: {"code": cast.lp_a.code_public},
+    "seances:signalement": lambda cast: {"pk": binomes_f.SignalementFactory(etablissement=cast.lp_a).pk},
+    "seances:signalement_suspendre": lambda cast: {
+        "pk": binomes_f.SignalementFactory(
+            etablissement=cast.lp_a, mentor=binomes_f.MentorFactory(etablissement=cast.lp_a)
+        ).pk
+    },
+    "seances:suspension_lever": _suspension,
 }

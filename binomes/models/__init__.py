@@ -48,6 +48,14 @@ from .objectif import (
     OrigineObjectif,
     StatutObjectif,
 )
+from .signalement import (
+    Canal,
+    QualiteDeclarant,
+    Signalement,
+    StatutSignalement,
+    Suspension,
+    SuspensionQuerySet,
+)
 from .statuts import (
     STATUTS_VIVANTS,
     StatutBinome,
@@ -94,4 +102,10 @@ __all__ = [
     "StatutObjectif",
     "OrigineObjectif",
     "ObjectifBinome",
+    "Canal",
+    "QualiteDeclarant",
+    "Signalement",
+    "StatutSignalement",
+    "Suspension",
+    "SuspensionQuerySet",
 ]

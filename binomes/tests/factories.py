@@ -4,6 +4,7 @@ import factory
 
 from binomes.models import (
     Binome,
+    Canal,
     Consentement,
     Eleve,
     ImportMentors,
@@ -11,7 +12,9 @@ from binomes.models import (
     Mentor,
     ObjectifBinome,
     Proposition,
+    QualiteDeclarant,
     ReunionAppariement,
+    Signalement,
     StatutBinome,
     StatutEleve,
     StatutHonorabilite,
@@ -181,3 +184,13 @@ class ImportMentorsFactory(factory.django.DjangoModelFactory):
             }
         ]
     )
+
+
+class SignalementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signalement
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    canal = Canal.LIEN_PUBLIC
+    qualite = QualiteDeclarant.ELEVE
+    texte = "Le mentor m’a demandé mon numéro personnel et m’écrit le soir."

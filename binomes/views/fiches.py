@@ -374,6 +374,7 @@ def mentor(request, pk):
             "mentor": mentor,
             "binomes": binomes,
             "raison_inapte": services.raison_inapte(mentor),
+            "raison_suspendu": services.raison_suspendu(mentor),
             "peut_modifier": Mentor.objects.peut_ecrire(request.user, mentor.etablissement_id),
             "peut_inviter": mentor.user_id is None
             and bool(mentor.email)

@@ -1,6 +1,7 @@
 """The lycées professionnels, their académie and the formations they teach."""
 
 import re
+import secrets
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -23,6 +24,11 @@ class Academie(models.Model):
 
     def __str__(self):
         return f"Académie de {self.nom}" if not self.nom.startswith(("Académie", "académie")) else self.nom
+
+
+def nouveau_code_public() -> str:
+    """The LP's public code: unguessable, short enough to print under a QR code."""
+    return secrets.token_urlsafe(12)
 
 
 class Label(models.TextChoices):
@@ -107,6 +113,12 @@ class Etablissement(models.Model):
         blank=True,
         help_text="Déduite de l’académie quand elle est connue ; sert au calendrier scolaire (vacances, alertes).",
     )
+    # The LP's address on its public pages (the safeguarding form, its presentation): printed on
+    # posters, so stored in clear, unlike a link's secret; random, so the LPs cannot be listed
+    # by counting pks. `code_public_renouveler` cuts off a code abused or printed by mistake.
+    code_public = models.CharField(
+        "code public", max_length=32, unique=True, default=nouveau_code_public, editable=False
+    )
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "pk"
@@ -127,6 +139,11 @@ class Etablissement(models.Model):
 
     def get_absolute_url(self):
         return reverse("etablissements:detail", args=[self.pk])
+
+    def code_public_renouveler(self) -> str:
+        self.code_public = nouveau_code_public()
+        self.save(update_fields=["code_public"])
+        return self.code_public
 
     def clean(self):
         self.uai = (self.uai or "").strip().upper()

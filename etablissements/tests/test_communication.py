@@ -36,6 +36,8 @@ def test_le_public_lit_la_page_publiee_sans_compte(client, cast, publiee):
     assert "Brouillon à ne pas montrer" not in texte  # only the validated cadrage speaks for the LP
     assert "Association Alpha Mentorat" in texte
     assert "une heure par mois" in texte and "mentorat@lycee-alpha.fr" in texte
+    # The safeguarding channel is one click away, through the LP's public code.
+    assert reverse("seances:signalement_public", args=[cast.lp_a.code_public]) in texte
 
 
 def test_une_page_non_publiee_ou_un_uai_inconnu_n_existe_pas(client, cast, publiee):

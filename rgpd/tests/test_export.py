@@ -147,4 +147,4 @@ def test_liens_depuis_les_fiches(client, cast, binome):
 # Session (read from the database, even warm: sessions do not depend on Redis), user, perimeter,
 # current LP, the person, the journal entry, then one query per list.
 NB_ELEVE = 14  # + the mentors' notes on their séances
-NB_MENTOR = 13  # + the reminders, + the notes
+NB_MENTOR = 14  # + the reminders, the notes, the suspensions

@@ -251,6 +251,7 @@ class TypeAlerte(models.TextChoices):
     JALON_EN_RETARD = "jalon_en_retard", "Jalon en retard"
     BESOIN_MENTOR = "besoin_mentor", "Besoin signalé par un mentor"
     BINOME_EN_RISQUE = "binome_en_risque", "Binôme en risque"
+    SIGNALEMENT = "signalement", "Signalement déposé"
 
 
 class Alerte(models.Model):
