@@ -247,7 +247,7 @@ def raison_lien_ferme(rappel) -> str:
     if raison := raison_caduc(rappel):
         return raison
     if not Participation.objects.filter(seance=rappel.seance_id, mentor=rappel.mentor_id).exists():
-        return "Vous n’êtes plus attendu(e) à cette séance."
+        return "Vous ne participez plus à cette séance : ce lien ne sert plus."
     return ""
 
 

@@ -192,6 +192,7 @@ class RappelFactory(factory.django.DjangoModelFactory):
     """A mentor's reminder, sent: its link (`jeton_de`) is open until answered."""
 
     class Meta:
+        skip_postgeneration_save = True
         model = Rappel
 
     seance = factory.SubFactory(SeanceFactory, prevue=True)
@@ -199,6 +200,12 @@ class RappelFactory(factory.django.DjangoModelFactory):
     mentor = factory.SubFactory(MentorFactory, etablissement=factory.SelfAttribute("..seance.dispositif.etablissement"))
     destinataire = factory.LazyAttribute(lambda o: o.mentor.email or "mentor.rappel@exemple.fr")
     statut = StatutRappel.ENVOYE
+
+    @factory.post_generation
+    def attendu(self, create, extracted, **kwargs):
+        """A mentor is reminded of a séance they are expected at (else the link is closed)."""
+        if create and extracted is not False:
+            Participation.objects.get_or_create(seance=self.seance, mentor=self.mentor)
 
 
 def lien_de_rappel(cast) -> dict:

@@ -234,7 +234,7 @@ def test_le_lien_d_un_mentor_retire_de_la_seance_repond_410(client, seance, lien
     seance.participations.filter(mentor__isnull=False).delete()
     with time_machine.travel(LE_8_AU_MATIN):
         reponse = client.post(lien, {"reponse": ReponseRappel.CONFIRMEE})
-    assert reponse.status_code == 410 and "Vous n’êtes plus attendu(e) à cette séance." in reponse.content.decode()
+    assert reponse.status_code == 410 and "Vous ne participez plus à cette séance" in reponse.content.decode()
     assert not Rappel.objects.exclude(reponse="").exists()
 
 
