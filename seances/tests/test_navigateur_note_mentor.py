@@ -61,9 +61,9 @@ def test_note_du_mentor_avec_un_besoin_jusqu_au_referent(page, live_server, cast
 
     # The référent sees the need on the dashboard, reads the note, and marks it handled.
     connexion(page, "referent.a@exemple.fr")
-    bloc = page.locator("table", has_text="Difficulté avec l’élève")
+    bloc = page.get_by_role("table", name="Besoins signalés par les mentors, à traiter")
     page.get_by_role("heading", name="Besoins signalés par les mentors").wait_for()
-    assert bloc.get_by_role("rowheader", name=str(binome_a.mentor)).is_visible()
+    assert bloc.get_by_role("rowheader", name=str(binome_a.mentor), exact=True).is_visible()
     bloc.get_by_role("link", name=str(seance)).click()
     page.get_by_text("Relu son CV, préparé l’appel au garage.").wait_for()
     page.go_back()
