@@ -51,6 +51,15 @@ def _partenaire_de_l_academie(cast):
     return {"pk": cast.lp_a.academie_id, "partenaire_pk": cast.partenaire_a.pk}
 
 
+def _convention_a_reconduire(cast):
+    """LP A's convention back to a draft, last year's with the same partner signed: reconductible."""
+    annee = cast.dispositif_a.annee - 1
+    if not cast.lp_a.dispositifs.filter(annee=annee).exists():  # the sweeps may build it twice
+        precedent = etab_f.DispositifFactory(etablissement=cast.lp_a, annee=annee, partenaire=cast.partenaire_a)
+        etab_f.ConventionFactory(dispositif=precedent)
+    return {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk}
+
+
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
 OBJETS_DU_LP_A = {
     "bilans:enquete": lambda cast: {"pk": _enquete(cast).pk},
@@ -81,6 +90,7 @@ OBJETS_DU_LP_A = {
     "etablissements:convention_signer": lambda cast: {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk},
     "etablissements:convention_signer_partenaire": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
     "etablissements:convention_avenant": lambda cast: {"pk": etab_f.signer(cast.dispositif_a.conventions.get()).pk},
+    "etablissements:convention_reconduire": _convention_a_reconduire,
     "etablissements:cadrage_renvoyer": lambda cast: {
         "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
     },
