@@ -49,6 +49,21 @@ def convention_a_reconduire(convention) -> Convention | None:
     )
 
 
+def marquer_a_reconduire(dispositif, conventions) -> list:
+    """`conventions` of `dispositif`, each with `a_reconduire` set: unsigned, and last year's
+    convention with its partner is signed (one query, for the dispositif's overview)."""
+    signes = set(
+        Convention.objects.filter(
+            dispositif__etablissement_id=dispositif.etablissement_id,
+            dispositif__annee=dispositif.annee - 1,
+            statut__in=[StatutConvention.SIGNEE, StatutConvention.ECHUE],
+        ).values_list("partenaire_id", flat=True)
+    )
+    for c in conventions:
+        c.a_reconduire = not c.est_signee and c.partenaire_id in signes
+    return conventions
+
+
 @transaction.atomic
 def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenant:
     """Record the avenant de reconduction the chef signed: last year's convention goes on for

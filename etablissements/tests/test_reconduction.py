@@ -191,3 +191,12 @@ def test_sans_convention_a_reconduire_le_chef_est_renvoye_a_la_convention(client
     )
     assert reponse["Location"] == c.get_absolute_url()
     assert not Avenant.objects.exists()
+
+
+def test_la_vue_d_ensemble_de_la_nouvelle_annee_propose_la_reconduction(client, lp):
+    client.force_login(lp.referent)
+    lien = f'<a href="{lp.convention.get_absolute_url()}">à reconduire par avenant</a>'
+    assert lien in client.get(lp.nouveau.get_absolute_url()).content.decode()
+    reconduction.convention_reconduire(convention=lp.convention, auteur=lp.chef, date_signature=AVENANT_LE)
+    page = client.get(lp.nouveau.get_absolute_url()).content.decode()
+    assert "à reconduire par avenant" not in page and "signée" in page
