@@ -76,7 +76,8 @@ class DispositifCreerForm(DsfrFormMixin, forms.Form):
     annee = forms.TypedChoiceField(label="Année scolaire", coerce=int)
     copier = forms.BooleanField(
         label="Reprendre l’équipe, le partenaire, la convention et le document de cadrage de l’année précédente",
-        help_text="Ils sont repris comme brouillons : la convention est à signer et le cadrage à valider à nouveau.",
+        help_text="Ils sont repris comme brouillons : le cadrage est à valider à nouveau ; la convention est à "
+        "signer, ou, si celle de l’année précédente est signée avec le même partenaire, à reconduire par avenant.",
         required=False,
     )
 
@@ -498,6 +499,21 @@ class SignatureForm(DsfrFormMixin, forms.Form):
 
     def clean_date_signature_partenaire(self):
         return _pas_dans_le_futur(self.cleaned_data.get("date_signature_partenaire"))
+
+
+class ReconductionForm(DsfrFormMixin, forms.Form):
+    """The date the chef and the partner signed the avenant de reconduction."""
+
+    submit_label = "Reconduire par avenant"
+
+    date_signature = _date_signee("Date de signature de l’avenant de reconduction", initial=timezone.localdate)
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = action
+
+    def clean_date_signature(self):
+        return _pas_dans_le_futur(self.cleaned_data.get("date_signature"))
 
 
 class SignaturePartenaireForm(DsfrFormMixin, forms.Form):

@@ -53,6 +53,7 @@ urlpatterns = [
         name="convention_signer_partenaire",
     ),
     path("conventions/<int:pk>/avenant/", convention.convention_avenant, name="convention_avenant"),
+    path("conventions/<int:pk>/reconduire/", convention.convention_reconduire, name="convention_reconduire"),
     path("cadrage/<int:pk>/", cadrage.cadrage_version, name="cadrage_version"),
     path("cadrage/<int:pk>/modifier/", cadrage.cadrage_modifier, name="cadrage_modifier"),
     path("cadrage/<int:pk>/soumettre/", cadrage.cadrage_soumettre, name="cadrage_soumettre"),

@@ -165,6 +165,10 @@ CIBLES = {
     "etablissements:convention_avenant": Cible("chef_a", _objet("etablissements:convention_avenant")),
     "etablissements:convention_signer": Cible("chef_a", _convention_soumise),
     "etablissements:convention_renvoyer": Cible("chef_a", _convention_soumise, page="etablissements:convention"),
+    # The avenant de reconduction: a draft whose partner's convention last year is signed.
+    "etablissements:convention_reconduire": Cible(
+        "chef_a", _objet("etablissements:convention_reconduire"), page="etablissements:convention"
+    ),
     "etablissements:convention_signer_partenaire": Cible("responsable", _convention_soumise),
     "etablissements:cadrage_modifier": Cible("referent_a", _objet("etablissements:cadrage_modifier")),
     "etablissements:membre_modifier": Cible("referent_a", _objet("etablissements:membre_modifier")),

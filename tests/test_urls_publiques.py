@@ -102,6 +102,7 @@ PROTEGEES = {
     "etablissements:convention_signer",
     "etablissements:convention_signer_partenaire",
     "etablissements:convention_avenant",
+    "etablissements:convention_reconduire",
     "etablissements:membre_modifier",
     "etablissements:membre_supprimer",
     "etablissements:ligne_budget_modifier",

@@ -4,7 +4,7 @@ for the URLs that take an object, how to build one of LP A (shared by the sweeps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bilans.models import Enquete, IndicateurPersonnalise
-from binomes.models import Mentor
+from binomes.models import Mentor, Suspension
 from binomes.tests import factories as binomes_f
 from etablissements.tests import factories as etab_f
 from seances.tests import factories as seances_f
@@ -67,10 +67,17 @@ def _partenaire_de_l_academie(cast):
 
 
 def _suspension(cast):
-    from binomes.models import Suspension
-
     mentor = binomes_f.MentorFactory(etablissement=cast.lp_a)
     return {"pk": Suspension.objects.create(mentor=mentor, par=cast.chef_a).pk}
+
+
+def _convention_a_reconduire(cast):
+    """LP A's convention back to a draft, last year's with the same partner signed: reconductible."""
+    annee = cast.dispositif_a.annee - 1
+    if not cast.lp_a.dispositifs.filter(annee=annee).exists():  # the sweeps may build it twice
+        precedent = etab_f.DispositifFactory(etablissement=cast.lp_a, annee=annee, partenaire=cast.partenaire_a)
+        etab_f.ConventionFactory(dispositif=precedent)
+    return {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk}
 
 
 # URL name -> function(cast) returning the URL's kwargs for an object of LP A.
@@ -103,6 +110,7 @@ OBJETS_DU_LP_A = {
     "etablissements:convention_signer": lambda cast: {"pk": etab_f.rouvrir(cast.dispositif_a.conventions.get()).pk},
     "etablissements:convention_signer_partenaire": lambda cast: {"pk": cast.dispositif_a.conventions.get().pk},
     "etablissements:convention_avenant": lambda cast: {"pk": etab_f.signer(cast.dispositif_a.conventions.get()).pk},
+    "etablissements:convention_reconduire": _convention_a_reconduire,
     "etablissements:cadrage_renvoyer": lambda cast: {
         "pk": etab_f.VersionCadrageFactory(dispositif=cast.dispositif_a).pk
     },

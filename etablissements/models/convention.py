@@ -116,6 +116,17 @@ class Convention(models.Model):
     # The text as signed ([{"champ": label, "texte": value}, ...]): avenants change the
     # convention in force, this stays as both parties signed it.
     texte_signe = models.JSONField("texte signé", default=list, blank=True)
+    # A year's convention continued from last year's by an « avenant de reconduction » to that
+    # one, instead of being signed again: the avenant is its signature. SET_NULL rather than
+    # PROTECT so that purging a past year never depends on the years after it.
+    reconduite_par = models.ForeignKey(
+        "Avenant",
+        verbose_name="reconduite par l’avenant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reconductions",
+    )
 
     objects = ScopedQuerySet.as_manager()
     CHEMIN_ETABLISSEMENT = "dispositif__etablissement"

@@ -11,18 +11,19 @@ from socle import roles as R
 from socle.decorators import role_required
 from socle.roles import Role
 
-from .. import services
+from .. import reconduction, services
 from ..filters import PartenaireFiltre
 from ..forms import (
     AvenantForm,
     ConventionForm,
     PartenaireChoixForm,
     PartenaireForm,
+    ReconductionForm,
     RenvoiForm,
     SignatureForm,
     SignaturePartenaireForm,
 )
-from ..models import Affectation, Convention, Partenaire
+from ..models import Affectation, Avenant, Convention, Partenaire
 from ..models.convention import StatutConvention
 from ..models.historique import DECISIONS, ActionHistorique
 from ..scoping import a_un_role, a_un_role_partenaire, exiger_role, get_for_user, partenaires_de
@@ -95,11 +96,14 @@ def _peut_signer_pour_le_partenaire(user, c) -> bool:
     )
 
 
-def _page_convention(request, c, *, form_renvoi=None):
+def _page_convention(request, c, *, form_renvoi=None, form_reconduction=None):
     chef = a_un_role(request.user, c.dispositif.etablissement_id, R.VALIDATION)
     peut_signer = chef and c.statut == StatutConvention.SOUMISE
     if peut_signer and form_renvoi is None:
         form_renvoi = RenvoiForm(action=reverse("etablissements:convention_renvoyer", args=[c.pk]))
+    a_reconduire = reconduction.convention_a_reconduire(c)
+    if chef and a_reconduire and form_reconduction is None:
+        form_reconduction = ReconductionForm(action=reverse("etablissements:convention_reconduire", args=[c.pk]))
     historique = list(c.modifications.select_related("auteur"))
     dernier_renvoi = next((m for m in historique if m.action == ActionHistorique.RENVOI), None)
     return render(
@@ -118,8 +122,17 @@ def _page_convention(request, c, *, form_renvoi=None):
             peut_signer_partenaire=_peut_signer_pour_le_partenaire(request.user, c),
             peut_avenant=chef and c.est_signee,
             form_renvoi=form_renvoi if peut_signer else None,
+            a_reconduire=a_reconduire,
+            reconduite_par=_reconduite_par(c),
+            form_reconduction=form_reconduction if chef and a_reconduire else None,
         ),
     )
+
+
+def _reconduite_par(c):
+    if c.reconduite_par_id is None:
+        return None
+    return Avenant.objects.select_related("convention__dispositif").get(pk=c.reconduite_par_id)
 
 
 def convention(request, pk):
@@ -260,6 +273,36 @@ def convention_avenant(request, pk):
             request, c.dispositif, "convention", form=form, titre=f"Avenant à la convention avec {c.partenaire}"
         ),
     )
+
+
+@require_POST
+def convention_reconduire(request, pk):
+    """The chef d'établissement continues last year's signed convention into this year by an avenant."""
+    c = _convention(request, pk)
+    _exiger_chef(request, c, "Seul le chef d’établissement signe un avenant de reconduction.")
+    if reconduction.convention_a_reconduire(c) is None:
+        messages.error(
+            request,
+            "Cette convention ne se reconduit pas : elle est déjà signée, ou aucune convention "
+            "n’a été signée avec ce partenaire l’année précédente.",
+        )
+        return redirect(c)
+    form = ReconductionForm(request.POST, action=reverse("etablissements:convention_reconduire", args=[c.pk]))
+    if form.is_valid():
+        try:
+            avenant = reconduction.convention_reconduire(
+                convention=c, auteur=request.user, date_signature=form.cleaned_data["date_signature"]
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(
+                request,
+                f"La convention est reconduite par l’avenant n° {avenant.numero} "
+                f"à la convention {avenant.convention.dispositif.annee_scolaire}.",
+            )
+            return redirect(c)
+    return _page_convention(request, c, form_reconduction=form)
 
 
 # --- Partners -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from socle import roles as R
 from socle.decorators import role_required
 
-from .. import annee_suivante, services
+from .. import annee_suivante, reconduction, services
 from .. import frise as frise_mod
 from ..filters import DispositifFiltre
 from ..forms import DiagnosticForm, DispositifCreerForm, JalonForm
@@ -92,7 +92,7 @@ def dispositif(request, pk):
             "dispositif",
             etats=etats,
             en_retard=[e for e in etats if e.en_retard],
-            conventions=list(d.conventions.select_related("partenaire")),
+            conventions=reconduction.marquer_a_reconduire(d, list(d.conventions.select_related("partenaire"))),
             libelle_cadrage=StatutCadrage(d.cadrage_statut).label if d.cadrage_statut else "",
         ),
     )
