@@ -3,7 +3,7 @@ from celery import shared_task
 from etablissements.models import Dispositif
 from etablissements.models.dispositif import annee_scolaire_courante
 
-from . import rapports
+from . import national, rapports
 from .indicateurs import rafraichir, tableaux_perimes
 
 
@@ -21,9 +21,12 @@ def relancer_rapports() -> int:
 
 @shared_task
 def rafraichir_indicateurs() -> int:
-    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs)."""
-    ids = list(Dispositif.objects.filter(annee=annee_scolaire_courante()).values_list("pk", flat=True))
+    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs),
+    and the country's table per académie (the national pilots')."""
+    annee = annee_scolaire_courante()
+    ids = list(Dispositif.objects.filter(annee=annee).values_list("pk", flat=True))
     for debut in range(0, len(ids), 500):
         rafraichir(ids[debut : debut + 500])
     tableaux_perimes()
+    national.rafraichir(annee)
     return len(ids)

@@ -32,6 +32,7 @@ MENU = [
     Entree("Alertes", "seances:alertes", R.LECTURE_PROGRAMME, "/alertes/"),
     Entree("Bilan", "bilans:bilan", R.LECTURE_PROGRAMME - {Role.COORDONNATEUR}, "/bilans/"),
     Entree("Académie", "bilans:academie", frozenset({Role.PILOTAGE}), "/bilans/academie/"),
+    Entree("National", "bilans:national", frozenset({Role.PILOTAGE_NATIONAL}), "/bilans/national/"),
     Entree("Registre RGPD", "rgpd:registre", frozenset({Role.CHEF, Role.REFERENT}), "/rgpd/"),
     # Roles held on an académie or an association, added by the context processor.
     Entree(
