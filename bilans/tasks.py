@@ -21,12 +21,11 @@ def relancer_rapports() -> int:
 
 @shared_task
 def rafraichir_indicateurs() -> int:
-    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs),
-    and the country's table per académie (the national pilots')."""
-    annee = annee_scolaire_courante()
-    ids = list(Dispositif.objects.filter(annee=annee).values_list("pk", flat=True))
+    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs)."""
+    ids = list(Dispositif.objects.filter(annee=annee_scolaire_courante()).values_list("pk", flat=True))
     for debut in range(0, len(ids), 500):
         rafraichir(ids[debut : debut + 500])
     tableaux_perimes()
-    national.rafraichir(annee)
+    # The national pilots' table: the whole country grouped by académie, in five queries.
+    national.rafraichir(annee_scolaire_courante())
     return len(ids)
