@@ -50,6 +50,8 @@ PROTEGEES = {
     "bilans:resultats",
     "bilans:qualitatif",
     "bilans:academie",
+    "bilans:national",
+    "bilans:national_export",
     "bilans:export",
     "bilans:rapports_academie",
     "bilans:rapport",

@@ -53,9 +53,6 @@ class Echelon:
     def __str__(self):
         return "Échelon national"
 
-    def __bool__(self):
-        return True
-
 
 NATIONAL = Echelon()
 
