@@ -141,7 +141,7 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from bilans import indicateurs
+    from bilans import indicateurs, national
     from binomes.models import Eleve
     from etablissements.models import Dispositif
     from etablissements.models.dispositif import annee_scolaire_courante
@@ -149,6 +149,10 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
 
     annee = annee_scolaire_courante()
     compte = {r: User.objects.get(email=f"{r}@{DOMAINE}") for r in ("chef", "referent", "pilotage", "coordonnateur")}
+    # The national pilot exists in the data sets generated since the national level (issue 18).
+    pilote_national = User.objects.filter(email=f"national@{DOMAINE}").first()
+    if pilote_national is not None:
+        compte["national"] = pilote_national
     lp = compte["referent"].affectations.get().etablissement
     dispositif = Dispositif.objects.get(etablissement=lp, annee=annee)
     eleve = Eleve.objects.filter(etablissement=lp, binomes__dispositif=dispositif).order_by("ine").first()
@@ -182,6 +186,20 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
             oublier_indicateurs,
         ),
         ("Tableau de bord du coordonnateur (10 LP)", "coordonnateur", "get", "/", None),
+        *(
+            [
+                ("Tableau de bord national", "national", "get", "/bilans/national/", None),
+                (
+                    "Tableau de bord national, chiffres à recalculer",
+                    "national",
+                    "get",
+                    "/bilans/national/",
+                    lambda: cache.delete(national._cle(annee)),
+                ),
+            ]
+            if "national" in compte
+            else []
+        ),
         ("Liste des binômes", "referent", "get", "/binomes/", None),
         ("Liste des séances (page 2)", "referent", "get", "/seances/?page=2", None),
         ("Fiche élève", "referent", "get", f"/binomes/eleves/{eleve.pk}/", None),

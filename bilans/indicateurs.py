@@ -174,11 +174,30 @@ def _chiffres(ids) -> dict[int, dict]:
     """
     ids = list(ids)
     resultats = {pk: {} for pk in ids}
+    for cle, ligne in _compter({"pk__in": ids}, ""):
+        resultats[cle].update(ligne)
+    return resultats
+
+
+def _compter(dispositifs: dict, groupe: str):
+    """(key, counts) rows of the dispositifs selected by `dispositifs` (lookups on Dispositif),
+    grouped by `groupe` (a path from a dispositif: "" for the dispositif itself,
+    "etablissement__academie" for its académie): four grouped queries, whatever the number of
+    groups. Grouping the dispositifs of one year by académie gives the sums of their own counts: a
+    student, a mentor and a company record each belong to one LP, which has one dispositif a year,
+    so no one is counted in two of them.
+    """
+
+    def filtre(chemin):
+        return {f"{chemin}__{lookup}": valeur for lookup, valeur in dispositifs.items()}
+
+    def cle(chemin):
+        return f"{chemin}__{groupe}" if groupe else chemin
 
     abandon = abandonne()
     for ligne in (
-        Binome.objects.filter(commence(), dispositif__in=ids)
-        .values("dispositif")
+        Binome.objects.filter(commence(), **filtre("dispositif"))
+        .values(cle("dispositif"))
         .annotate(
             commences=Count("id"),
             abandons=Count("id", filter=abandon),
@@ -188,24 +207,26 @@ def _chiffres(ids) -> dict[int, dict]:
             entreprises=Count("mentor__entreprise", distinct=True),
         )
     ):
-        resultats[ligne.pop("dispositif")].update(ligne)
+        yield ligne.pop(cle("dispositif")), ligne
 
     for ligne in (
-        Participation.objects.filter(seance__dispositif__in=ids, seance__statut=StatutSeance.TENUE, eleve__isnull=False)
-        .values("seance__dispositif")
+        Participation.objects.filter(
+            seance__statut=StatutSeance.TENUE, eleve__isnull=False, **filtre("seance__dispositif")
+        )
+        .values(cle("seance__dispositif"))
         .annotate(
             attendues=Count("id"),
             absences=Count("id", filter=Q(presence__in=[Presence.ABSENT_EXCUSE, Presence.ABSENT_NON_EXCUSE])),
         )
     ):
-        resultats[ligne.pop("seance__dispositif")].update(ligne)
+        yield ligne.pop(cle("seance__dispositif")), ligne
 
     for ligne in (
         ResultatEleve.objects.filter(
             Exists(Binome.objects.filter(commence(), dispositif=OuterRef("dispositif"), eleve=OuterRef("eleve"))),
-            dispositif__in=ids,
+            **filtre("dispositif"),
         )
-        .values("dispositif")
+        .values(cle("dispositif"))
         .annotate(
             presentes=Count("id", filter=Q(presente=True)),
             admis=Count("id", filter=Q(presente=True, admis=True)),
@@ -213,19 +234,17 @@ def _chiffres(ids) -> dict[int, dict]:
             inseres=Count("id", filter=Q(situation__in=[Situation.EMPLOI, Situation.FORMATION])),
         )
     ):
-        resultats[ligne.pop("dispositif")].update(ligne)
+        yield ligne.pop(cle("dispositif")), ligne
 
     for ligne in (
-        LigneBudget.objects.filter(dispositif__in=ids)
-        .values("dispositif")
+        LigneBudget.objects.filter(**filtre("dispositif"))
+        .values(cle("dispositif"))
         .annotate(
             alloue=Sum("montant", filter=Q(type=TypeLigneBudget.ALLOCATION)),
             engage=Sum("montant", filter=Q(type=TypeLigneBudget.ENGAGEMENT)),
         )
     ):
-        resultats[ligne.pop("dispositif")].update(ligne)
-
-    return resultats
+        yield ligne.pop(cle("dispositif")), ligne
 
 
 def _assembler(pk, c) -> Indicateurs:

@@ -3,7 +3,7 @@ from celery import shared_task
 from etablissements.models import Dispositif
 from etablissements.models.dispositif import annee_scolaire_courante
 
-from . import rapports
+from . import national, rapports
 from .indicateurs import rafraichir, tableaux_perimes
 
 
@@ -26,4 +26,6 @@ def rafraichir_indicateurs() -> int:
     for debut in range(0, len(ids), 500):
         rafraichir(ids[debut : debut + 500])
     tableaux_perimes()
+    # The national pilots' table: the whole country grouped by académie, in five queries.
+    national.rafraichir(annee_scolaire_courante())
     return len(ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bilan, enquetes, indicateurs_personnalises, rapport, tableau_de_bord
+from .views import bilan, enquetes, indicateurs_personnalises, national, rapport, tableau_de_bord
 
 app_name = "bilans"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("resultats/", bilan.resultats, name="resultats"),
     path("qualitatif/", bilan.qualitatif, name="qualitatif"),
     path("academie/", tableau_de_bord.academie, name="academie"),
+    path("national/", national.national, name="national"),
+    path("national/export/", national.national_export, name="national_export"),
     path("export/", rapport.export, name="export"),
     path("rapports/academie/", rapport.rapports_academie, name="rapports_academie"),
     path("dispositifs/<int:pk>/rapport/", rapport.rapport, name="rapport"),

@@ -16,6 +16,7 @@ def navigation(request):
         roles.add(Role.PILOTAGE)
     if p.administration:
         roles.add(Role.ADMIN_ACADEMIQUE)
+    roles |= p.roles_nationaux
     if any(Role.RESPONSABLE in held for held in p.roles_partenaires.values()):
         roles.add(Role.RESPONSABLE)
     ids = [pk for pk, held in p.roles.items() if held - {Role.PILOTAGE}]

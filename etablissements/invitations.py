@@ -24,6 +24,7 @@ from socle.models import normaliser_email
 from socle.roles import Role
 
 from .models import Academie, Affectation, Etablissement, Invitation, Partenaire
+from .models.affectation import NATIONAL
 from .models.invitation import DUREE_VALIDITE, StatutInvitation, empreinte_jeton
 from .scoping import a_un_role, a_un_role_academie, a_un_role_partenaire, perimetre
 
@@ -53,11 +54,18 @@ def _cle_lieu(lieu) -> dict:
         return {"partenaire": lieu}
     if isinstance(lieu, Academie):
         return {"academie": lieu}
+    if lieu is NATIONAL:
+        # A national role is held on no row: the country.
+        return {"etablissement": None, "partenaire": None, "academie": None}
     raise TypeError(f"Lieu inconnu : {lieu!r}")
 
 
 def roles_invitables(user, lieu) -> list[str]:
-    """The roles `user` may hand out (and withdraw) on `lieu`, in the order forms show them."""
+    """The roles `user` may hand out (and withdraw) on `lieu`, in the order forms show them.
+
+    Nobody hands out a national role in the app: the operators do (Django admin, or
+    `manage.py inviter_pilote_national`).
+    """
     if not (user and user.is_authenticated and user.is_active):
         return []
     roles: list[str] = []

@@ -24,6 +24,8 @@ class Perimetre:
         # Roles held on partner associations and on académies, by id.
         self.roles_partenaires: dict[int, set[str]] = {}
         self.roles_academies: dict[int, set[str]] = {}
+        # Roles held on the whole country (national pilots): aggregates per académie, no LP.
+        self.roles_nationaux: set[str] = set()
         if not (user and user.is_authenticated and user.is_active):
             self.partenaires: set[int] = set()
             self.academies: set[int] = set()
@@ -38,6 +40,8 @@ class Perimetre:
                 self.roles_partenaires.setdefault(partenaire_id, set()).add(role)
             elif academie_id:
                 self.roles_academies.setdefault(academie_id, set()).add(role)
+            else:
+                self.roles_nationaux.add(role)
         # Coordinator or responsable: both follow the mentors of the LPs their association serves.
         self.partenaires = set(self.roles_partenaires)
         # Pilots read the académie's aggregates; administrators manage its LPs and accounts,
@@ -68,7 +72,9 @@ class Perimetre:
     @property
     def roles_tenus(self) -> set[str]:
         """Every role the user holds anywhere (LPs, associations, académies)."""
-        return self.tous_roles.union(*self.roles_partenaires.values(), *self.roles_academies.values())
+        return self.tous_roles.union(
+            *self.roles_partenaires.values(), *self.roles_academies.values(), self.roles_nationaux
+        )
 
     def etablissements(self, roles) -> list[int]:
         """Ids of the établissements where the user holds at least one of `roles`."""
@@ -167,6 +173,11 @@ def exiger_ecriture(user, model, etablissement_id, message="Votre rôle ne perme
 def academies_de(user) -> set[int]:
     """Ids of the académies the user pilots (empty for everyone else)."""
     return perimetre(user).academies
+
+
+def pilote_national(user) -> bool:
+    """Whether the user reads the country's aggregates (per académie; never an LP's pages)."""
+    return Role.PILOTAGE_NATIONAL in perimetre(user).roles_nationaux
 
 
 def partenaires_de(user) -> set[int]:

@@ -47,6 +47,7 @@ def registre(etablissement) -> dict:
         + ", pour les élèves et mentors de ses binômes",
         "chaque mentor, pour son seul binôme",
         "le pilotage académique : indicateurs agrégés seulement, aucun nom",
+        "le pilotage national : indicateurs agrégés par académie seulement, ni nom ni lycée",
     ]
     securite = [
         "accès nominatif par compte personnel, blocage après échecs de connexion, fin de session après inactivité",
@@ -98,6 +99,7 @@ def registre(etablissement) -> dict:
             "destinataires": [
                 "l’équipe du lycée",
                 "le pilotage académique : indicateurs et rapport sans aucun nom",
+                "le pilotage national : indicateurs agrégés par académie, sans aucun nom ni chiffre de lycée",
             ],
             "durees": [f"résultats nominatifs : {d['eleves']}", "indicateurs agrégés : durée du dispositif"],
         },

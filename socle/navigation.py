@@ -35,6 +35,7 @@ MENU = [
     Entree("Signaler une situation", "seances:signalement_nouveau", R.DEPOT_SIGNALEMENT - R.SIGNALEMENTS),
     Entree("Bilan", "bilans:bilan", R.LECTURE_PROGRAMME - {Role.COORDONNATEUR}, "/bilans/"),
     Entree("Académie", "bilans:academie", frozenset({Role.PILOTAGE}), "/bilans/academie/"),
+    Entree("National", "bilans:national", frozenset({Role.PILOTAGE_NATIONAL}), "/bilans/national/"),
     Entree("Registre RGPD", "rgpd:registre", frozenset({Role.CHEF, Role.REFERENT}), "/rgpd/"),
     # Roles held on an académie or an association, added by the context processor.
     Entree(

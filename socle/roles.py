@@ -20,15 +20,18 @@ class Role(models.TextChoices):
     MENTOR = "mentor", "Mentor"
     PILOTAGE = "pilotage", "Pilotage académique"
     ADMIN_ACADEMIQUE = "admin_academique", "Administrateur académique"
+    PILOTAGE_NATIONAL = "pilotage_national", "Pilotage national"
 
 
-# Roles held on one établissement (the others are held on a partenaire or an académie).
+# Roles held on one établissement (the others are held on a partenaire, an académie or the country).
 ROLES_ETABLISSEMENT = frozenset(
     {Role.REFERENT, Role.CHEF, Role.CHEF_ADJOINT, Role.DDFPT, Role.RBDE, Role.CPE, Role.PERSONNEL, Role.MENTOR}
 )
 # Roles held on a partner association, and on an académie.
 ROLES_PARTENAIRE = frozenset({Role.COORDONNATEUR, Role.RESPONSABLE})
 ROLES_ACADEMIE = frozenset({Role.PILOTAGE, Role.ADMIN_ACADEMIQUE})
+# Roles held on the whole country: no LP, no association, no académie (aggregates per académie only).
+ROLES_NATIONAUX = frozenset({Role.PILOTAGE_NATIONAL})
 
 # Who reads the programme's nominative data of an LP.
 LECTURE_PROGRAMME = frozenset(

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from etablissements.models import Etablissement
+from etablissements.models import Affectation, Etablissement
 from etablissements.tests.factories import (
+    AcademieFactory,
     AffectationFactory,
     EtablissementFactory,
     InvitationFactory,
@@ -231,3 +232,20 @@ def test_les_invitations_se_lisent_sans_s_ajouter(verifie):
     assert "invitee@exemple.fr" in page
     assert verifie.get(reverse("admin:etablissements_invitation_add")).status_code == 403
     assert verifie.get(reverse("admin:etablissements_invitation_change", args=[invitation.pk])).status_code == 200
+
+
+def test_l_admin_django_attribue_le_role_sans_lieu(verifie):
+    user = UserFactory(email="nationale@exemple.fr")
+    reponse = verifie.post(
+        reverse("admin:etablissements_affectation_add"), {"user": user.pk, "role": Role.PILOTAGE_NATIONAL}
+    )
+    assert reponse.status_code == 302, reponse.content.decode()[:3000]
+    assert user.affectations.get().role == Role.PILOTAGE_NATIONAL
+    assert JournalAcces.objects.filter(action=ActionJournal.ATTRIBUTION, objet__contains="Échelon national").exists()
+    # With a place, the admin refuses it (the model's constraint, checked by the form).
+    autre = UserFactory()
+    reponse = verifie.post(
+        reverse("admin:etablissements_affectation_add"),
+        {"user": autre.pk, "role": Role.PILOTAGE_NATIONAL, "academie": AcademieFactory().pk},
+    )
+    assert reponse.status_code == 200 and not Affectation.objects.filter(user=autre).exists()

@@ -48,7 +48,8 @@ def test_chaque_url_a_objet_est_balayee():
 
 @pytest.fixture
 def utilisateurs_du_lp_b(cast, settings):
-    """One user per LP role on LP B, plus the référent of B and a user without a role."""
+    """One user per LP role on LP B, plus the référent of B, a user without a role, the roles held
+    on LP B's partner and on another académie, and a national pilot."""
     # The sweep is about scoping: the académie administrator's second factor is tested elsewhere.
     settings.DOUBLE_AUTHENTIFICATION_ROLES = []
     users = [cast.referent_b, cast.sans_role]
@@ -59,6 +60,8 @@ def utilisateurs_du_lp_b(cast, settings):
     users.append(AffectationFactory(responsable=True, partenaire=cast.dispositif_b.partenaire).user)
     # The administrator of another académie.
     users.append(AffectationFactory(admin_academique=True, academie=AcademieFactory(nom="Grenoble")).user)
+    # The national pilot: aggregates per académie only, no LP's object.
+    users.append(AffectationFactory(pilotage_national=True).user)
     return users
 
 

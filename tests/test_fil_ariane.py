@@ -117,6 +117,7 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
     AffectationFactory(user=admin_academique, admin_academique=True, academie=cast.lp_a.academie)
     responsable = UserFactory()
     AffectationFactory(user=responsable, responsable=True, partenaire=cast.partenaire_a)
+    pilote_national = AffectationFactory(pilotage_national=True).user
     lecteurs = []
     for user in (
         cast.referent_a,
@@ -124,6 +125,7 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
         cast.cpe_a,
         admin_academique,
         cast.pilotage,
+        pilote_national,
         responsable,
         cast.mentor_a,
     ):
@@ -164,6 +166,7 @@ def test_fil_d_ariane_et_titres_distincts(cast, settings):
     assert len(lues) > 80, lues
     assert {"etablissements:academie", "etablissements:lycee_creer", "binomes:honorabilite_saisir"} <= set(lues)
     assert {"seances:calendrier", "password_reset", "accessibilite", "etablissements:budget"} <= set(lues)
+    assert "bilans:national" in lues
     assert set(ETATS) <= set(lues)
     doublons = {titre: noms for titre, noms in titres.items() if len(set(noms)) > 1}
     assert not sans_fil, "Pages sans fil d’Ariane DSFR correct :\n" + "\n".join(sans_fil)

@@ -143,6 +143,8 @@ def test_aucun_get_n_ecrit(cast, nom):
     ):
         lecteurs[qui] = Client()
         lecteurs[qui].force_login(getattr(cast, qui))  # a login writes (last_login): before the first photo
+    lecteurs["pilotage_national"] = Client()
+    lecteurs["pilotage_national"].force_login(etab_f.AffectationFactory(pilotage_national=True).user)
     avant = photo()
     for qui, client in lecteurs.items():
         # Each GET's statements name the culprit; the photo of every row, taken once around all of

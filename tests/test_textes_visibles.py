@@ -19,7 +19,7 @@ from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
 # Files, feeds and actions: no page to read.
 NON_PAGES = re.compile(r"export|telecharger|ical|calendrier|\.ics|deconnexion|logout|admin:|sante|api")
-LECTEURS = ["referent_a", "chef_a", "coordonnateur_a", "mentor_a", "cpe_a", "pilotage"]
+LECTEURS = ["referent_a", "chef_a", "coordonnateur_a", "mentor_a", "cpe_a", "pilotage", "pilotage_national"]
 
 
 class _Texte(HTMLParser):
@@ -83,6 +83,8 @@ def donnees(cast):
     )
     DispositifFactory(etablissement=cast.lp_a, annee=annee_scolaire_courante() - 1)
     AffectationFactory(role=Role.CHEF, etablissement=cast.lp_a)
+    # The national pilot is not in the shared cast: only these sweeps read as one.
+    cast.pilotage_national = AffectationFactory(pilotage_national=True).user
     extra = [
         reverse("seances:evenement", args=[evenement.pk]),
         reverse("binomes:binome", args=[fini.pk]),

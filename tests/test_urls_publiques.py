@@ -58,6 +58,8 @@ PROTEGEES = {
     "bilans:resultats",
     "bilans:qualitatif",
     "bilans:academie",
+    "bilans:national",
+    "bilans:national_export",
     "bilans:export",
     "bilans:rapports_academie",
     "bilans:rapport",

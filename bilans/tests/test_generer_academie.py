@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bilans.models import Enquete, Note, ResultatEleve
+from bilans.national import calculer
 from binomes.models import Binome, Eleve, Mentor
 from etablissements.models import Academie, Affectation, Dispositif, Etablissement, Jalon, LigneBudget
 from etablissements.models.jalon import JALONS
@@ -64,9 +65,9 @@ def test_compte_les_lignes_et_respecte_les_regles():
         valider_uai(lp.uai)
     for code in Eleve.objects.values_list("ine", flat=True):
         valider_ine(code)
-    # One account per role on the first LP, a coordinator and a pilotage account, printed.
-    assert Affectation.objects.count() == 9
-    assert "pilotage@bench.mentorat.fr" in sortie
+    # One account per role on the first LP, a coordinator, a pilotage and a national account, printed.
+    assert Affectation.objects.count() == 10
+    assert "pilotage@bench.mentorat.fr" in sortie and "national@bench.mentorat.fr" in sortie
     assert "referent@bench.mentorat.fr" in sortie
 
 
@@ -84,3 +85,30 @@ def test_refuse_de_generer_deux_fois_sans_purger():
     generer()
     with pytest.raises(CommandError):
         generer()
+
+
+def test_plusieurs_academies_et_le_tableau_national():
+    sortie = StringIO()
+    call_command("generer_academie", stdout=sortie, **{**PETIT, "lps": 6, "academies": 2})
+    academies = list(Academie.objects.order_by("nom"))
+    assert [a.nom for a in academies] == ["Académie de Synthèse", "Académie de Synthèse 02"]
+    # The LPs spread evenly, in blocks.
+    assert [a.etablissements.count() for a in academies] == [3, 3]
+    # The national dashboard sees each académie, and its total is every LP's.
+    tableau = calculer(PETIT["annee"])
+    assert [(ligne.nom, ligne.etablissements, ligne.dispositifs) for ligne in tableau.lignes] == [
+        ("Académie de Synthèse", 3, 3),
+        ("Académie de Synthèse 02", 3, 3),
+    ]
+    assert (
+        tableau.total["mentors"].valeur
+        == Mentor.objects.filter(binomes__dispositif__annee=PETIT["annee"]).distinct().count()
+    )
+    # Purging removes every generated académie.
+    call_command("generer_academie", purger=True, stdout=StringIO(), **{**PETIT, "lps": 2})
+    assert Academie.objects.count() == 1 and Etablissement.objects.count() == 2
+
+
+def test_refuse_plus_d_academies_que_de_lycees():
+    with pytest.raises(CommandError, match="au moins un lycée par académie"):
+        call_command("generer_academie", stdout=StringIO(), **{**PETIT, "lps": 2, "academies": 3})

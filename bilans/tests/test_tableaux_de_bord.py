@@ -12,6 +12,7 @@ from binomes.models import Eleve
 from binomes.tests.factories import BinomeFactory
 from etablissements.models import Etablissement
 from etablissements.tests.factories import (
+    AcademieFactory,
     AffectationFactory,
     ConventionFactory,
     DispositifFactory,
@@ -263,3 +264,25 @@ def test_l_accueil_du_mentor_mene_a_ses_binomes_ses_seances_et_son_agenda(client
     assert seance.get_absolute_url() in contenu and "16:30" in contenu
     assert reverse("seances:declarer_absence", args=[seance.pk]) in contenu
     assert reverse("seances:calendrier") in contenu
+
+
+@pytest.mark.parametrize(("academies", "lp_par_academie"), [(1, 1), (3, 4)])
+def test_tableau_academique_a_froid_groupe_quel_que_soit_le_nombre_d_academies(
+    client, cast, academies, lp_par_academie, django_assert_num_queries
+):
+    """A pilot of several académies: the cold computation stays four grouped queries (never LP by LP)."""
+    for n in range(academies):
+        academie = cast.lp_a.academie
+        if n:
+            academie = AcademieFactory(nom=f"Académie {n}")
+            AffectationFactory(user=cast.pilotage, pilotage=True, academie=academie)
+        for _ in range(lp_par_academie):
+            _lp_avec_activite(academie=academie)
+    client.force_login(cast.pilotage)
+    client.get(reverse("bilans:academie"))
+    cache.clear()
+    with django_assert_num_queries(5 + 2 + 4):
+        reponse = client.get(reverse("bilans:academie"))
+    attendus = Etablissement.objects.filter(academie__affectations__user=cast.pilotage).distinct().count()
+    assert attendus >= academies * lp_par_academie
+    assert reponse.context["nombre"] == attendus

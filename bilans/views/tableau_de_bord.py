@@ -27,6 +27,7 @@ from etablissements.scoping import (
     academies_de,
     etablissements_ou,
     partenaires_de,
+    pilote_national,
 )
 from seances import voix
 from seances.models import Alerte, EntretienAbsence, NoteMentor, Seance
@@ -231,6 +232,7 @@ def accueil(request):
         contexte["coordination"], contexte["coordination_total"], contexte["calcule_le"] = _tableau_par_lp(ids, annee)
     if academies_de(request.user):
         contexte["academie"] = True
+    contexte["national"] = pilote_national(request.user)
     # Roles held on an académie or an association: their entry pages.
     contexte["administration"] = bool(academies_administrees(request.user))
     contexte["responsable"] = any(

@@ -12,7 +12,8 @@ from .partenaire import Partenaire
 
 
 def q_role_sur_son_lieu() -> Q:
-    """Each role is held on exactly the kind of place it is about (an LP, an association, an académie).
+    """Each role is held on exactly the kind of place it is about (an LP, an association, an académie),
+    or on none for a national role (the whole country).
 
     Shared by the roles held (Affectation) and the roles offered (Invitation).
     """
@@ -35,7 +36,25 @@ def q_role_sur_son_lieu() -> Q:
             etablissement__isnull=True,
             partenaire__isnull=True,
         )
+        | Q(
+            role__in=sorted(R.ROLES_NATIONAUX),
+            academie__isnull=True,
+            etablissement__isnull=True,
+            partenaire__isnull=True,
+        )
     )
+
+
+class Echelon:
+    """The place of a national role: the whole country, which has no row of its own."""
+
+    pk = None
+
+    def __str__(self):
+        return "Échelon national"
+
+
+NATIONAL = Echelon()
 
 
 class Affectation(models.Model):
@@ -73,6 +92,11 @@ class Affectation(models.Model):
                 condition=Q(academie__isnull=False),
                 name="affectation_unique_academie",
             ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(role__in=sorted(R.ROLES_NATIONAUX)),
+                name="affectation_unique_national",
+            ),
         ]
 
     def __str__(self):
@@ -80,5 +104,5 @@ class Affectation(models.Model):
 
     @property
     def lieu(self):
-        """The LP, association or académie the role is held on."""
-        return self.etablissement or self.partenaire or self.academie
+        """The LP, association or académie the role is held on (the country for a national role)."""
+        return self.etablissement or self.partenaire or self.academie or NATIONAL

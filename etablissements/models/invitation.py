@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from socle.roles import Role
 
-from .affectation import q_role_sur_son_lieu
+from .affectation import NATIONAL, q_role_sur_son_lieu
 from .etablissement import Academie, Etablissement
 from .partenaire import Partenaire
 
@@ -95,7 +95,7 @@ class Invitation(models.Model):
 
     @property
     def lieu(self):
-        return self.etablissement or self.partenaire or self.academie
+        return self.etablissement or self.partenaire or self.academie or NATIONAL
 
     @property
     def expiree(self) -> bool:

@@ -155,6 +155,8 @@ class AffectationFactory(factory.django.DjangoModelFactory):
         admin_academique = factory.Trait(
             role=Role.ADMIN_ACADEMIQUE, etablissement=None, academie=factory.SubFactory(AcademieFactory)
         )
+        # Held on the whole country: no place at all.
+        pilotage_national = factory.Trait(role=Role.PILOTAGE_NATIONAL, etablissement=None)
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

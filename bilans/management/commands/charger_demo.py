@@ -120,6 +120,7 @@ COMPTES = [
     ("mentor@demo.mentorat.fr", "Nadia", "Benali", Role.MENTOR, "0691234S"),
     ("academie@demo.mentorat.fr", "Laurent", "Bonnet", Role.PILOTAGE, None),
     ("admin.academie@demo.mentorat.fr", "Sophie", "Lambert", Role.ADMIN_ACADEMIQUE, None),
+    ("national@demo.mentorat.fr", "Bernard", "Vasseur", Role.PILOTAGE_NATIONAL, None),
     ("referent.moulin@demo.mentorat.fr", "Aurélie", "Lemoine", Role.REFERENT, "0692418D"),
 ]
 
@@ -301,6 +302,7 @@ class Command(BaseCommand):
             if cree:
                 user.set_password(settings.DEMO_PASSWORD)
                 user.save()
+            # A national role is held on no place: `lieu` stays empty.
             lieu = {"etablissement": lps[uai]} if uai else {}
             if role in R.ROLES_PARTENAIRE:
                 lieu = {"partenaire": partenaire}

@@ -102,6 +102,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--lps", type=int, default=120, help="nombre de lycées professionnels")
+        parser.add_argument(
+            "--academies",
+            type=int,
+            default=1,
+            help="nombre d’académies entre lesquelles répartir les lycées (échelle nationale : 30)",
+        )
         parser.add_argument("--annees", type=int, default=3, help="nombre d’années scolaires")
         parser.add_argument("--eleves", type=int, default=150, help="élèves mentorés par lycée et par année")
         parser.add_argument("--mentors", type=int, default=80, help="mentors par lycée")
@@ -117,12 +123,16 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if o["binomes"] > o["eleves"]:
             raise CommandError("Il faut au moins autant d’élèves que de binômes.")
-        if min(o["lps"], o["annees"], o["mentors"], o["binomes"]) < 1:
-            raise CommandError("Les nombres de lycées, d’années, de mentors et de binômes doivent être positifs.")
+        if min(o["lps"], o["annees"], o["mentors"], o["binomes"], o["academies"]) < 1:
+            raise CommandError(
+                "Les nombres de lycées, d’académies, d’années, de mentors et de binômes doivent être positifs."
+            )
+        if o["academies"] > o["lps"]:
+            raise CommandError("Il faut au moins un lycée par académie.")
         debut = time.monotonic()
         if o["purger"]:
             purger()
-        elif Academie.objects.filter(nom=ACADEMIE).exists():
+        elif academies_generees().exists():
             raise CommandError(f"« {ACADEMIE} » existe déjà : relancez avec --purger pour la régénérer.")
         Generateur(**{**o, "stdout": self.stdout}).generer()
         if connection.vendor == "postgresql":
@@ -135,10 +145,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Terminé en {time.monotonic() - debut:.0f} s.")
 
 
+def nom_academie(numero: int) -> str:
+    """The first académie keeps the one name the bench looks for; the others are numbered after it."""
+    return ACADEMIE if numero == 0 else f"{ACADEMIE} {numero + 1:02d}"
+
+
+def academies_generees():
+    return Academie.objects.filter(nom__startswith=ACADEMIE)
+
+
 def purger():
-    """Delete the generated académie, lowest rows first (binômes PROTECT mentors and students)."""
+    """Delete the generated académies, lowest rows first (binômes PROTECT mentors and students)."""
     with transaction.atomic():
-        lps = Etablissement.objects.filter(academie__nom=ACADEMIE)
+        lps = Etablissement.objects.filter(academie__in=academies_generees())
         Participation.objects.filter(seance__dispositif__etablissement__in=lps).delete()
         Seance.objects.filter(dispositif__etablissement__in=lps).delete()
         Binome.objects.filter(dispositif__etablissement__in=lps).delete()
@@ -147,14 +166,17 @@ def purger():
         Eleve.objects.filter(etablissement__in=lps).delete()
         lps.delete()
         Partenaire.objects.filter(email__endswith="@" + DOMAINE).delete()
-        Academie.objects.filter(nom=ACADEMIE).delete()
+        academies_generees().delete()
         User.objects.filter(email__endswith="@" + DOMAINE).delete()
 
 
 class Generateur:
-    def __init__(self, *, stdout, lps, annees, eleves, mentors, binomes, seances, reponses, graine, annee, **_):
+    def __init__(
+        self, *, stdout, lps, annees, eleves, mentors, binomes, seances, reponses, graine, annee, academies=1, **_
+    ):
         self.stdout = stdout
         self.n_lps, self.n_annees, self.n_eleves = lps, annees, eleves
+        self.n_academies = academies
         self.n_mentors, self.n_binomes, self.n_seances, self.n_reponses = mentors, binomes, seances, reponses
         self.rng = random.Random(graine)
         self.derniere = annee if annee is not None else annee_scolaire_courante()
@@ -169,7 +191,7 @@ class Generateur:
 
     @transaction.atomic
     def generer(self):
-        academie = Academie.objects.create(nom=ACADEMIE)
+        academies = creer(Academie, [Academie(nom=nom_academie(k)) for k in range(self.n_academies)])
         partenaires = creer(
             Partenaire,
             [
@@ -183,7 +205,9 @@ class Generateur:
                 Etablissement(
                     nom=f"Lycée professionnel n° {n + 1:03d}",
                     uai=uai(n + 1),
-                    academie=academie,
+                    # In consecutive blocks: the LPs a partner serves (LP_PAR_PARTENAIRE in a row)
+                    # mostly stay in one académie, as they would.
+                    academie=academies[n * self.n_academies // self.n_lps],
                     code_postal=f"69{n % 1000:03d}",
                     commune=self.rng.choice(COMMUNES),
                 )
@@ -196,7 +220,7 @@ class Generateur:
                 premier_mentor = mentors[0]
             if (n + 1) % 10 == 0 or n + 1 == len(lps):
                 self.stdout.write(f"  {n + 1}/{len(lps)} lycées générés")
-        self.comptes(academie, lps[0], partenaires[0], premier_mentor)
+        self.comptes(academies[0], lps[0], partenaires[0], premier_mentor)
 
     def generer_lp(self, lp, partenaire):
         rng = self.rng
@@ -408,18 +432,21 @@ class Generateur:
         creer(Note, notes)
 
     def comptes(self, academie, lp, partenaire, mentor):
-        """One account per role on the first LP, the partner's coordinator and the académie's pilotage."""
+        """One account per role on the first LP, the partner's coordinator, the académie's pilotage
+        and a national pilot."""
         mot_de_passe = make_password(MOT_DE_PASSE)
         roles = [Role.REFERENT, Role.CHEF, Role.DDFPT, Role.RBDE, Role.CPE, Role.PERSONNEL, Role.MENTOR]
         comptes = {r: User(email=f"{r}@{DOMAINE}", password=mot_de_passe, prenom=r.label[:30]) for r in roles}
         comptes[Role.COORDONNATEUR] = User(email=f"coordonnateur@{DOMAINE}", password=mot_de_passe)
         comptes[Role.PILOTAGE] = User(email=f"pilotage@{DOMAINE}", password=mot_de_passe)
+        comptes[Role.PILOTAGE_NATIONAL] = User(email=f"national@{DOMAINE}", password=mot_de_passe)
         creer(User, list(comptes.values()))
         affectations = [Affectation(user=comptes[r], role=r, etablissement=lp) for r in roles]
         affectations.append(
             Affectation(user=comptes[Role.COORDONNATEUR], role=Role.COORDONNATEUR, partenaire=partenaire)
         )
         affectations.append(Affectation(user=comptes[Role.PILOTAGE], role=Role.PILOTAGE, academie=academie))
+        affectations.append(Affectation(user=comptes[Role.PILOTAGE_NATIONAL], role=Role.PILOTAGE_NATIONAL))
         creer(Affectation, affectations)
         Mentor.objects.filter(pk=mentor.pk).update(user=comptes[Role.MENTOR])
         self.stdout.write(f"Comptes (mot de passe « {MOT_DE_PASSE} »), sur {lp.nom} ({lp.uai}) :")
