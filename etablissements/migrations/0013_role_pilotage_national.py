@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('etablissements', '0010_page_publique'),
+        ('etablissements', '0012_convention_reconduite_par_avenant'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
