@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
 from seances import avis as service
+from seances.alertes import alertes_calculer
 from seances.models import AvisEleve, Continuer, LienAvis, Ressenti, StatutSeance, Utilite
 from seances.tests.factories import SeanceFactory
 
@@ -161,3 +162,40 @@ def test_seance_collective_un_lien_par_binome(cast, seance):
     seance.participations.create(eleve=autre.eleve)
     seance.participations.create(mentor=autre.mentor)
     assert {remis.binome.eleve.prenom for remis in service.liens_avis_creer(seance=seance)} == {"Inès", "Yanis"}
+
+
+def test_la_reponse_n_apparait_que_sur_la_page_du_binome(client, cast, seance, binome):
+    """Acceptance 2: the answer shows in the pair's health on the binôme page, and on no other page or
+    export that names the student."""
+    (remis,) = service.liens_avis_creer(seance=seance)
+    service.avis_enregistrer(
+        jeton=remis.jeton, ressenti=Ressenti.MOYEN, utilite=Utilite.UN_PEU, continuer=Continuer.NON
+    )
+    alertes_calculer()  # the pair enters « en risque »: the référent's alert names the student
+    client.force_login(cast.referent_a)
+    nom = binome.eleve.nom
+
+    page_du_binome = client.get(reverse("binomes:binome", args=[binome.pk])).content.decode()
+    assert "L’élève ne souhaite pas continuer" in page_du_binome  # the health's reason
+    assert "Un peu utile" in page_du_binome  # the answer itself
+
+    autres = [
+        reverse("accueil"),
+        reverse("binomes:eleve", args=[binome.eleve.pk]),
+        reverse("binomes:eleves"),
+        reverse("binomes:eleves_export"),
+        reverse("binomes:binomes"),
+        reverse("binomes:binomes_export"),
+        reverse("seances:liste"),
+        reverse("seances:detail", args=[seance.pk]),
+        reverse("seances:avis_liens", args=[seance.pk]),
+        reverse("seances:alertes"),
+        reverse("rgpd:export_eleve", args=[binome.eleve.pk]),
+    ]
+    for chemin in autres:
+        reponse = client.get(chemin)
+        assert reponse.status_code == 200, chemin
+        texte = b"".join(reponse.streaming_content).decode() if reponse.streaming else reponse.content.decode()
+        assert nom in texte, chemin  # the page names the student…
+        for marque in ("Un peu utile", "Moyennement", "ne souhaite pas continuer"):
+            assert marque not in texte, (chemin, marque)  # … and shows nothing of their answer
