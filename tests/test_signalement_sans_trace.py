@@ -34,6 +34,7 @@ EXPORTS = {
     "bilans:export",
     "rgpd:export_eleve",
     "rgpd:export_mentor",
+    "bilans:national_export",
 }
 
 
@@ -120,6 +121,10 @@ def test_le_chef_suspend_le_mentor_et_le_signalement_ne_laisse_aucune_trace(
             _lire(client, reverse("etablissements:academie", args=[cast.lp_a.academie_id])),
             "l’administration académique",
         )
+        # The national level: its dashboard and its export.
+        client.force_login(AffectationFactory(pilotage_national=True).user)
+        _sans_trace(_lire(client, reverse("bilans:national")), "le tableau de bord national")
+        _sans_trace(_lire(client, reverse("bilans:national_export")), "l’export national")
 
         # The year-end report, built and read back.
         client.force_login(cast.chef_a)
