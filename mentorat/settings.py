@@ -147,6 +147,8 @@ DATABASE_ROUTERS = ["socle.routeur.RouteurReplique"]
 REPLIQUE_DELAI_ECRITURE = env.int("REPLIQUE_DELAI_ECRITURE", default=300)
 # Seconds a report build waits for the replica to catch up with the primary before reading the primary.
 REPLIQUE_ATTENTE = env.float("REPLIQUE_ATTENTE", default=2.0)
+# Seconds a process reads the primary only, after the replica failed to answer.
+REPLIQUE_PAUSE = env.float("REPLIQUE_PAUSE", default=30.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentorat.User"

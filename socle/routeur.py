@@ -14,9 +14,12 @@ only if the replica has replayed past that position, else the primary: the user 
 they just did, however late the replica is (exact, where a fixed delay would only be likely). A
 report build does the same with the position of the moment it starts, after the request that asked
 for it was committed, waiting REPLIQUE_ATTENTE seconds at most for the replica to catch up.
-Without the replica alias, everything reads the primary, as before.
+A replica that cannot be reached is left alone for REPLIQUE_PAUSE seconds: the marked paths read
+the primary meanwhile (slower, never wrong). Without the replica alias, everything reads the
+primary, as before.
 """
 
+import logging
 import re
 import time
 from contextlib import contextmanager
@@ -24,7 +27,7 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 from .formats import nombre
 
@@ -36,12 +39,34 @@ PRIMAIRE_SEULEMENT = frozenset({"sessions", "axes", "otp_totp", "otp_static", "d
 # None: reads on the primary. Else a dict: {"en_transaction": bool}.
 _lecture: ContextVar[dict | None] = ContextVar("lecture_replique", default=None)
 _LSN = re.compile(r"^[0-9A-F]{1,8}/[0-9A-F]{1,8}$")
+logger = logging.getLogger(__name__)
+# Per process: until when (time.monotonic()) the replica counts as unreachable.
+_panne = {"jusqua": 0.0}
 
 
 def replique_configuree() -> bool:
     """A real replica is configured. A test database mirror (settings_test) is the primary itself."""
     reglages = connections.databases.get(ALIAS)
     return bool(reglages) and not (reglages.get("TEST") or {}).get("MIRROR")
+
+
+def replique_disponible() -> bool:
+    """The replica answers (a connection is open, or opens); else it is skipped for REPLIQUE_PAUSE seconds.
+
+    Checked before a marked path reads it, not in the middle: a page never fails half-way because
+    the replica went away, and a replica down costs one connection timeout per process and pause.
+    """
+    if time.monotonic() < _panne["jusqua"]:
+        return False
+    replique = connections[ALIAS]
+    try:
+        replique.close_if_health_check_failed()
+        replique.ensure_connection()
+    except DatabaseError:
+        logger.warning("Réplique injoignable : lectures sur la base primaire pendant %s s.", settings.REPLIQUE_PAUSE)
+        _panne["jusqua"] = time.monotonic() + settings.REPLIQUE_PAUSE
+        return False
+    return True
 
 
 def _position_primaire() -> str:
@@ -76,7 +101,7 @@ def lecture_replique(*, rattrapage=False, en_transaction=False):
     inside a transaction on the primary — for a block that only reads (a report's content built
     while the report's row is locked); elsewhere a read in a transaction stays on the primary.
     """
-    actif = replique_configuree()
+    actif = replique_configuree() and replique_disponible()
     if actif and rattrapage:
         actif = _attendre(_position_primaire(), settings.REPLIQUE_ATTENTE)
     jeton = _lecture.set({"en_transaction": en_transaction} if actif else None)
@@ -94,7 +119,7 @@ def lecture_sur_replique(vue):
 
     @wraps(vue)
     def enveloppe(request, *args, **kwargs):
-        if not replique_configuree() or not _a_vu_les_ecritures(request):
+        if not replique_configuree() or not replique_disponible() or not _a_vu_les_ecritures(request):
             return vue(request, *args, **kwargs)
         with lecture_replique():
             return vue(request, *args, **kwargs)
@@ -164,7 +189,7 @@ def retard_replique() -> str:
     `now() - pg_last_xact_replay_timestamp()` alone grows while the primary is idle (no transaction
     to replay): a replica that replayed all it received is up to date, whatever that value says.
     """
-    if not replique_configuree():
+    if not replique_configuree() or not replique_disponible():
         return ""
     with connections[ALIAS].cursor() as curseur:
         curseur.execute(

@@ -70,6 +70,36 @@ def test_le_routeur_ne_migre_et_n_ecrit_que_sur_la_primaire():
     assert r.db_for_write(LigneBudget) == DEFAULT_DB_ALIAS
 
 
+def test_replique_injoignable_les_lectures_restent_sur_la_primaire(django_db_blocker, monkeypatch, caplog):
+    reglages = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
+    reglages.update(
+        ENGINE="django.db.backends.postgresql",
+        NAME="mentorat",
+        USER="postgres",
+        HOST="127.0.0.1",
+        PORT="1",
+        OPTIONS={"connect_timeout": 1},
+        TEST={},
+    )
+    monkeypatch.setitem(routeur._panne, "jusqua", 0.0)
+    connections.settings[ALIAS] = reglages
+    try:
+        with django_db_blocker.unblock():
+            with lecture_replique() as sur_replique:
+                assert sur_replique is False
+                assert RouteurReplique().db_for_read(LigneBudget) == DEFAULT_DB_ALIAS
+            assert retard_replique() == ""
+            assert caplog.text.count("Réplique injoignable") == 1
+            # Paused: the next reads do not wait for it again.
+            with lecture_replique() as sur_replique:
+                assert sur_replique is False
+            assert caplog.text.count("Réplique injoignable") == 1
+    finally:
+        connections[ALIAS].close()
+        del connections[ALIAS]
+        del connections.settings[ALIAS]
+
+
 def test_reglage_de_la_replique():
     code = "from django.conf import settings; print(sorted(settings.DATABASES), settings.DATABASES['replique']['PORT'])"
     resultat = _manage(
