@@ -11,7 +11,8 @@ safe design, and covers the load that matters (dashboards and exports read whole
 A user's own writes: after any write request (POST…), `EcritureRecenteMiddleware` leaves a cookie
 holding the primary's WAL position once the request is done. A marked view then reads the replica
 only if the replica has replayed past that position, else the primary: the user always sees what
-they just did, however late the replica is (exact, where a fixed delay would only be likely). A
+they just did, however late the replica is within the cookie's life (REPLIQUE_DELAI_ECRITURE):
+exact, where a fixed delay after a write would only be likely. A
 report build does the same with the position of the moment it starts, after the request that asked
 for it was committed, waiting REPLIQUE_ATTENTE seconds at most for the replica to catch up.
 A replica that cannot be reached is left alone for REPLIQUE_PAUSE seconds: the marked paths read
@@ -147,9 +148,15 @@ class EcritureRecenteMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and replique_configuree():
+            try:
+                position = _position_primaire()
+            except DatabaseError:
+                # Position unknown (the primary failed meanwhile): not a WAL position, so the
+                # user's marked pages read the primary for the cookie's life.
+                position = "inconnue"
             response.set_cookie(
                 COOKIE,
-                _position_primaire(),
+                position,
                 max_age=settings.REPLIQUE_DELAI_ECRITURE,
                 secure=settings.SESSION_COOKIE_SECURE,
                 httponly=True,
