@@ -15,6 +15,7 @@ from etablissements.models import Dispositif, LigneBudget
 from seances.models import EpisodeRisque, Presence, Seance, StatutSeance, TypeSeance
 from socle.formats import compte, nombre
 from socle.pdf import rendre_pdf
+from socle.routeur import lecture_replique
 from socle.tasks import apres_commit
 
 from . import graphiques, services
@@ -132,7 +133,10 @@ def construire(rapport: RapportAnnuel) -> None:
     """
     dispositif = rapport.dispositif
     titre = f"Rapport annuel du dispositif de mentorat {dispositif.annee_scolaire} — {dispositif.etablissement.nom}"
-    pdf = rendre_pdf("bilans/rapport_pdf.html", contenu(dispositif), titre=titre)
+    # The content only reads: from the replica when there is one and it already holds everything
+    # committed before the build started (the data the user entered before asking), else the primary.
+    with lecture_replique(rattrapage=True, en_transaction=True):
+        pdf = rendre_pdf("bilans/rapport_pdf.html", contenu(dispositif), titre=titre)
     stockage = rapport.fichier.storage
     nom = f"rapport-{dispositif.etablissement.uai}-{dispositif.annee}.pdf"
     chemin = rapport.fichier.field.generate_filename(rapport, nom)

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: remembers where the primary stood after a write request, every write included.
+    "socle.routeur.EcritureRecenteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -125,6 +127,28 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # `make run`: the server and the periodic jobs (taches_periodiques) write to one file; a
     # writer waits for the other's lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+# A PostgreSQL streaming replica (README, « Passer à l’échelle »): dashboards, exports and report
+# builds may read from it (socle/routeur.py); writes, transactions, migrations stay on the primary.
+# Absent: everything on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replique"] = env.db_url_config(DATABASE_REPLICA_URL)
+    if not all(DATABASES[alias]["ENGINE"].endswith("postgresql") for alias in ("default", "replique")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL : une réplique PostgreSQL d’une base PostgreSQL.")
+    DATABASES["replique"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replique"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replique"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replique"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
+DATABASE_ROUTERS = ["socle.routeur.RouteurReplique"]
+# After a user's write, their dashboards and exports read the primary until the replica has replayed
+# it, for this many seconds at most (the cookie's life; beyond, the lag shown beside the figures tells).
+REPLIQUE_DELAI_ECRITURE = env.int("REPLIQUE_DELAI_ECRITURE", default=300)
+# Seconds a report build waits for the replica to catch up with the primary before reading the primary.
+REPLIQUE_ATTENTE = env.float("REPLIQUE_ATTENTE", default=2.0)
+# Seconds a process reads the primary only, after the replica failed to answer.
+REPLIQUE_PAUSE = env.float("REPLIQUE_PAUSE", default=30.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentorat.User"

@@ -12,6 +12,12 @@ os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage
 
 from .settings import *  # noqa: E402,F403
 
+# With DATABASE_REPLICA_URL set, the suite does not create a test database on the replica: the
+# alias mirrors the primary's (socle.routeur then reads everything from the primary). The test
+# against a real replica (socle/tests/test_replique.py) starts its own.
+if "replique" in DATABASES:  # noqa: F405
+    DATABASES["replique"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process in tests; the tests that need a real worker turn this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True

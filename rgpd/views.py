@@ -12,6 +12,7 @@ from etablissements.scoping import exiger_role, get_for_user
 from socle.decorators import login_not_required, role_required
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
+from socle.routeur import lecture_sur_replique
 
 from . import export
 from .registre import durees
@@ -38,6 +39,7 @@ def _exiger_droits(user, etablissement_id):
     )
 
 
+@lecture_sur_replique
 def export_eleve(request, pk):
     eleve = get_for_user(Eleve.objects.select_related("etablissement", "formation", "propose_par"), request.user, pk=pk)
     _exiger_droits(request.user, eleve.etablissement_id)
@@ -50,6 +52,7 @@ def export_eleve(request, pk):
     return _reponse_json(export.donnees_eleve(eleve), f"donnees-eleve-{eleve.pk}.json")
 
 
+@lecture_sur_replique
 def export_mentor(request, pk):
     mentor = get_for_user(
         Mentor.objects.select_related("etablissement", "entreprise", "user", "honorabilite__saisie_par"),

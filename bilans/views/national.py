@@ -7,6 +7,7 @@ from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import pilote_national
 from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
+from socle.routeur import lecture_sur_replique
 
 from ..indicateurs import ORDRE, RAFRAICHISSEMENT, Indicateur
 from ..national import tableau_national
@@ -20,6 +21,7 @@ def _tableau(request):
     return annee, tableau_national(annee)
 
 
+@lecture_sur_replique
 def national(request):
     """Every académie side by side with the country's total, from the cache (dated)."""
     annee, tableau = _tableau(request)
@@ -36,6 +38,7 @@ def national(request):
     )
 
 
+@lecture_sur_replique
 def national_export(request):
     """The national table as CSV: one row per académie, then the country's total, with its date."""
     annee, tableau = _tableau(request)

@@ -13,6 +13,7 @@ from socle.exports import reponse_csv
 from socle.formats import compte
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
+from socle.routeur import lecture_sur_replique
 
 from .. import rapports
 from ..indicateurs import ORDRE, Indicateur, indicateurs_par_dispositif
@@ -86,6 +87,7 @@ def rapports_academie(request):
     return redirect("bilans:academie")
 
 
+@lecture_sur_replique
 def export(request):
     """Indicators of the year as CSV or XLSX: one row per LP the user may see (the académie: all its LPs)."""
     annee = annee_scolaire_courante()

@@ -35,6 +35,7 @@ from seances.sante import peut_lire_sante, sante_des_binomes_du_dispositif
 from socle import roles as R
 from socle.formats import compte
 from socle.roles import Role
+from socle.routeur import lecture_sur_replique
 
 from .. import graphiques
 from ..indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
@@ -220,6 +221,7 @@ def _tableau_par_lp(etablissement_ids, annee, tri=None):
     return lignes, total, calcule_le
 
 
+@lecture_sur_replique
 def accueil(request):
     """The home dashboard; what it shows depends on the user's roles."""
     annee = annee_scolaire_courante()
@@ -259,6 +261,7 @@ def accueil(request):
     return render(request, "bilans/accueil.html", contexte)
 
 
+@lecture_sur_replique
 def academie(request):
     """Every LP of the user's académies: aggregates only, no names of people; sortable; with the total.
 

@@ -18,6 +18,7 @@ from socle.decorators import role_required
 from socle.exports import reponse_csv
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
+from socle.routeur import lecture_sur_replique
 
 from .. import annee, services
 from .. import mentors as mentors_service
@@ -108,6 +109,7 @@ def eleves(request):
 
 
 @role_required(R.LECTURE_PROGRAMME)
+@lecture_sur_replique
 def eleves_export(request):
     filtre = _eleves(request)
     lignes = (
@@ -323,6 +325,7 @@ def mentors(request):
 
 
 @role_required(R.LECTURE_PROGRAMME)
+@lecture_sur_replique
 def mentors_export(request):
     lignes = (
         [
@@ -506,6 +509,7 @@ def binomes(request):
 
 
 @role_required(R.LECTURE_PROGRAMME)
+@lecture_sur_replique
 def binomes_export(request):
     def jour(d):
         return d.strftime("%d/%m/%Y") if d else ""
