@@ -26,8 +26,8 @@ from .services import (
     _convention_verrouillee,
     _nom,
     _prevenir_le_lp,
-    _texte,
     _tracer,
+    texte_signe,
 )
 
 
@@ -126,13 +126,7 @@ def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenan
     convention.signataire_partenaire = ancienne.signataire_partenaire
     convention.date_signature_partenaire = date_signature
     convention.signee_partenaire_par = None
-    convention.texte_signe = [
-        {
-            "champ": str(convention._meta.get_field(champ).verbose_name),
-            "texte": _texte(convention, champ, getattr(convention, champ)),
-        }
-        for champ in CHAMPS_CONVENTION
-    ]
+    convention.texte_signe = texte_signe(convention)
     convention.full_clean()
     convention.save()
     reference = f"Avenant n° {numero} du {date_signature:%d/%m/%Y} à la convention {ancienne.dispositif.annee_scolaire}"

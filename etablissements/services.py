@@ -161,6 +161,17 @@ def _appliquer(instance, champs, valeurs: dict) -> list[dict]:
     return changements
 
 
+def texte_signe(convention) -> list[dict]:
+    """The convention's text as signed: each clause's label and its text, kept once signed."""
+    return [
+        {
+            "champ": str(convention._meta.get_field(champ).verbose_name),
+            "texte": _texte(convention, champ, getattr(convention, champ)),
+        }
+        for champ in CHAMPS_CONVENTION
+    ]
+
+
 def _tracer(*, dispositif, auteur, action, convention=None, version=None, changements=(), commentaire=""):
     Modification.objects.create(
         dispositif=dispositif,
@@ -515,13 +526,7 @@ def convention_signer(
     convention.date_signature_etablissement = date_signature
     convention.signee_par = auteur
     convention.statut = StatutConvention.SIGNEE
-    convention.texte_signe = [
-        {
-            "champ": str(convention._meta.get_field(champ).verbose_name),
-            "texte": _texte(convention, champ, getattr(convention, champ)),
-        }
-        for champ in CHAMPS_CONVENTION
-    ]
+    convention.texte_signe = texte_signe(convention)
     convention.full_clean()
     convention.save()
     _tracer(
