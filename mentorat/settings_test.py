@@ -13,6 +13,8 @@ os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# As in development: each request closes its connection (production keeps them, see settings).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405
 # Tasks run in-process in tests; the tests that need a real worker turn this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
