@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE / "bench"))
@@ -70,11 +71,16 @@ def mesurer(racine, base_url, repetitions):
     client = Client()
     client.force_login(coordonnateur)
     formulaire = client.get(url).content.decode()
-    donnees = donnees_seance(formulaire, timezone.localdate())
+    corps = urlencode(donnees_seance(formulaire, timezone.localdate()))
     lignes = formulaire.count('class="grille-choix__ligne"')
 
     def requete(methode):
-        reponse = client.post(url, donnees) if methode == "post" else client.get(url)
+        if methode == "post":
+            # Form-encoded, as a browser sends a form without files (the test client's default,
+            # multipart, costs this process some 10 ms more to parse 230 rows).
+            reponse = client.post(url, corps, content_type="application/x-www-form-urlencoded")
+        else:
+            reponse = client.get(url)
         attendu = 302 if methode == "post" else 200
         if reponse.status_code != attendu:
             raise SystemExit(f"{methode} : HTTP {reponse.status_code} au lieu de {attendu}")
