@@ -63,3 +63,13 @@ def test_modification_d_un_grand_lp(client, cast, grand_lp, django_assert_num_qu
         reponse = client.post(url, donnees(rangs(grand_lp)))
     assert reponse.status_code == 302
     assert Participation.objects.filter(seance=seance).count() == 2 * len(grand_lp)
+
+
+def test_les_lignes_partagent_leurs_champs(client, cast, grand_lp):
+    """Built once for the whole grid (not copied into each row); each row still names its person."""
+    client.force_login(cast.coordonnateur_a)
+    lignes = client.get(URL).context["formset"].forms
+    premiere = lignes[0]
+    assert all(ligne.fields["presence"] is premiere.fields["presence"] for ligne in lignes)
+    assert all(ligne.fields["personne"] is premiere.fields["personne"] for ligne in lignes)
+    assert len({ligne.libelle for ligne in lignes}) == len(lignes) == 2 * len(grand_lp)
