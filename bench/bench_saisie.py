@@ -18,6 +18,7 @@ rows "non concerné", as the load test of bench_pages.py posts it).
 """
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -51,9 +52,8 @@ def mesurer(racine, base_url, repetitions):
     )
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(Path(racine).resolve()))
-    import django
-
-    django.setup()
+    # Loaded as gunicorn loads it (the WSGI module: django.setup() and what it does at start).
+    importlib.import_module("mentorat.wsgi")
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

@@ -91,3 +91,18 @@ def test_les_workers_celery_sont_recycles():
     assert _reglage(recyclage, **env) == "(10, 250000)"
     resultat = _manage("check", DEBUG="1", CELERY_WORKER_MAX_TASKS_PER_CHILD="0")
     assert resultat.returncode != 0 and "CELERY_WORKER_MAX_TASKS_PER_CHILD" in resultat.stderr
+
+
+def test_le_serveur_web_gele_ce_qu_il_charge_au_demarrage():
+    """The WSGI module moves what it loads out of the garbage collector's reach (gc.freeze)."""
+    environnement = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "mentorat.settings"}
+    resultat = subprocess.run(
+        [sys.executable, "-c", "import gc, mentorat.wsgi; print(gc.get_freeze_count())"],
+        cwd=settings.BASE_DIR,
+        env=environnement,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    assert int(resultat.stdout.strip().splitlines()[-1]) > 10_000
