@@ -116,7 +116,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections, checked before reuse: a connection that died while PostgreSQL
 # restarted is replaced (or the request gets the 503 page) instead of failing a request.
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+# Opening one costs a few milliseconds of every request (issue 18), so production keeps them;
+# development closes them (runserver starts a thread, hence a connection, per request).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # An unreachable database host answers nothing: give up after a few seconds (503 page).
@@ -264,6 +266,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Worker children are replaced after this many tasks, or after the task that took their resident
+# memory past CELERY_WORKER_MAX_MEMORY_PER_CHILD kilobytes: a year-end PDF leaves a child a
+# little larger (WeasyPrint's caches, fragmentation; ~0.26 MB per report measured in issue 18).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+if CELERY_WORKER_MAX_TASKS_PER_CHILD < 1 or CELERY_WORKER_MAX_MEMORY_PER_CHILD < 1:
+    raise ImproperlyConfigured(
+        "CELERY_WORKER_MAX_TASKS_PER_CHILD et CELERY_WORKER_MAX_MEMORY_PER_CHILD doivent être positifs."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message taken by a worker that dies before acknowledging it goes back to the queue after

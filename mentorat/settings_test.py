@@ -19,6 +19,8 @@ if "replique" in DATABASES:  # noqa: F405
     DATABASES["replique"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# As in development: each request closes its connection (production keeps them, see settings).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405
 # Tasks run in-process in tests; the tests that need a real worker turn this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

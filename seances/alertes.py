@@ -6,8 +6,10 @@ and a new fact is told once.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -17,7 +19,7 @@ from django.utils import timezone
 from binomes.models import Binome, Mentor, StatutBinome, StatutHonorabilite
 from etablissements.calendrier import calendriers
 from etablissements.frise import jalons_en_retard
-from etablissements.models import Affectation, Convention, Jalon
+from etablissements.models import Affectation, Convention, Etablissement, Jalon
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.courriels import envoyer_courriel, lien
 from socle.formats import compte
@@ -68,7 +70,7 @@ class Destinataires:
         return set().union(*(self.par_role[(etablissement_id, role)] for role in roles))
 
 
-def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> list[Fait]:
+def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> Iterator[Fait]:
     """Active binômes without a held séance (or since their start, if none) for five school weeks.
 
     Only the weeks when the student is in the LP count (etablissements/calendrier.py): no alert
@@ -80,36 +82,45 @@ def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> list[Fait]:
         .order_by("-date")
         .values("date")[:1]
     )
-    binomes = list(
-        Binome.objects.filter(statut=StatutBinome.ACTIF)
-        .annotate(derniere_seance=Subquery(derniere))
-        .select_related("mentor", "eleve", "dispositif__etablissement")
+    actifs = Binome.objects.filter(statut=StatutBinome.ACTIF)
+    # The calendars first (one query for the LPs, one for their PFMP), then the binômes streamed
+    # as plain rows: memory holds one batch, not every active binôme of the country (issue 18).
+    calendrier = calendriers(Etablissement.objects.filter(pk__in=actifs.values("dispositif__etablissement")))
+    lignes = (
+        actifs.annotate(derniere_seance=Subquery(derniere))
+        .values_list(
+            "pk",
+            "date_debut",
+            "derniere_seance",
+            "dispositif__etablissement_id",
+            "mentor__prenom",
+            "mentor__nom",
+            "eleve__prenom",
+            "eleve__nom",
+            "eleve__classe",
+        )
+        .order_by("pk")
     )
-    calendrier = calendriers({b.dispositif.etablissement_id: b.dispositif.etablissement for b in binomes}.values())
-    faits = []
-    for binome in binomes:
-        reference = binome.derniere_seance or binome.date_debut
+    for pk, date_debut, derniere_seance, etab, *noms, classe in lignes.iterator(chunk_size=LOT):
+        reference = derniere_seance or date_debut
         if reference is None:
             continue
-        etab = binome.dispositif.etablissement_id
-        if calendrier[etab].semaines_de_classe(reference, jour, binome.eleve.classe) < SEMAINES_SANS_SEANCE:
+        if calendrier[etab].semaines_de_classe(reference, jour, classe) < SEMAINES_SANS_SEANCE:
             continue
-        depuis = "aucune séance tenue depuis son début" if not binome.derniere_seance else "aucune séance tenue depuis"
-        faits.append(
-            Fait(
-                TypeAlerte.BINOME_SANS_SEANCE,
-                f"binome_sans_seance:{binome.pk}:{reference.isoformat()}",
-                etab,
-                f"Binôme {binome.mentor} – {binome.eleve} : {depuis} le {reference:%d/%m/%Y} "
-                f"({SEMAINES_SANS_SEANCE} semaines de classe ou plus).",
-                reverse("seances:liste"),
-                qui(etab, Role.REFERENT, Role.COORDONNATEUR),
-            )
+        mentor, eleve = f"{noms[0]} {noms[1]}", f"{noms[2]} {noms[3]}"
+        depuis = "aucune séance tenue depuis son début" if not derniere_seance else "aucune séance tenue depuis"
+        yield Fait(
+            TypeAlerte.BINOME_SANS_SEANCE,
+            f"binome_sans_seance:{pk}:{reference.isoformat()}",
+            etab,
+            f"Binôme {mentor} – {eleve} : {depuis} le {reference:%d/%m/%Y} "
+            f"({SEMAINES_SANS_SEANCE} semaines de classe ou plus).",
+            reverse("seances:liste"),
+            qui(etab, Role.REFERENT, Role.COORDONNATEUR),
         )
-    return faits
 
 
-def alertes_absences_eleves(jour: date, qui: Destinataires) -> list[Fait]:
+def alertes_absences_eleves(jour: date, qui: Destinataires) -> Iterator[Fait]:
     """Students with at least two unexcused absences this school year."""
     lignes = (
         Participation.objects.filter(
@@ -124,7 +135,7 @@ def alertes_absences_eleves(jour: date, qui: Destinataires) -> list[Fait]:
         .filter(n__gte=SEUIL_ABSENCES_ELEVE)
         .order_by("eleve")
     )
-    return [
+    return (
         Fait(
             TypeAlerte.ABSENCES_ELEVE,
             f"absences_eleve:{ligne['eleve']}:{ligne['n']}",
@@ -133,11 +144,11 @@ def alertes_absences_eleves(jour: date, qui: Destinataires) -> list[Fait]:
             reverse("seances:entretiens"),
             qui(ligne["eleve__etablissement"], Role.REFERENT, Role.CPE),
         )
-        for ligne in lignes
-    ]
+        for ligne in lignes.iterator(chunk_size=LOT)
+    )
 
 
-def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
+def alertes_absences_mentors(jour: date, qui: Destinataires) -> Iterator[Fait]:
     """Mentors who missed séances without notice this school year."""
     lignes = (
         Participation.objects.filter(
@@ -151,7 +162,7 @@ def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
         .annotate(n=Count("pk"))
         .order_by("mentor")
     )
-    return [
+    return (
         Fait(
             TypeAlerte.ABSENCES_MENTOR,
             f"absences_mentor:{ligne['mentor']}:{ligne['n']}",
@@ -161,11 +172,11 @@ def alertes_absences_mentors(jour: date, qui: Destinataires) -> list[Fait]:
             reverse("seances:liste"),
             qui(ligne["mentor__etablissement"], Role.REFERENT, Role.COORDONNATEUR),
         )
-        for ligne in lignes
-    ]
+        for ligne in lignes.iterator(chunk_size=LOT)
+    )
 
 
-def alertes_honorabilite(jour: date, qui: Destinataires) -> list[Fait]:
+def alertes_honorabilite(jour: date, qui: Destinataires) -> Iterator[Fait]:
     """Verified honorabilités that expire within 30 days: renew before the mentor must stop."""
     mentors = (
         Mentor.objects.filter(
@@ -176,7 +187,7 @@ def alertes_honorabilite(jour: date, qui: Destinataires) -> list[Fait]:
         .select_related("honorabilite")
         .order_by("pk")
     )
-    return [
+    return (
         Fait(
             TypeAlerte.HONORABILITE,
             f"honorabilite:{mentor.pk}:{mentor.honorabilite.expiration.isoformat()}",
@@ -185,8 +196,8 @@ def alertes_honorabilite(jour: date, qui: Destinataires) -> list[Fait]:
             reverse("seances:liste"),
             qui(mentor.etablissement_id, Role.REFERENT, Role.COORDONNATEUR),
         )
-        for mentor in mentors
-    ]
+        for mentor in mentors.iterator(chunk_size=LOT)
+    )
 
 
 def alertes_jalons_en_retard(jour: date, qui: Destinataires) -> list[Fait]:
@@ -271,7 +282,9 @@ def alertes_calculer(*, jour: date | None = None) -> list[Alerte]:
     """
     jour = jour or timezone.localdate()
     qui = Destinataires()
-    candidates = [
+    # The rules yield their facts as they read them: candidates are checked and written a batch
+    # at a time, so memory holds one batch of facts, not every fact of the country (issue 18).
+    candidates = (
         Alerte(
             cle=fait.cle,
             destinataire_id=user_id,
@@ -283,10 +296,9 @@ def alertes_calculer(*, jour: date | None = None) -> list[Alerte]:
         for calcul in CALCULS
         for fait in calcul(jour, qui)
         for user_id in sorted(fait.destinataires)
-    ]
+    )
     nouvelles = []
-    for debut in range(0, len(candidates), LOT):
-        lot = candidates[debut : debut + LOT]
+    while lot := list(islice(candidates, LOT)):
         connues = set(Alerte.objects.filter(cle__in={a.cle for a in lot}).values_list("cle", "destinataire_id"))
         lot = [a for a in lot if (a.cle, a.destinataire_id) not in connues]
         Alerte.objects.bulk_create(lot, ignore_conflicts=True)

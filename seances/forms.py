@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from binomes.models import StatutObjectif
 from etablissements.models import Entreprise
-from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
+from socle.crispy_dsfr import ChampPartage, DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
 
 from .models import (
@@ -79,11 +79,23 @@ class SeanceForm(forms.ModelForm):
         return donnees
 
 
-class ParticipantForm(forms.Form):
-    """One row of the attendance grid: a student or a mentor of the LP, and their presence."""
+class _ClePersonne(ChampPartage, forms.CharField):
+    pass
 
-    personne = forms.CharField(widget=forms.HiddenInput)
-    presence = forms.ChoiceField(
+
+class _ChoixPresence(ChampPartage, forms.ChoiceField):
+    pass
+
+
+class ParticipantForm(forms.Form):
+    """One row of the attendance grid: a student or a mentor of the LP, and their presence.
+
+    Its fields are shared by every row (`ChampPartage`): a grid of 230 rows built 230 copies of
+    them (issue 18). The row's label, the person's name, is `libelle`.
+    """
+
+    personne = _ClePersonne(widget=forms.HiddenInput)
+    presence = _ChoixPresence(
         label="Présence",
         required=False,
         choices=[(NON_CONCERNE, "Non concerné")] + list(Presence.choices),
@@ -97,7 +109,7 @@ class ParticipantForm(forms.Form):
         # the initial one before.
         cle = self.data.get(self.add_prefix("personne")) if self.is_bound else self.initial.get("personne")
         personne = self.personnes.get(cle)
-        self.fields["presence"].label = personne.libelle if personne is not None else "Participant non reconnu"
+        self.libelle = personne.libelle if personne is not None else "Participant non reconnu"
 
     def clean_personne(self):
         cle = self.cleaned_data["personne"]
@@ -121,6 +133,7 @@ class BaseParticipantFormSet(forms.BaseFormSet):
             self,
             champ="presence",
             groupe=self.groupe,
+            libelle=lambda form: form.libelle,
             vide="Aucun élève ni mentor enregistré dans ce lycée.",
         )
         self.helper.form_tag = False

@@ -64,3 +64,45 @@ def test_en_tetes_de_securite(client):
     assert reponse["X-Frame-Options"] == "DENY"
     assert reponse["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in reponse["Cache-Control"]
+
+
+def _reglage(expression, **env):
+    """The value of a settings expression, as a process started with this environment sees it."""
+    resultat = _manage("shell", "-c", f"from django.conf import settings; print(repr(({expression})))", **env)
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    return resultat.stdout.strip().splitlines()[-1]
+
+
+def test_connexions_persistantes_en_production_pas_en_developpement():
+    connexion = 'settings.DATABASES["default"]["CONN_MAX_AGE"], settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]'
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "lp.fr"}
+    assert _reglage(connexion, **production) == "(60, True)"
+    assert _reglage(connexion, **production, CONN_MAX_AGE="300") == "(300, True)"
+    assert _reglage(connexion, DEBUG="1") == "(0, True)"
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_les_workers_celery_sont_recycles():
+    from mentorat.celery import app
+
+    assert (app.conf.worker_max_tasks_per_child, app.conf.worker_max_memory_per_child) == (50, 400_000)
+    recyclage = "settings.CELERY_WORKER_MAX_TASKS_PER_CHILD, settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD"
+    env = {"DEBUG": "1", "CELERY_WORKER_MAX_TASKS_PER_CHILD": "10", "CELERY_WORKER_MAX_MEMORY_PER_CHILD": "250000"}
+    assert _reglage(recyclage, **env) == "(10, 250000)"
+    resultat = _manage("check", DEBUG="1", CELERY_WORKER_MAX_TASKS_PER_CHILD="0")
+    assert resultat.returncode != 0 and "CELERY_WORKER_MAX_TASKS_PER_CHILD" in resultat.stderr
+
+
+def test_le_serveur_web_gele_ce_qu_il_charge_au_demarrage():
+    """The WSGI module moves what it loads out of the garbage collector's reach (gc.freeze)."""
+    environnement = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "mentorat.settings"}
+    resultat = subprocess.run(
+        [sys.executable, "-c", "import gc, mentorat.wsgi; print(gc.get_freeze_count())"],
+        cwd=settings.BASE_DIR,
+        env=environnement,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    assert int(resultat.stdout.strip().splitlines()[-1]) > 10_000
