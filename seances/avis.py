@@ -6,7 +6,6 @@ link's secret is stored, the link works once and expires, and the answer is writ
 binôme alone (no séance, no link, dated by the day): nothing else can trace it back.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,16 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
+from etablissements.models.invitation import empreinte_jeton
 
 from .models import AvisEleve, LienAvis, Seance, StatutSeance
 
 # Long enough for a student who answers at home the next weekend, short enough that a lost
 # sheet stops working before the next séance's sheet is printed.
 DUREE_LIEN = timedelta(days=14)
-
-
-def empreinte(jeton: str) -> str:
-    return hashlib.sha256(jeton.encode()).hexdigest()
 
 
 class LienInvalide(Exception):
@@ -84,10 +80,14 @@ def liens_avis_creer(*, seance: Seance) -> list[LienRemis]:
             expire_le = maintenant + DUREE_LIEN
             if lien is None:
                 LienAvis.objects.create(
-                    binome=binome, seance=seance, empreinte=empreinte(jeton), cree_le=maintenant, expire_le=expire_le
+                    binome=binome,
+                    seance=seance,
+                    empreinte=empreinte_jeton(jeton),
+                    cree_le=maintenant,
+                    expire_le=expire_le,
                 )
             else:
-                lien.empreinte, lien.cree_le, lien.expire_le = empreinte(jeton), maintenant, expire_le
+                lien.empreinte, lien.cree_le, lien.expire_le = empreinte_jeton(jeton), maintenant, expire_le
                 lien.save(update_fields=["empreinte", "cree_le", "expire_le"])
             remis.append(LienRemis(binome=binome, jeton=jeton, expire_le=expire_le))
     return remis
@@ -95,7 +95,7 @@ def liens_avis_creer(*, seance: Seance) -> list[LienRemis]:
 
 def lien_trouver(jeton: str) -> LienAvis:
     """The link of a secret, if it can still be used; else LienInvalide with the reason in French."""
-    lien = LienAvis.objects.select_related("seance").filter(empreinte=empreinte(jeton)).first()
+    lien = LienAvis.objects.select_related("seance").filter(empreinte=empreinte_jeton(jeton)).first()
     if lien is None:
         raise LienInvalide("Ce lien ne correspond à aucune séance.", connu=False)
     if lien.utilise_le is not None:

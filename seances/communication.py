@@ -8,7 +8,6 @@ through their link, without an account, until the day of the event; the attendan
 on the day.
 """
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -22,16 +21,13 @@ from django.utils import timezone
 
 from binomes.models import Eleve, Mentor, StatutBinome
 from etablissements.models import Affectation, Dispositif, Entreprise
+from etablissements.models.invitation import empreinte_jeton
 from socle.courriels import envoyer_courriel, lien
 from socle.roles import ROLES_ETABLISSEMENT, Role
 
 from .models import CategorieInvite, Evenement, InvitationEvenement, ReponseInvitation
 
 logger = logging.getLogger(__name__)
-
-
-def empreinte(jeton: str) -> str:
-    return hashlib.sha256(jeton.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -144,7 +140,7 @@ def invitations_envoyer(*, evenement: Evenement, categories: list[str]) -> Envoi
                     nom=d.nom[:200],
                     email=d.email,
                     eleve=d.eleve,
-                    empreinte=empreinte(jeton),
+                    empreinte=empreinte_jeton(jeton),
                     envoyee_le=maintenant,
                 )
                 if d.email:
@@ -165,7 +161,7 @@ def lettres_refaire(*, evenement: Evenement) -> list:
             evenement=evenement, eleve__isnull=False, reponse=ReponseInvitation.ATTENTE
         ):
             jeton = secrets.token_urlsafe(24)
-            invitation.empreinte = empreinte(jeton)
+            invitation.empreinte = empreinte_jeton(jeton)
             invitation.save(update_fields=["empreinte"])
             lettres.append((invitation, jeton))
     return lettres
@@ -200,7 +196,7 @@ def invitation_trouver(jeton: str) -> InvitationEvenement:
     """The invitation of a link, while one may still answer (until the day of the event)."""
     invitation = (
         InvitationEvenement.objects.select_related("evenement__dispositif__etablissement")
-        .filter(empreinte=empreinte(jeton))
+        .filter(empreinte=empreinte_jeton(jeton))
         .first()
     )
     if invitation is None:

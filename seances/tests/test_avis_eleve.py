@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
+from etablissements.models.invitation import empreinte_jeton
 from seances import avis as service
 from seances.alertes import alertes_calculer
 from seances.models import AvisEleve, Continuer, LienAvis, Ressenti, StatutSeance, Utilite
@@ -53,7 +54,7 @@ def test_le_referent_cree_les_liens_et_la_fiche_montre_adresse_et_code_qr(client
     assert fiche.status_code == 200
     assert "Inès" in texte and "<svg" in texte and "Code QR du lien de Inès" in texte
     lien = LienAvis.objects.get(seance=seance)
-    assert lien.empreinte == service.empreinte(_jeton(fiche))  # only the hash is kept
+    assert lien.empreinte == empreinte_jeton(_jeton(fiche))  # only the hash is kept
     assert _jeton(fiche) not in lien.empreinte
     assert lien.expire_le == MAINTENANT + service.DUREE_LIEN
 
