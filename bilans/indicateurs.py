@@ -18,13 +18,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
 from etablissements.models import Dispositif, Etablissement, LigneBudget
 from etablissements.models.budget import TypeLigneBudget
-from seances.models import Participation, Presence, StatutSeance
+from seances.models import Participation, Presence, Seance, StatutSeance
 from socle.formats import montant, nombre, pourcentage
 
 from .models import ResultatEleve, Situation
@@ -179,6 +180,21 @@ def _chiffres(ids) -> dict[int, dict]:
     return resultats
 
 
+ABSENCES = [Presence.ABSENT_EXCUSE, Presence.ABSENT_NON_EXCUSE]
+
+
+def _eleves_attendus(**filtre):
+    """The number of students expected at the outer séance (and matching `filtre`), 0 if none."""
+    par_seance = (
+        Participation.objects.filter(seance=OuterRef("pk"), eleve__isnull=False, **filtre)
+        .order_by()
+        .values("seance")
+        .annotate(nombre=Count("id"))
+        .values("nombre")
+    )
+    return Coalesce(Subquery(par_seance, output_field=IntegerField()), 0)
+
+
 def _compter(dispositifs: dict, groupe: str):
     """(key, counts) rows of the dispositifs selected by `dispositifs` (lookups on Dispositif),
     grouped by `groupe` (a path from a dispositif: "" for the dispositif itself,
@@ -209,17 +225,19 @@ def _compter(dispositifs: dict, groupe: str):
     ):
         yield ligne.pop(cle("dispositif")), ligne
 
+    # Driven from the held séances: each one's students are counted by an index-only scan of
+    # participation_eleve_presence, so the cost follows the séances selected. Joining the
+    # participations to their séances and grouping let PostgreSQL hash every student participation
+    # of the country from a few dozen LPs on (issue 18: 19 ms at 24 LPs, growing with the table;
+    # this form takes 10 ms there and does not grow with other académies).
     for ligne in (
-        Participation.objects.filter(
-            seance__statut=StatutSeance.TENUE, eleve__isnull=False, **filtre("seance__dispositif")
-        )
-        .values(cle("seance__dispositif"))
-        .annotate(
-            attendues=Count("id"),
-            absences=Count("id", filter=Q(presence__in=[Presence.ABSENT_EXCUSE, Presence.ABSENT_NON_EXCUSE])),
-        )
+        Seance.objects.filter(statut=StatutSeance.TENUE, **filtre("dispositif"))
+        .annotate(nb_eleves=_eleves_attendus(), nb_absents=_eleves_attendus(presence__in=ABSENCES))
+        .order_by()
+        .values(cle("dispositif"))
+        .annotate(attendues=Sum("nb_eleves"), absences=Sum("nb_absents"))
     ):
-        yield ligne.pop(cle("seance__dispositif")), ligne
+        yield ligne.pop(cle("dispositif")), ligne
 
     for ligne in (
         ResultatEleve.objects.filter(
