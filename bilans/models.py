@@ -62,6 +62,9 @@ class Invitation(models.Model):
     enquete = models.ForeignKey(Enquete, on_delete=models.CASCADE, related_name="invitations")
     jeton = models.CharField(max_length=64, unique=True, default=_jeton)
     utilisee_le = models.DateField("utilisée le", null=True, blank=True)
+    # An emailed link is not listed among the links to hand out (it would reach two people); it
+    # says nothing of whom it was sent to.
+    par_courriel = models.BooleanField("envoyée par courriel", default=False)
 
     class Meta:
         verbose_name = "invitation"

@@ -28,11 +28,13 @@ def enquetes_creer(*, dispositif) -> list[Enquete]:
     return nouvelles
 
 
-def invitations_creer(*, enquete: Enquete, nombre: int) -> list[Invitation]:
-    """Create `nombre` personal links for a survey."""
-    if not 1 <= nombre <= 500:
+def invitations_creer(*, enquete: Enquete, nombre: int, par_courriel: bool = False) -> list[Invitation]:
+    """Create `nombre` personal links for a survey (to hand out, or to email)."""
+    if not par_courriel and not 1 <= nombre <= 500:
         raise ValidationError("Indiquez un nombre de liens entre 1 et 500.")
-    return Invitation.objects.bulk_create([Invitation(enquete=enquete) for _ in range(nombre)])
+    return Invitation.objects.bulk_create(
+        [Invitation(enquete=enquete, par_courriel=par_courriel) for _ in range(nombre)]
+    )
 
 
 @transaction.atomic
@@ -123,7 +125,7 @@ def enquete_envoyer(*, enquete: Enquete) -> tuple[int, int]:
             envoyees.add(empreinte)
             EnvoiEnquete.objects.create(enquete=enquete, empreinte=empreinte)
             a_envoyer.append(personne.email)
-        liens = invitations_creer(enquete=enquete, nombre=len(a_envoyer)) if a_envoyer else []
+        liens = invitations_creer(enquete=enquete, nombre=len(a_envoyer), par_courriel=True) if a_envoyer else []
         # Shuffled, so that the order of the links says nothing of the order of the addresses.
         random.SystemRandom().shuffle(liens)
         envois = list(zip(a_envoyer, liens, strict=True))

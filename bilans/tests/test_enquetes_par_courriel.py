@@ -38,6 +38,9 @@ def test_les_mentors_recoivent_chacun_un_lien_une_seule_fois(
     assert sorted(m.to[0] for m in mailoutbox) == ["nadia@entreprise.fr", "paul@atelier.fr"]
     jetons = {re.search(r"/bilans/repondre/([\w-]+)/", m.body).group(1) for m in mailoutbox}
     assert jetons == set(Invitation.objects.filter(enquete=enquete).values_list("jeton", flat=True))
+    # The emailed links are not offered on the page among the links to hand out.
+    page = client.get(reverse("bilans:enquete", args=[enquete.pk])).content.decode()
+    assert not any(jeton in page for jeton in jetons)
     # What is kept of the addresses: keyed hashes, with no tie to the links.
     assert not any("nadia" in e for e in EnvoiEnquete.objects.values_list("empreinte", flat=True))
     assert {f.name for f in EnvoiEnquete._meta.concrete_fields} == {"id", "enquete", "empreinte", "envoye_le"}

@@ -65,7 +65,7 @@ def enquete(request, pk):
         {
             "enquete": objet,
             "resultats": services.resultats(objet),
-            "liens": objet.invitations.filter(utilisee_le__isnull=True) if ecriture else [],
+            "liens": objet.invitations.filter(utilisee_le__isnull=True, par_courriel=False) if ecriture else [],
             "form": InvitationsForm() if ecriture else None,
             "peut_ecrire": ecriture,
             "par_courriel": DESTINATAIRES_PAR_COURRIEL.get(objet.population),
