@@ -15,21 +15,13 @@ from django.utils import timezone
 
 from binomes.models import Binome, StatutBinome
 from etablissements.models.invitation import empreinte_jeton
+from socle.liens import LienInvalide
 
 from .models import AvisEleve, LienAvis, Seance, StatutSeance
 
 # Long enough for a student who answers at home the next weekend, short enough that a lost
 # sheet stops working before the next séance's sheet is printed.
 DUREE_LIEN = timedelta(days=14)
-
-
-class LienInvalide(Exception):
-    """A link that cannot be used. `connu` tells a used or expired link (410) from an unknown one (404)."""
-
-    def __init__(self, message: str, *, connu: bool):
-        super().__init__(message)
-        self.message = message
-        self.connu = connu
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from binomes.models import Eleve, Mentor, StatutBinome
 from etablissements.models import Affectation, Dispositif, Entreprise
 from etablissements.models.invitation import empreinte_jeton
 from socle.courriels import envoyer_courriel, lien
+from socle.liens import LienInvalide
 from socle.roles import ROLES_ETABLISSEMENT, Role
 
 from .models import CategorieInvite, Evenement, InvitationEvenement, ReponseInvitation
@@ -183,13 +184,6 @@ def _envoyer(evenement, a_envoyer):
             )
         except (SMTPException, OSError):
             logger.warning("Invitation %s non envoyée.", invitation.pk, exc_info=True)
-
-
-class LienInvalide(Exception):
-    def __init__(self, message: str, *, connu: bool):
-        super().__init__(message)
-        self.message = message
-        self.connu = connu
 
 
 def invitation_trouver(jeton: str) -> InvitationEvenement:

@@ -14,6 +14,7 @@ from seances import avis as service
 from seances.alertes import alertes_calculer
 from seances.models import AvisEleve, Continuer, LienAvis, Ressenti, StatutSeance, Utilite
 from seances.tests.factories import SeanceFactory
+from socle.liens import LienInvalide
 
 MAINTENANT = datetime.datetime(2026, 11, 30, 17, 0, tzinfo=datetime.UTC)
 REPONSE = {"ressenti": Ressenti.MOYEN, "utilite": Utilite.UN_PEU, "continuer": Continuer.NE_SAIS_PAS}
@@ -131,7 +132,7 @@ def test_un_lien_inconnu_repond_404_et_un_lien_expire_410(client, seance):
 def test_refaire_les_liens_remplace_le_secret_et_epargne_les_binomes_qui_ont_repondu(cast, seance, binome):
     (ancien,) = service.liens_avis_creer(seance=seance)
     (nouveau,) = service.liens_avis_creer(seance=seance)
-    with pytest.raises(service.LienInvalide) as erreur:
+    with pytest.raises(LienInvalide) as erreur:
         service.lien_trouver(ancien.jeton)
     assert erreur.value.connu is False
     service.avis_enregistrer(jeton=nouveau.jeton, **REPONSE)
@@ -143,7 +144,7 @@ def test_refaire_les_liens_remplace_le_secret_et_epargne_les_binomes_qui_ont_rep
 def test_deux_envois_simultanes_ne_font_qu_une_reponse(seance):
     (remis,) = service.liens_avis_creer(seance=seance)
     service.avis_enregistrer(jeton=remis.jeton, **REPONSE)
-    with pytest.raises(service.LienInvalide):
+    with pytest.raises(LienInvalide):
         service.avis_enregistrer(jeton=remis.jeton, **REPONSE)
     assert AvisEleve.objects.count() == 1
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from etablissements.scoping import get_for_user
 from socle.courriels import lien
 from socle.decorators import login_not_required
+from socle.liens import LienInvalide, lien_invalide
 
 from .. import avis as service
 from ..forms import AvisEleveForm
@@ -63,20 +64,21 @@ def liens_creer(request, pk):
     return render(request, "seances/avis_fiche.html", {"seance": seance, "remis": remis})
 
 
+TITRE_INVALIDE = "Ce lien d’avis n’est pas valable"
+
+
 @login_not_required
 def repondre(request, jeton):
     """Public page, no account: the student answers three questions, once."""
     try:
         lien_avis = service.lien_trouver(jeton)
-    except service.LienInvalide as erreur:
-        return render(
-            request, "seances/avis_invalide.html", {"message": erreur.message}, status=410 if erreur.connu else 404
-        )
+    except LienInvalide as erreur:
+        return lien_invalide(request, titre=TITRE_INVALIDE, message=erreur.message, connu=erreur.connu)
     form = AvisEleveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             service.avis_enregistrer(jeton=jeton, **form.cleaned_data)
-        except service.LienInvalide as erreur:
-            return render(request, "seances/avis_invalide.html", {"message": erreur.message}, status=410)
+        except LienInvalide as erreur:
+            return lien_invalide(request, titre=TITRE_INVALIDE, message=erreur.message)
         return render(request, "seances/avis_merci.html")
     return render(request, "seances/avis_repondre.html", {"form": form, "seance": lien_avis.seance})

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from etablissements.scoping import get_for_user
 from socle.decorators import login_not_required
 from socle.formats import compte
+from socle.liens import LienInvalide, lien_invalide
 
 from .. import communication as service
 from ..forms import InvitationsEvenementForm, PresencesEvenementForm, ReponseInvitationForm
@@ -94,20 +95,22 @@ def presences(request, pk):
     return redirect("seances:invitations", pk=evenement.pk)
 
 
+TITRE_INVALIDE = "Cette invitation n’est plus valable"
+
+
 @login_not_required
 def repondre(request, jeton):
     """Public page, no account: the guest says whether they will come, and with how many people."""
     try:
         invitation = service.invitation_trouver(jeton)
-    except service.LienInvalide as erreur:
-        statut = 410 if erreur.connu else 404
-        return render(request, "seances/invitation_invalide.html", {"message": erreur.message}, status=statut)
+    except LienInvalide as erreur:
+        return lien_invalide(request, titre=TITRE_INVALIDE, message=erreur.message, connu=erreur.connu)
     initial = {"reponse": invitation.reponse, "nombre": invitation.nombre} if invitation.repondu_le else None
     form = ReponseInvitationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = service.reponse_enregistrer(jeton=jeton, **form.cleaned_data)
-        except service.LienInvalide as erreur:
-            return render(request, "seances/invitation_invalide.html", {"message": erreur.message}, status=410)
+        except LienInvalide as erreur:
+            return lien_invalide(request, titre=TITRE_INVALIDE, message=erreur.message)
         return render(request, "seances/invitation_merci.html", {"invitation": invitation})
     return render(request, "seances/invitation_repondre.html", {"invitation": invitation, "form": form})

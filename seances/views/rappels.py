@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from etablissements.scoping import get_for_user
 from socle.decorators import login_not_required
+from socle.liens import lien_invalide
 
 from .. import rappels
 from ..forms import PreferenceRappelForm, ReponseRappelForm
@@ -26,7 +27,7 @@ def repondre(request, jeton):
         raise Http404("Lien inconnu.")
     contexte = {"seance": rappel.seance}
     if raison := rappels.raison_lien_ferme(rappel):
-        return render(request, "seances/rappels/lien_ferme.html", {**contexte, "raison": raison}, status=410)
+        return _lien_ferme(request, raison)
     form = ReponseRappelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,9 +35,7 @@ def repondre(request, jeton):
                 rappel=rappel, reponse=form.cleaned_data["reponse"], motif=form.cleaned_data["motif"]
             )
         except ValidationError as erreur:
-            return render(
-                request, "seances/rappels/lien_ferme.html", {**contexte, "raison": erreur.messages[0]}, status=410
-            )
+            return _lien_ferme(request, erreur.messages[0])
         return render(
             request,
             "seances/rappels/merci.html",
@@ -66,3 +65,13 @@ def preferences(request):
         messages.success(request, "Vos préférences de rappel sont enregistrées.")
         return redirect("seances:rappels")
     return render(request, "seances/rappels/preferences.html", {"form": form})
+
+
+def _lien_ferme(request, raison):
+    return lien_invalide(
+        request,
+        titre="Ce lien ne peut plus servir",
+        message=raison,
+        conseil="Pour toute question sur la séance, adressez-vous au coordonnateur de votre association "
+        "ou au référent mentorat du lycée.",
+    )
