@@ -13,10 +13,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from binomes.models import Binome, StatutBinome
+from binomes.models import Binome
 from etablissements.models.invitation import empreinte_jeton
 from socle.liens import LienInvalide
 
+from . import services
 from .models import AvisEleve, LienAvis, Seance, StatutSeance
 
 # Long enough for a student who answers at home the next weekend, short enough that a lost
@@ -33,23 +34,6 @@ class LienRemis:
     expire_le: object
 
 
-def binomes_de_la_seance(seance: Seance):
-    """The pairs whose student and mentor are both expected at the séance (a collective séance has several)."""
-    participations = list(seance.participations.values_list("eleve_id", "mentor_id"))
-    eleves = {e for e, _ in participations if e}
-    mentors = {m for _, m in participations if m}
-    return (
-        Binome.objects.filter(
-            dispositif_id=seance.dispositif_id,
-            eleve_id__in=eleves,
-            mentor_id__in=mentors,
-            statut__in=(StatutBinome.ACTIF, StatutBinome.SUSPENDU, StatutBinome.TERMINE, StatutBinome.ROMPU),
-        )
-        .select_related("eleve", "mentor")
-        .order_by("eleve__nom", "eleve__prenom")
-    )
-
-
 def liens_avis_creer(*, seance: Seance) -> list[LienRemis]:
     """Make (or make again) the link of every pair of the séance that has not answered yet.
 
@@ -61,7 +45,7 @@ def liens_avis_creer(*, seance: Seance) -> list[LienRemis]:
     maintenant = timezone.now()
     remis = []
     with transaction.atomic():
-        binomes = list(binomes_de_la_seance(seance))
+        binomes = list(services.binomes_de_la_seance(seance))
         liens = LienAvis.objects.select_for_update().filter(seance=seance, binome__in=[b.pk for b in binomes])
         deja = {lien.binome_id: lien for lien in liens}
         for binome in binomes:

@@ -8,12 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from binomes.models import Binome, ObjectifBinome, StatutObjectif
 from binomes.objectifs import changer_statut, verifier_place
 
-from .models import AvancementObjectif, Participation, Seance
+from . import services
+from .models import AvancementObjectif, Seance
 
 
 @dataclass
@@ -24,17 +24,8 @@ class Saisie:
 
 
 def binomes_de_la_seance(seance: Seance) -> list[Binome]:
-    """The pairs whose mentor and student both take part in the séance, with their objectives."""
-    return list(
-        Binome.objects.filter(dispositif_id=seance.dispositif_id)
-        .filter(
-            Exists(Participation.objects.filter(seance=seance, mentor=OuterRef("mentor"))),
-            Exists(Participation.objects.filter(seance=seance, eleve=OuterRef("eleve"))),
-        )
-        .select_related("mentor", "eleve")
-        .prefetch_related("objectifs_suivis")
-        .order_by("eleve__nom", "eleve__prenom", "pk")
-    )
+    """The pairs of the séance (`services.binomes_de_la_seance`), with their objectives."""
+    return list(services.binomes_de_la_seance(seance).prefetch_related("objectifs_suivis"))
 
 
 def historique(objectifs: list[ObjectifBinome]) -> dict[int, list[dict]]:

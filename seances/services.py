@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from binomes.models import Binome, Mentor, Suspension
+from binomes.models import Binome, Mentor, StatutBinome, Suspension
 from etablissements.scoping import a_un_role
 from socle import roles as R
 from socle.courriels import envoyer_courriel, lien
@@ -174,6 +174,22 @@ def participations_declarables(*, seance, user) -> list:
         for p in seance.participations.all()
         if p.presence == Presence.ATTENDU and peut_declarer(user, p, etablissement_id)
     ]
+
+
+def binomes_de_la_seance(seance):
+    """The pairs of the séance's dispositif whose mentor and student are both expected at it (a
+    collective séance has several), and that have started: the pairs a séance speaks for (their
+    objectives' progress, the student's word). A queryset, ordered by student."""
+    return (
+        Binome.objects.filter(dispositif_id=seance.dispositif_id)
+        .exclude(statut=StatutBinome.PROPOSE)
+        .filter(
+            Exists(Participation.objects.filter(seance=seance, mentor=OuterRef("mentor"))),
+            Exists(Participation.objects.filter(seance=seance, eleve=OuterRef("eleve"))),
+        )
+        .select_related("mentor", "eleve")
+        .order_by("eleve__nom", "eleve__prenom", "pk")
+    )
 
 
 def participations_visibles(*, seance, user) -> tuple[list, int]:

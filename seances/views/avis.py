@@ -15,6 +15,7 @@ from socle.liens import LienInvalide, lien_invalide
 from .. import avis as service
 from ..forms import AvisEleveForm
 from ..models import LienAvis, Seance, StatutSeance
+from ..services import binomes_de_la_seance
 
 
 def _seance(request, pk):
@@ -25,7 +26,7 @@ def _seance(request, pk):
 def liens(request, pk):
     """What the pairs of the séance have done with their links (never what they answered)."""
     seance = _seance(request, pk)
-    binomes = list(service.binomes_de_la_seance(seance))
+    binomes = list(binomes_de_la_seance(seance))
     etats = {
         lien.binome_id: lien
         for lien in LienAvis.objects.filter(seance=seance, binome__in=[b.pk for b in binomes]).only(
