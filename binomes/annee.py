@@ -203,7 +203,10 @@ def binomes_sortants_terminer(*, dispositif: Dispositif, par) -> int:
         binome.date_fin = binome.dispositif.date_fin
         binome.motif_fin = f"Fin de l’année scolaire : {passage.raison}"[:255]
         binome.fin_saisie_par = par
-        binome.save(update_fields=["statut", "date_fin", "motif_fin", "fin_saisie_par"])
+    # One UPDATE for every leaver, not one per pair.
+    Binome.objects.bulk_update(
+        [p.binome for p in sortants], ["statut", "date_fin", "motif_fin", "fin_saisie_par"], batch_size=500
+    )
     return len(sortants)
 
 
