@@ -13,7 +13,7 @@ Each indicator carries its written definition, shown next to its value.
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -22,13 +22,13 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from binomes.models import Binome, StatutBinome
+from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, LigneBudget
 from etablissements.models.budget import TypeLigneBudget
 from seances.models import Participation, Presence, Seance, StatutSeance
 from socle.formats import montant, nombre, pourcentage
 
-from .models import ResultatEleve, Situation
+from .models import ChiffresDispositif, ResultatEleve, Situation
 
 
 def commence(prefixe: str = "") -> Q:
@@ -175,7 +175,7 @@ def _chiffres(ids) -> dict[int, dict]:
     """
     ids = list(ids)
     resultats = {pk: {} for pk in ids}
-    for cle, ligne in _compter({"pk__in": ids}, ""):
+    for cle, ligne in _compter(ids):
         resultats[cle].update(ligne)
     return resultats
 
@@ -195,35 +195,32 @@ def _eleves_attendus(**filtre):
     return Coalesce(Subquery(par_seance, output_field=IntegerField()), 0)
 
 
-def _compter(dispositifs: dict, groupe: str):
-    """(key, counts) rows of the dispositifs selected by `dispositifs` (lookups on Dispositif),
-    grouped by `groupe` (a path from a dispositif: "" for the dispositif itself,
-    "etablissement__academie" for its académie): four grouped queries, whatever the number of
-    groups. Grouping the dispositifs of one year by académie gives the sums of their own counts: a
-    student, a mentor and a company record each belong to one LP, which has one dispositif a year,
-    so no one is counted in two of them.
-    """
+def _de(modele, champ: str, cle: str):
+    """`champ` of the `modele` row that the outer row's `cle` points to, read by its primary key."""
+    return Subquery(modele.objects.filter(pk=OuterRef(cle)).order_by().values(champ)[:1])
 
-    def filtre(chemin):
-        return {f"{chemin}__{lookup}": valeur for lookup, valeur in dispositifs.items()}
 
-    def cle(chemin):
-        return f"{chemin}__{groupe}" if groupe else chemin
-
+def _compter(ids):
+    """(dispositif id, counts) rows of the dispositifs `ids`: four grouped queries, whatever their number."""
     abandon = abandonne()
+    # The student's sex and the mentor's company are read by primary key for each binôme (scalar
+    # subqueries): a join let PostgreSQL hash every student and mentor of the country at some sizes
+    # and not at others (issue 18: 11–27 ms at 120 LPs, 1–2 ms at 1 and 600); each binôme costs
+    # two index lookups here, at every size.
     for ligne in (
-        Binome.objects.filter(commence(), **filtre("dispositif"))
-        .values(cle("dispositif"))
+        Binome.objects.filter(commence(), dispositif__in=ids)
+        .annotate(sexe_eleve=_de(Eleve, "sexe", "eleve"), entreprise_mentor=_de(Mentor, "entreprise", "mentor"))
+        .values("dispositif")
         .annotate(
             commences=Count("id"),
             abandons=Count("id", filter=abandon),
-            filles=Count("eleve", filter=Q(eleve__sexe="F"), distinct=True),
-            garcons=Count("eleve", filter=Q(eleve__sexe="M"), distinct=True),
+            filles=Count("eleve", filter=Q(sexe_eleve="F"), distinct=True),
+            garcons=Count("eleve", filter=Q(sexe_eleve="M"), distinct=True),
             mentors=Count("mentor", distinct=True),
-            entreprises=Count("mentor__entreprise", distinct=True),
+            entreprises=Count("entreprise_mentor", distinct=True),
         )
     ):
-        yield ligne.pop(cle("dispositif")), ligne
+        yield ligne.pop("dispositif"), ligne
 
     # Driven from the held séances: each one's students are counted by an index-only scan of
     # participation_eleve_presence, so the cost follows the séances selected. Joining the
@@ -231,20 +228,20 @@ def _compter(dispositifs: dict, groupe: str):
     # of the country from a few dozen LPs on (issue 18: 19 ms at 24 LPs, growing with the table;
     # this form takes 10 ms there and does not grow with other académies).
     for ligne in (
-        Seance.objects.filter(statut=StatutSeance.TENUE, **filtre("dispositif"))
+        Seance.objects.filter(statut=StatutSeance.TENUE, dispositif__in=ids)
         .annotate(nb_eleves=_eleves_attendus(), nb_absents=_eleves_attendus(presence__in=ABSENCES))
         .order_by()
-        .values(cle("dispositif"))
+        .values("dispositif")
         .annotate(attendues=Sum("nb_eleves"), absences=Sum("nb_absents"))
     ):
-        yield ligne.pop(cle("dispositif")), ligne
+        yield ligne.pop("dispositif"), ligne
 
     for ligne in (
         ResultatEleve.objects.filter(
             Exists(Binome.objects.filter(commence(), dispositif=OuterRef("dispositif"), eleve=OuterRef("eleve"))),
-            **filtre("dispositif"),
+            dispositif__in=ids,
         )
-        .values(cle("dispositif"))
+        .values("dispositif")
         .annotate(
             presentes=Count("id", filter=Q(presente=True)),
             admis=Count("id", filter=Q(presente=True, admis=True)),
@@ -252,17 +249,17 @@ def _compter(dispositifs: dict, groupe: str):
             inseres=Count("id", filter=Q(situation__in=[Situation.EMPLOI, Situation.FORMATION])),
         )
     ):
-        yield ligne.pop(cle("dispositif")), ligne
+        yield ligne.pop("dispositif"), ligne
 
     for ligne in (
-        LigneBudget.objects.filter(**filtre("dispositif"))
-        .values(cle("dispositif"))
+        LigneBudget.objects.filter(dispositif__in=ids)
+        .values("dispositif")
         .annotate(
             alloue=Sum("montant", filter=Q(type=TypeLigneBudget.ALLOCATION)),
             engage=Sum("montant", filter=Q(type=TypeLigneBudget.ENGAGEMENT)),
         )
     ):
-        yield ligne.pop(cle("dispositif")), ligne
+        yield ligne.pop("dispositif"), ligne
 
 
 def _assembler(pk, c) -> Indicateurs:
@@ -315,9 +312,12 @@ def indicateurs(dispositif) -> Indicateurs:
 
 # Two levels, each entry dated with the computation of its figures:
 # - one entry per dispositif. The beat job `bilans.tasks.rafraichir_indicateurs` recomputes every
-#   current dispositif every RAFRAICHISSEMENT minutes; an entry lives a little longer, so that a
-#   page between two runs never has to compute. A dispositif missing from the cache (new, or no
-#   beat in development) is computed on the spot, with all the missing ones in four grouped queries;
+#   current dispositif every RAFRAICHISSEMENT minutes, one pass per académie, and also keeps the
+#   figures in the database (`ChiffresDispositif`); an entry lives a little longer, so that a page
+#   between two runs never has to compute. A dispositif missing from the cache (Redis restarted: it
+#   keeps nothing on disk) is read from those rows, in one query for all, while they are no older
+#   than DUREE_CACHE; one missing there too (new, or no beat in development) is computed on the
+#   spot, with all the missing ones in four grouped queries;
 # - one entry per table of LPs (an académie, a coordinator's LPs): names, UAI and the figures of
 #   every row, read in one round trip, so that a dashboard of 500 LPs costs what one of 10 does.
 #   Its key carries a version that the beat job changes after each run: the next view rebuilds
@@ -332,11 +332,52 @@ def _cle(pk) -> str:
     return f"bilans:indicateurs:v2:{pk}"
 
 
-def rafraichir(ids) -> dict[str, tuple[datetime, dict]]:
-    """Compute the indicators of `ids` now and keep them in the cache; returns the cache entries."""
+def rafraichir(ids, *, enregistrer=False) -> dict[int, tuple[datetime, dict]]:
+    """Compute the indicators of `ids` now and keep them in the cache, and with `enregistrer` (the
+    beat job; never a page, which must not write on GET) in the database; returns {pk: (date, counts)}."""
     maintenant = timezone.now()
-    entrees = {_cle(pk): (maintenant, chiffres) for pk, chiffres in _chiffres(ids).items()}
-    cache.set_many(entrees, DUREE_CACHE)
+    entrees = {pk: (maintenant, chiffres) for pk, chiffres in _chiffres(ids).items()}
+    cache.set_many({_cle(pk): entree for pk, entree in entrees.items()}, DUREE_CACHE)
+    if enregistrer:
+        ChiffresDispositif.objects.bulk_create(
+            [ChiffresDispositif(dispositif_id=pk, calcule_le=maintenant, chiffres=c) for pk, (_, c) in entrees.items()],
+            update_conflicts=True,
+            unique_fields=["dispositif"],
+            update_fields=["calcule_le", "chiffres"],
+        )
+    return entrees
+
+
+def _depuis_json(chiffres: dict) -> dict:
+    """Counts read back from JSON: the sums of money were written as strings (exact decimals)."""
+    return {cle: Decimal(v) if cle in MONTANTS and v is not None else v for cle, v in chiffres.items()}
+
+
+def chiffres_recents(ids) -> dict[int, tuple[datetime, dict]]:
+    """{pk: (computed at, counts)} of the dispositifs `ids`, computed at most DUREE_CACHE ago: from the
+    cache in one round trip; the missing ones from the rows the beat job kept, in one query; the
+    ones still missing computed now, together (and cached)."""
+    ids = list(ids)
+    trouves = cache.get_many([_cle(pk) for pk in ids])
+    entrees = {pk: trouves[_cle(pk)] for pk in ids if _cle(pk) in trouves}
+    manquants = [pk for pk in ids if pk not in entrees]
+    if manquants:
+        maintenant = timezone.now()
+        gardes = {
+            pk: (calcule_le, _depuis_json(chiffres))
+            for pk, calcule_le, chiffres in ChiffresDispositif.objects.filter(
+                dispositif__in=manquants, calcule_le__gt=maintenant - timedelta(seconds=DUREE_CACHE)
+            ).values_list("dispositif", "calcule_le", "chiffres")
+        }
+        if gardes:
+            # Back in the cache for what remains of their life.
+            plus_ancien = min(date for date, _ in gardes.values())
+            duree = max(1, int(DUREE_CACHE - (maintenant - plus_ancien).total_seconds()))
+            cache.set_many({_cle(pk): entree for pk, entree in gardes.items()}, duree)
+            entrees.update(gardes)
+        manquants = [pk for pk in manquants if pk not in gardes]
+    if manquants:
+        entrees.update(rafraichir(manquants))
     return entrees
 
 
@@ -381,15 +422,11 @@ def tableau_recent(etablissement_ids, annee) -> tuple[list[LigneLP], dict[str, I
     dispositifs = dict(
         Dispositif.objects.filter(etablissement__in=ids, annee=annee).values_list("etablissement_id", "pk")
     )
-    # One cache round trip for every dispositif; the missing ones computed together, and cached.
-    entrees = cache.get_many([_cle(pk) for pk in dispositifs.values()])
-    manquants = [pk for pk in dispositifs.values() if _cle(pk) not in entrees]
-    if manquants:
-        entrees.update(rafraichir(manquants))
+    entrees = chiffres_recents(dispositifs.values())
     lignes = []
     for pk, nom, uai in Etablissement.objects.filter(pk__in=ids).order_by("nom").values_list("pk", "nom", "uai"):
         dispositif_id = dispositifs.get(pk)
-        chiffres = entrees[_cle(dispositif_id)][1] if dispositif_id else None
+        chiffres = entrees[dispositif_id][1] if dispositif_id else None
         lignes.append(LigneLP(pk, nom, uai, dispositif_id, chiffres))
     calcule_le = min((date for date, _ in entrees.values()), default=None)
     # The rows are cached with their raw figures only: a page assembles the rows it shows or sorts.

@@ -1,6 +1,7 @@
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -330,3 +331,27 @@ class EnvoiEnquete(models.Model):
 
     def __str__(self):
         return f"Envoi du {self.envoye_le:%d/%m/%Y}"
+
+
+class ChiffresDispositif(models.Model):
+    """The indicators' raw counts of a dispositif as the refresh job last computed them (aggregates of
+    an LP's year: no one is named), kept in the database as well as in the cache.
+
+    The cache lives in Redis, which keeps nothing on disk: after Redis restarts, the dashboards of
+    many LPs (académie, country) would all compute again, for seconds at national scale. They read
+    these rows instead, while they are no older than the cache's own entries would be
+    (`bilans.indicateurs.DUREE_CACHE`). Only the beat job writes them: a page never writes on GET.
+    """
+
+    dispositif = models.OneToOneField(
+        Dispositif, on_delete=models.CASCADE, primary_key=True, related_name="chiffres_calcules"
+    )
+    calcule_le = models.DateTimeField("calculés le")
+    chiffres = models.JSONField("chiffres", encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = "chiffres calculés d’un dispositif"
+        verbose_name_plural = "chiffres calculés des dispositifs"
+
+    def __str__(self):
+        return f"Chiffres de {self.dispositif_id} au {self.calcule_le:%d/%m/%Y %H:%M}"

@@ -1,11 +1,13 @@
 """The country's figures for the national pilots: one row per académie, and the national total.
 
-Computed by set-based SQL over the whole country, grouped by académie (`indicateurs._compter`:
-one query per source table, plus one for the académies and their LPs), never LP by LP: its
-cost grows with the rows the database reads, not with the number of queries. Cached and dated
-like the académie's table: the beat job `bilans.tasks.rafraichir_indicateurs` recomputes it
-every RAFRAICHISSEMENT minutes; a page that finds no entry computes it on the spot and caches it.
-Aggregates only: the rows name académies, never an LP or a person.
+An académie's row is the sum of its dispositifs' counts (exact: a student, a mentor record and a
+company record belong to one LP, which has one dispositif a year). The beat job
+`bilans.tasks.rafraichir_indicateurs` computes every dispositif by set-based SQL, one pass per
+académie, and builds this table from those figures, without a second pass over the country.
+Cached and dated like the académie's table; a page that finds no table in the cache builds it
+from the dispositifs' recent figures (`indicateurs.chiffres_recents`: the cache, else the rows the
+job kept in the database, else computed), so that a Redis restart costs a read, not the country's
+computation. Aggregates only: the rows name académies, never an LP or a person.
 """
 
 from dataclasses import dataclass
@@ -13,12 +15,12 @@ from datetime import datetime
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from etablissements.models import Academie
+from etablissements.models import Academie, Dispositif
 
-from .indicateurs import DUREE_CACHE, Indicateur, Indicateurs, _assembler, _compter, total
+from .indicateurs import DUREE_CACHE, Indicateur, Indicateurs, _assembler, chiffres_recents, total
 
 
 def _cle(annee) -> str:
@@ -57,35 +59,46 @@ class TableauNational:
     calcule_le: datetime
 
 
-def calculer(annee) -> TableauNational:
-    """The country's table for the school year `annee`, computed now (five queries)."""
-    maintenant = timezone.now()
+def dispositifs_par_academie(annee) -> dict[int, list[int]]:
+    """{académie id: [ids of its LPs' dispositifs of `annee`]}, in one query."""
+    groupes: dict[int, list[int]] = {}
+    for pk, academie_id in Dispositif.objects.filter(annee=annee).values_list("pk", "etablissement__academie"):
+        groupes.setdefault(academie_id, []).append(pk)
+    return groupes
+
+
+def calculer(annee, par_academie=None, entrees=None) -> TableauNational:
+    """The country's table for the school year `annee` from the dispositifs' recent figures
+    (`entrees`, {pk: (date, counts)}, as the beat job computed them; else read or computed)."""
+    if par_academie is None:
+        par_academie = dispositifs_par_academie(annee)
+    if entrees is None:
+        entrees = chiffres_recents([pk for ids in par_academie.values() for pk in ids])
     chiffres: dict[int, dict] = {}
-    for academie_id, ligne in _compter({"annee": annee}, "etablissement__academie"):
-        chiffres.setdefault(academie_id, {}).update(ligne)
+    for academie_id, ids in par_academie.items():
+        somme = chiffres.setdefault(academie_id, {})
+        for pk in ids:
+            for cle, valeur in entrees[pk][1].items():
+                somme[cle] = somme.get(cle, 0) + (valeur or 0)
     lignes = [
-        LigneAcademie(pk, nom, etablissements, dispositifs, chiffres.get(pk, {}))
-        for pk, nom, etablissements, dispositifs in Academie.objects.annotate(
-            nb_lp=Count("etablissements", distinct=True),
-            nb_dispositifs=Count(
-                "etablissements__dispositifs", filter=Q(etablissements__dispositifs__annee=annee), distinct=True
-            ),
-        )
+        LigneAcademie(pk, nom, etablissements, len(par_academie.get(pk, [])), chiffres.get(pk, {}))
+        for pk, nom, etablissements in Academie.objects.annotate(nb_lp=Count("etablissements"))
         .order_by("nom")
-        .values_list("pk", "nom", "nb_lp", "nb_dispositifs")
+        .values_list("pk", "nom", "nb_lp")
     ]
     return TableauNational(
         lignes=lignes,
         total=total(ligne.indicateurs for ligne in lignes),
         etablissements=sum(ligne.etablissements for ligne in lignes),
         dispositifs=sum(ligne.dispositifs for ligne in lignes),
-        calcule_le=maintenant,
+        # As old as its oldest figures (the dispositifs are computed académie by académie).
+        calcule_le=min((date for date, _ in entrees.values()), default=timezone.now()),
     )
 
 
-def rafraichir(annee) -> TableauNational:
-    """Compute the country's table now and keep it in the cache (the beat job)."""
-    tableau = calculer(annee)
+def rafraichir(annee, par_academie=None, entrees=None) -> TableauNational:
+    """Build the country's table and keep it in the cache (the beat job passes the figures it computed)."""
+    tableau = calculer(annee, par_academie, entrees)
     cache.set(_cle(annee), tableau, DUREE_CACHE)
     return tableau
 

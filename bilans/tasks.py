@@ -1,6 +1,5 @@
 from celery import shared_task
 
-from etablissements.models import Dispositif
 from etablissements.models.dispositif import annee_scolaire_courante
 from socle.routeur import lecture_replique
 
@@ -22,13 +21,15 @@ def relancer_rapports() -> int:
 
 @shared_task
 def rafraichir_indicateurs() -> int:
-    """Recompute the current year's indicators of every dispositif into the cache (dashboards of many LPs)."""
+    """Recompute the current year's indicators of every dispositif into the cache and the database
+    (dashboards of many LPs), one set-based pass per académie, then the country's table from them."""
+    annee = annee_scolaire_courante()
+    entrees = {}
     # Dated figures: read from the replica when there is one (its lag is shown beside them).
     with lecture_replique():
-        ids = list(Dispositif.objects.filter(annee=annee_scolaire_courante()).values_list("pk", flat=True))
-        for debut in range(0, len(ids), 500):
-            rafraichir(ids[debut : debut + 500])
-    tableaux_perimes()
-    # The national pilots' table: the whole country grouped by académie, in five queries.
-    national.rafraichir(annee_scolaire_courante())
-    return len(ids)
+        par_academie = national.dispositifs_par_academie(annee)
+        for ids in par_academie.values():
+            entrees.update(rafraichir(ids, enregistrer=True))
+        tableaux_perimes()
+        national.rafraichir(annee, par_academie, entrees)
+    return len(entrees)

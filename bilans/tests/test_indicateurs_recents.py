@@ -2,19 +2,23 @@
 
 import datetime
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 
 from bilans.indicateurs import DUREE_CACHE, indicateurs_par_dispositif, tableau_recent
+from bilans.models import ChiffresDispositif
 from bilans.tasks import rafraichir_indicateurs
 from bilans.views.tableau_de_bord import PAR_PAGE
 from binomes.tests.factories import BinomeFactory
-from etablissements.models import Etablissement
-from etablissements.tests.factories import DispositifFactory, EtablissementFactory
+from etablissements.models import Etablissement, LigneBudget
+from etablissements.models.budget import TypeLigneBudget
+from etablissements.tests.factories import DispositifFactory, EtablissementFactory, LigneBudgetFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +121,48 @@ def test_academie_paginee_tri_et_total_sur_tous_les_lp(client, cast):
     triee = client.get(reverse("bilans:academie"), {"tri": "mentors"})
     assert triee.context["lignes"][0].nom == f"Lycée {PAR_PAGE + 2:03d}"
     assert "tri=mentors&amp;page=2" in triee.content.decode()
+
+
+def test_cache_perdu_l_academie_relit_les_chiffres_gardes_par_la_tache(client, cast, django_assert_num_queries):
+    """Redis restarted (it keeps nothing on disk): the figures come back from the rows the beat job
+    kept, with their date and their exact sums of money, without computing anything."""
+    BinomeFactory(dispositif=cast.dispositif_a)
+    LigneBudgetFactory(dispositif=cast.dispositif_a, montant=Decimal("1234.56"))
+    client.force_login(cast.pilotage)
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS), tick=False):
+        rafraichir_indicateurs()
+        avant = tableau_recent([cast.lp_a.pk, cast.lp_b.pk], cast.dispositif_a.annee)
+    assert ChiffresDispositif.objects.filter(dispositif=cast.dispositif_a).exists()
+    cache.clear()
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, 7, tzinfo=PARIS), tick=False):
+        with django_assert_num_queries(3) as requetes:  # the LPs' dispositifs, their kept figures, the LPs
+            apres = tableau_recent([cast.lp_a.pk, cast.lp_b.pk], cast.dispositif_a.annee)
+        reponse = client.get(reverse("bilans:academie"))
+    assert not any("binomes_binome" in q["sql"] for q in requetes.captured_queries)
+    assert [list(ligne.indicateurs) for ligne in apres[0]] == [list(ligne.indicateurs) for ligne in avant[0]]
+    assert apres[1] == avant[1] and apres[2] == avant[2]
+    ligne_a = next(ligne for ligne in apres[0] if ligne.pk == cast.lp_a.pk)
+    alloue = LigneBudget.objects.filter(dispositif=cast.dispositif_a, type=TypeLigneBudget.ALLOCATION)
+    assert ligne_a.indicateurs["alloue"].valeur == sum(alloue.values_list("montant", flat=True))
+    assert isinstance(ligne_a.indicateurs["alloue"].valeur, Decimal)
+    assert "Chiffres calculés le 26 novembre 2026 à 10:00" in reponse.content.decode()
+
+
+def test_des_chiffres_gardes_trop_anciens_sont_recalcules(cast):
+    """Kept rows older than the cache's entries would be (the beat job stopped) are not served."""
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS), tick=False):
+        rafraichir_indicateurs()
+    BinomeFactory(dispositif=cast.dispositif_a)
+    cache.clear()
+    plus_tard = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS) + datetime.timedelta(seconds=DUREE_CACHE + 1)
+    with time_machine.travel(plus_tard, tick=False):
+        lignes, _, calcule_le = tableau_recent([cast.lp_a.pk], cast.dispositif_a.annee)
+    assert lignes[0].indicateurs["mentors"].valeur == 1
+    assert calcule_le == plus_tard
+
+
+def test_une_page_n_ecrit_pas_les_chiffres_gardes(client, cast):
+    BinomeFactory(dispositif=cast.dispositif_a)
+    client.force_login(cast.pilotage)
+    client.get(reverse("bilans:academie"))
+    assert not ChiffresDispositif.objects.exists()

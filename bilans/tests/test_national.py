@@ -169,16 +169,37 @@ def test_requetes_constantes_quel_que_soit_le_nombre_d_academies(
     # Warm (the usual case): the session, the user and their roles; the table is one cache read.
     with django_assert_num_queries(3):
         client.get(reverse("bilans:national"))
-    # Cold: the whole country in five grouped queries more (four indicator families, the académies).
+    # Cold, nothing computed yet: the dispositifs by académie, the figures kept by the beat job (none
+    # here), the whole country in four grouped queries, the académies.
     cache.clear()
-    with django_assert_num_queries(3 + 5):
+    with django_assert_num_queries(3 + 7):
         client.get(reverse("bilans:national"))
 
 
 @pytest.mark.parametrize("academies", [1, 4])
-def test_calcul_a_froid_en_cinq_requetes(academies, django_assert_num_queries):
+def test_calcul_a_froid_en_sept_requetes(academies, django_assert_num_queries):
     _academies_avec_lp(academies, 2)
     annee = DispositifFactory._meta.model.objects.values_list("annee", flat=True).first()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         tableau = tableau_national(annee)
     assert len(tableau.lignes) == academies
+
+
+@pytest.mark.parametrize("academies", [1, 4])
+def test_cache_perdu_les_chiffres_gardes_par_la_tache_servent_sans_recalcul(academies, django_assert_num_queries):
+    """Redis keeps nothing on disk: after it restarts, the table is rebuilt from the figures the beat
+    job kept in the database (one query), not by computing the country again."""
+    _academies_avec_lp(academies, 2)
+    annee = DispositifFactory._meta.model.objects.values_list("annee", flat=True).first()
+    rafraichir_indicateurs()
+    attendu = tableau_national(annee)
+    cache.clear()
+    # The dispositifs by académie, their kept figures, the académies: no indicator query.
+    with django_assert_num_queries(3) as requetes:
+        tableau = tableau_national(annee)
+    assert not any("seances_participation" in q["sql"] for q in requetes.captured_queries)
+    assert [list(ligne.indicateurs) for ligne in tableau.lignes] == [
+        list(ligne.indicateurs) for ligne in attendu.lignes
+    ]
+    assert list(tableau.total.values()) == list(attendu.total.values())
+    assert tableau.calcule_le == attendu.calcule_le
