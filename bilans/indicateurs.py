@@ -18,14 +18,13 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement, LigneBudget
 from etablissements.models.budget import TypeLigneBudget
-from seances.models import Participation, Presence, Seance, StatutSeance
+from seances.models import Participation, Presence, StatutSeance
 from socle.formats import montant, nombre, pourcentage
 
 from .models import ChiffresDispositif, ResultatEleve, Situation
@@ -183,18 +182,6 @@ def _chiffres(ids) -> dict[int, dict]:
 ABSENCES = [Presence.ABSENT_EXCUSE, Presence.ABSENT_NON_EXCUSE]
 
 
-def _eleves_attendus(**filtre):
-    """The number of students expected at the outer séance (and matching `filtre`), 0 if none."""
-    par_seance = (
-        Participation.objects.filter(seance=OuterRef("pk"), eleve__isnull=False, **filtre)
-        .order_by()
-        .values("seance")
-        .annotate(nombre=Count("id"))
-        .values("nombre")
-    )
-    return Coalesce(Subquery(par_seance, output_field=IntegerField()), 0)
-
-
 def _de(modele, champ: str, cle: str):
     """`champ` of the `modele` row that the outer row's `cle` points to, read by its primary key."""
     return Subquery(modele.objects.filter(pk=OuterRef(cle)).order_by().values(champ)[:1])
@@ -222,19 +209,19 @@ def _compter(ids):
     ):
         yield ligne.pop("dispositif"), ligne
 
-    # Driven from the held séances: each one's students are counted by an index-only scan of
-    # participation_eleve_presence, so the cost follows the séances selected. Joining the
-    # participations to their séances and grouping let PostgreSQL hash every student participation
-    # of the country from a few dozen LPs on (issue 18: 19 ms at 24 LPs, growing with the table;
-    # this form takes 10 ms there and does not grow with other académies).
+    # One pass over the held séances' student participations (partial index
+    # participation_eleve_presence, index-only). PostgreSQL picks the plan that fits the share of the
+    # table it needs, and picks well (EXPLAIN ANALYZE in bench/bench_pages.py `explain`, issue 18): a
+    # nested loop from the séances of an LP (7 ms) or of one académie among 30 (77 ms, 2,100 LPs), a
+    # hash join when the dispositifs are most of the table (an académie alone in its base: 242 ms at
+    # 120 LPs). Driving it from the séances with one counting subquery each (tried in between) probed
+    # the index twice per séance: 2 to 4 times slower at every size, 345 instead of 242 ms at 120 LPs.
     for ligne in (
-        Seance.objects.filter(statut=StatutSeance.TENUE, dispositif__in=ids)
-        .annotate(nb_eleves=_eleves_attendus(), nb_absents=_eleves_attendus(presence__in=ABSENCES))
-        .order_by()
-        .values("dispositif")
-        .annotate(attendues=Sum("nb_eleves"), absences=Sum("nb_absents"))
+        Participation.objects.filter(seance__statut=StatutSeance.TENUE, eleve__isnull=False, seance__dispositif__in=ids)
+        .values("seance__dispositif")
+        .annotate(attendues=Count("id"), absences=Count("id", filter=Q(presence__in=ABSENCES)))
     ):
-        yield ligne.pop("dispositif"), ligne
+        yield ligne.pop("seance__dispositif"), ligne
 
     for ligne in (
         ResultatEleve.objects.filter(
@@ -353,10 +340,11 @@ def _depuis_json(chiffres: dict) -> dict:
     return {cle: Decimal(v) if cle in MONTANTS and v is not None else v for cle, v in chiffres.items()}
 
 
-def chiffres_recents(ids) -> dict[int, tuple[datetime, dict]]:
+def chiffres_recents(ids, lots=None) -> dict[int, tuple[datetime, dict]]:
     """{pk: (computed at, counts)} of the dispositifs `ids`, computed at most DUREE_CACHE ago: from the
     cache in one round trip; the missing ones from the rows the beat job kept, in one query; the
-    ones still missing computed now, together (and cached)."""
+    ones still missing computed now (and cached), together or, given `lots` (lists of ids: the
+    country's dispositifs by académie), lot by lot, so that each computation reads one académie's rows."""
     ids = list(ids)
     trouves = cache.get_many([_cle(pk) for pk in ids])
     entrees = {pk: trouves[_cle(pk)] for pk in ids if _cle(pk) in trouves}
@@ -377,7 +365,10 @@ def chiffres_recents(ids) -> dict[int, tuple[datetime, dict]]:
             entrees.update(gardes)
         manquants = [pk for pk in manquants if pk not in gardes]
     if manquants:
-        entrees.update(rafraichir(manquants))
+        restants = set(manquants)
+        for lot in lots if lots is not None else [manquants]:
+            if a_calculer := [pk for pk in lot if pk in restants]:
+                entrees.update(rafraichir(a_calculer))
     return entrees
 
 

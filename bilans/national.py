@@ -73,7 +73,7 @@ def calculer(annee, par_academie=None, entrees=None) -> TableauNational:
     if par_academie is None:
         par_academie = dispositifs_par_academie(annee)
     if entrees is None:
-        entrees = chiffres_recents([pk for ids in par_academie.values() for pk in ids])
+        entrees = chiffres_recents([pk for ids in par_academie.values() for pk in ids], lots=par_academie.values())
     chiffres: dict[int, dict] = {}
     for academie_id, ids in par_academie.items():
         somme = chiffres.setdefault(academie_id, {})

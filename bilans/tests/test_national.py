@@ -160,7 +160,7 @@ def _academies_avec_lp(nombre, lp_par_academie):
 
 
 @pytest.mark.parametrize(("academies", "lp_par_academie"), [(1, 1), (4, 3)])
-def test_requetes_constantes_quel_que_soit_le_nombre_d_academies(
+def test_requetes_par_academie_jamais_par_lp(
     client, cast, pilote_national, academies, lp_par_academie, django_assert_num_queries
 ):
     _academies_avec_lp(academies, lp_par_academie)
@@ -170,17 +170,18 @@ def test_requetes_constantes_quel_que_soit_le_nombre_d_academies(
     with django_assert_num_queries(3):
         client.get(reverse("bilans:national"))
     # Cold, nothing computed yet: the dispositifs by académie, the figures kept by the beat job (none
-    # here), the whole country in four grouped queries, the académies.
+    # here), each académie's LPs in four grouped queries (never LP by LP), the académies. The test's
+    # fixture has an académie of its own (the cast's LPs) beside the ones made here.
     cache.clear()
-    with django_assert_num_queries(3 + 7):
+    with django_assert_num_queries(3 + 3 + 4 * (academies + 1)):
         client.get(reverse("bilans:national"))
 
 
 @pytest.mark.parametrize("academies", [1, 4])
-def test_calcul_a_froid_en_sept_requetes(academies, django_assert_num_queries):
+def test_calcul_a_froid_quatre_requetes_par_academie(academies, django_assert_num_queries):
     _academies_avec_lp(academies, 2)
     annee = DispositifFactory._meta.model.objects.values_list("annee", flat=True).first()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3 + 4 * academies):
         tableau = tableau_national(annee)
     assert len(tableau.lignes) == academies
 
