@@ -1088,7 +1088,9 @@ def expliquer(base_url):
                 for _ in range(2):
                     curseur.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
                     plan = curseur.fetchone()[0]
-            requetes.append({"table": table_principale(sql), "resume": resumer_plan(plan, grandes_tables)})
+            requetes.append(
+                {"table": table_principale(sql), "resume": resumer_plan(plan, grandes_tables), "sql": sql, "plan": plan}
+            )
         resultats.append({"calcul": libelle, "requetes": requetes})
     print(
         json.dumps(
