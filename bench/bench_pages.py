@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_pages.py [section] \\
         --grand postgres://postgres@127.0.0.1:5432/mentorat_bench \\
         --petit postgres://postgres@127.0.0.1:5432/mentorat_bench_petit \\
-        --redis redis://127.0.0.1:6379/0 [--json resultats.json]
+        --redis redis://127.0.0.1:6379/14 [--json resultats.json]
 
 The databases are filled by `manage.py generer_academie` (see docs/performance.md). Sections
 (`tout` runs them all), each preceded by a fixed pure-Python loop that measures the machine's speed:
@@ -374,6 +374,10 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
     from etablissements.models.dispositif import annee_scolaire_courante
     from socle.models import User
 
+    # The large and the small database share the bench's Redis database, and their primary keys
+    # overlap: a dispositif's cached figures from one would be read by the other. Each child starts
+    # from an empty cache (its warm-up requests fill it again).
+    cache.clear()
     annee = annee_scolaire_courante()
     compte = {r: User.objects.get(email=f"{r}@{DOMAINE}") for r in ("chef", "referent", "pilotage", "coordonnateur")}
     # The national pilot exists in the data sets generated since the national level (issue 18).
@@ -1157,7 +1161,8 @@ def mesurer_tache(base_url, redis_url, tache):
     """Run in a child process (its own memory): one daily job, timed, then again under tracemalloc.
 
     The alert job runs in a transaction rolled back (the database is left as it was); the indicator
-    refresh writes only to the cache (Redis). The URLconf is loaded first, as in a running worker.
+    refresh writes the cache (Redis) and the figures it keeps in the database
+    (`bilans.ChiffresDispositif`), as in production. The URLconf is loaded first, as in a running worker.
     """
     import resource
     import tracemalloc
@@ -1172,6 +1177,8 @@ def mesurer_tache(base_url, redis_url, tache):
 
     get_resolver().url_patterns  # noqa: B018 (imports the views, as a worker has done long before)
 
+    if tache == "froid":
+        return mesurer_tableaux_a_froid()
     if tache == "alertes":
         from seances.alertes import alertes_calculer
 
@@ -1200,11 +1207,72 @@ def mesurer_tache(base_url, redis_url, tache):
     print(json.dumps(mesure))
 
 
+def mesurer_tableaux_a_froid():
+    """The national and académie dashboards when the cache does not help (in the child of mesurer_tache):
+    nothing computed yet (first view ever: kept figures deleted, cache emptied), then after the refresh
+    job, with the cache emptied as a Redis restart leaves it (the figures kept in the database serve)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bilans.models import ChiffresDispositif
+    from bilans.tasks import rafraichir_indicateurs
+    from socle.models import User
+
+    clients = {}
+    for role in ("national", "pilotage"):
+        clients[role] = Client()
+        clients[role].force_login(User.objects.get(email=f"{role}@{DOMAINE}"))
+
+    def mesurer(libelle, role, url, preparer, fois):
+        temps, cpu, requetes = [], [], []
+        for _ in range(fois):
+            preparer()
+            with CaptureQueriesContext(connection) as capture:
+                debut, debut_cpu = time.perf_counter(), time.process_time()
+                reponse = clients[role].get(url)
+                temps.append((time.perf_counter() - debut) * 1000)
+                cpu.append((time.process_time() - debut_cpu) * 1000)
+            if reponse.status_code != 200:
+                raise SystemExit(f"{libelle} : HTTP {reponse.status_code}")
+            requetes.append(len(capture.captured_queries))
+        return {
+            "page": libelle,
+            "mediane": statistics.median(temps),
+            "min": min(temps),
+            "max": max(temps),
+            "cpu": statistics.median(cpu),
+            "requetes": max(requetes),
+        }
+
+    def rien():
+        ChiffresDispositif.objects.all().delete()
+        cache.clear()
+
+    mesures = [
+        mesurer("Tableau national, rien de calculé (première fois)", "national", "/bilans/national/", rien, 3),
+        mesurer("Tableau académique, rien de calculé", "pilotage", "/bilans/academie/", rien, 3),
+    ]
+    rafraichir_indicateurs()
+    mesures += [
+        mesurer("Tableau national, en cache", "national", "/bilans/national/", lambda: None, 10),
+        mesurer(
+            "Tableau national, Redis vidé (chiffres gardés en base)", "national", "/bilans/national/", cache.clear, 5
+        ),
+        mesurer("Tableau académique, en cache", "pilotage", "/bilans/academie/", lambda: None, 10),
+        mesurer(
+            "Tableau académique, Redis vidé (chiffres gardés en base)", "pilotage", "/bilans/academie/", cache.clear, 5
+        ),
+    ]
+    print(json.dumps({"tache": "froid", "mesures": mesures}))
+
+
 def section_echelle(args):
     etalon = etalonner()
     afficher_etalon(etalon, "tâches quotidiennes")
     mesures = []
-    for tache in ("alertes", "rafraichir"):
+    for tache in ("alertes", "rafraichir", "froid"):
         sortie = subprocess.run(
             [PYTHON, __file__, "_echelle", "--base", args.base or args.grand, "--redis", args.redis, "--tache", tache],
             check=True,
@@ -1213,7 +1281,7 @@ def section_echelle(args):
             cwd=RACINE,
         ).stdout
         mesures.append(json.loads(sortie.strip().splitlines()[-1]))
-    alertes, rafraichir = mesures
+    alertes, rafraichir, froid = mesures
     print(f"\n## Tâches quotidiennes sur `{nom_base(args.base or args.grand)}` (un processus enfant chacune)\n")
     print("| tâche | temps réel (1er / 2e appel) | CPU (1er / 2e) | RSS max du processus | pic Python | cible |")
     print("|---|---:|---:|---:|---:|---|")
@@ -1243,7 +1311,20 @@ def section_echelle(args):
         "(`ru_maxrss`, Django compris) ; pic des allocations Python pendant un troisième appel, sous `tracemalloc`. "
         "Le CPU est celui du processus Python, pas celui de PostgreSQL."
     )
-    return {"etalon": etalon, "alertes": alertes, "rafraichir": rafraichir}
+    print("\n## Tableaux de plusieurs LP sans le cache (un processus enfant)\n")
+    print("| page | médiane | min – max | CPU | requêtes SQL | cible |")
+    print("|---|---:|---:|---:|---:|---|")
+    for m in froid["mesures"]:
+        print(
+            f"| {m['page']} | {m['mediane']:.0f} ms | {m['min']:.0f} – {m['max']:.0f} ms | {m['cpu']:.0f} ms | "
+            f"{m['requetes']} | < 1 s : {'tenue' if m['mediane'] < 1000 else 'MANQUÉE'} |"
+        )
+    print(
+        "\n« Rien de calculé » : ni cache ni chiffres gardés (premier affichage d’un déploiement neuf, ou tâche "
+        "de rafraîchissement arrêtée depuis plus de 15 minutes) ; « Redis vidé » : après la tâche, le cache "
+        "perdu comme au redémarrage de Redis."
+    )
+    return {"etalon": etalon, "alertes": alertes, "rafraichir": rafraichir, "froid": froid}
 
 
 SECTIONS = ["tout", "pages", "taches", "charge", "explain", "echelle"]
@@ -1256,10 +1337,11 @@ def main():
     )
     parser.add_argument("--grand", default="postgres://postgres@127.0.0.1:5432/mentorat_bench")
     parser.add_argument("--petit", default="postgres://postgres@127.0.0.1:5432/mentorat_bench_petit")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    # A Redis database of its own: the pages section clears it (see mesurer_pages).
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--base", help="echelle : la base mesurée (par défaut --grand)")
     parser.add_argument("--bases", nargs="+", help="explain : les bases à comparer (par défaut --petit et --grand)")
-    parser.add_argument("--tache", choices=["alertes", "rafraichir"], help=argparse.SUPPRESS)
+    parser.add_argument("--tache", choices=["alertes", "rafraichir", "froid"], help=argparse.SUPPRESS)
     parser.add_argument("--repetitions", type=int, default=30)
     parser.add_argument("--page", help="ne mesurer que les pages dont le libellé contient ce texte")
     parser.add_argument("--absences", type=int, default=10)
