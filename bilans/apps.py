@@ -10,7 +10,7 @@ class BilansConfig(AppConfig):
         from etablissements.frise import enregistrer_derivation
 
         from .ameliorations import ameliorations
-        from .frise import CODES, deriver
+        from .frise import CODES, RELATIONS, annotations, deriver
 
-        enregistrer_derivation(CODES, deriver)
+        enregistrer_derivation(CODES, deriver, annotations, RELATIONS)
         enregistrer_source_ameliorations(ameliorations)

@@ -9,6 +9,6 @@ class BinomesConfig(AppConfig):
         from etablissements.frise import enregistrer_derivation
 
         from . import signaux as _signaux  # noqa: F401  (connects the receivers)
-        from .frise import CODES, deriver
+        from .frise import CODES, annotations, deriver
 
-        enregistrer_derivation(CODES, deriver)
+        enregistrer_derivation(CODES, deriver, annotations)

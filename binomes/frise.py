@@ -10,15 +10,13 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q
 
 from etablissements.frise import EN_COURS, FAIT
-from etablissements.models import Dispositif
 
 from .models import Binome, Eleve, Mentor, ReunionAppariement, StatutBinome, StatutEleve, StatutHonorabilite
 
 CODES = ("sourcing", "eleves", "appariement")
 
 
-def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
-    """Sourcing, identification of students and pairing, in one query whatever the number of dispositifs."""
+def annotations(jour: date) -> dict:
     mentors = Mentor.objects.filter(etablissement=OuterRef("etablissement_id"))
     # A mentor may meet students once their honorabilité is verified and still valid.
     honorabilite_valide = Q(honorabilite__statut=StatutHonorabilite.VERIFIEE) & (
@@ -33,25 +31,28 @@ def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
         statut__in=[StatutEleve.PROPOSE, StatutEleve.RETENU],
     )
     binomes = Binome.objects.filter(dispositif=OuterRef("pk"))
-    lignes = Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).annotate(
-        mentor=Exists(mentors),
-        mentor_valide=Exists(mentors.filter(honorabilite_valide)),
-        eleve=Exists(eleves),
+    return {
+        "mentor": Exists(mentors),
+        "mentor_valide": Exists(mentors.filter(honorabilite_valide)),
+        "eleve": Exists(eleves),
         # The sheet: « les élèves participant au dispositif sont volontaires ».
-        eleve_volontaire=Exists(eleves.filter(statut=StatutEleve.RETENU, volontaire=True)),
-        reunion_appariement=Exists(ReunionAppariement.objects.filter(dispositif=OuterRef("pk"))),
-        binome_propose=Exists(binomes.filter(statut=StatutBinome.PROPOSE)),
-        binome_forme=Exists(binomes.exclude(statut=StatutBinome.PROPOSE)),
-    )
+        "eleve_volontaire": Exists(eleves.filter(statut=StatutEleve.RETENU, volontaire=True)),
+        "reunion_appariement": Exists(ReunionAppariement.objects.filter(dispositif=OuterRef("pk"))),
+        "binome_propose": Exists(binomes.filter(statut=StatutBinome.PROPOSE)),
+        "binome_forme": Exists(binomes.exclude(statut=StatutBinome.PROPOSE)),
+    }
+
+
+def deriver(d, jour: date) -> dict[str, str]:
+    """Sourcing, identification of students and pairing."""
     resultat = {}
-    for d in lignes:
-        if d.mentor:
-            resultat[(d.pk, "sourcing")] = FAIT if d.mentor_valide else EN_COURS
-        if d.eleve:
-            resultat[(d.pk, "eleves")] = FAIT if d.eleve_volontaire else EN_COURS
-        # Pairing is done once a binôme is formed; a pairing meeting or a proposal means it is under way.
-        if d.binome_forme:
-            resultat[(d.pk, "appariement")] = FAIT
-        elif d.reunion_appariement or d.binome_propose:
-            resultat[(d.pk, "appariement")] = EN_COURS
+    if d.mentor:
+        resultat["sourcing"] = FAIT if d.mentor_valide else EN_COURS
+    if d.eleve:
+        resultat["eleves"] = FAIT if d.eleve_volontaire else EN_COURS
+    # Pairing is done once a binôme is formed; a pairing meeting or a proposal means it is under way.
+    if d.binome_forme:
+        resultat["appariement"] = FAIT
+    elif d.reunion_appariement or d.binome_propose:
+        resultat["appariement"] = EN_COURS
     return resultat

@@ -5,7 +5,8 @@ A milestone's status is:
   and when; removing it goes back to the data);
 - otherwise the status derived from the data, by functions registered with
   `enregistrer_derivation`: this app registers what its own data shows, apps above it
-  register theirs in their `AppConfig.ready()`, so this app never imports them;
+  register theirs in their `AppConfig.ready()`, so this app never imports them; each gives
+  the annotations it needs on a Dispositif row, and all are read in one query;
 - otherwise « à faire ».
 
 What shows each milestone done (the sheet, fiche 3, and cahier des charges §2, §3.3, §3.4).
@@ -69,25 +70,44 @@ A_FAIRE = "a_faire"
 _RANG = {A_FAIRE: 0, EN_COURS: 1, FAIT: 2}
 LIBELLES = {A_FAIRE: "À faire", EN_COURS: "En cours", FAIT: "Fait"}
 
-# fonction(dispositifs, jour) -> {(dispositif id, milestone code): "fait" | "en_cours"}
-Derivation = Callable[[list, date], dict[tuple[int, str], str]]
-_DERIVATIONS: dict[Derivation, frozenset[str]] = {}
+# annotations(jour) -> {name: expression on a Dispositif row (Exists…)}
+# lire(dispositif annotated, jour) -> {milestone code: "fait" | "en_cours"}
+Annotations = Callable[[date], dict]
+Lecture = Callable[[object, date], dict[str, str]]
 
 
-def enregistrer_derivation(codes: Iterable[str], fonction: Derivation) -> None:
-    """Register `fonction` as a source of the status of the milestones `codes`.
+@dataclass(frozen=True)
+class Derivation:
+    codes: frozenset[str]
+    annotations: Annotations
+    relations: tuple[str, ...]
 
-    `fonction(dispositifs, jour)` gets a list of Dispositif and the day the frise is looked
-    at, and answers, in a bounded number of queries whatever the list's length (one query
-    may serve several milestones), a dict {(dispositif id, code): "fait" or "en_cours"}
-    for those whose data shows progress, only for its `codes`. Registering the same
-    function again replaces its codes.
+
+_DERIVATIONS: dict[Lecture, Derivation] = {}
+
+
+def _aucune_annotation(jour):
+    return {}
+
+
+def enregistrer_derivation(
+    codes: Iterable[str], lire: Lecture, annotations: Annotations = _aucune_annotation, relations: Iterable[str] = ()
+) -> None:
+    """Register `lire` as a source of the status of the milestones `codes`.
+
+    Every derivation is read from one query per list of dispositifs, whatever their number and
+    the number of derivations (the LP's dashboard shows the frise): `annotations(jour)` gives the
+    expressions this derivation needs on a Dispositif row (their names must not be another
+    derivation's), `relations` the one-to-one relations to select with it, and `lire(d, jour)`
+    answers from the annotated row `d` a dict {code: "fait" or "en_cours"} for the milestones
+    whose data shows progress, only among its `codes`. Registering the same function again
+    replaces its codes.
     """
     codes = frozenset([codes] if isinstance(codes, str) else codes)
     inconnus = codes - DEFINITIONS.keys()
     if inconnus or not codes:
         raise ValueError(f"Jalon inconnu : {', '.join(sorted(inconnus)) or '(aucun)'}")
-    _DERIVATIONS[fonction] = codes
+    _DERIVATIONS[lire] = Derivation(codes, annotations, tuple(relations))
 
 
 def generer_jalons(dispositif) -> None:
@@ -158,16 +178,25 @@ class EtatJalon:
 
 
 def statuts_derives(dispositifs: list, jour: date) -> dict[tuple[int, str], str]:
-    """{(dispositif id, milestone code): derived status} from every registered derivation."""
+    """{(dispositif id, milestone code): derived status} from every registered derivation, in one query."""
     resultat: dict[tuple[int, str], str] = {}
     if not dispositifs:
         return resultat
-    for fonction, codes in _DERIVATIONS.items():
-        for cle, statut in fonction(dispositifs, jour).items():
-            if cle[1] not in codes:
-                raise ValueError(f"{fonction.__qualname__} ne dérive pas le jalon {cle[1]}")
-            if _RANG[statut] > _RANG[resultat.get(cle, A_FAIRE)]:
-                resultat[cle] = statut
+    annotations, relations = {}, set()
+    for lire, derivation in _DERIVATIONS.items():
+        propres = derivation.annotations(jour)
+        if doublons := annotations.keys() & propres.keys():
+            raise ValueError(f"{lire.__qualname__} : annotations déjà prises ({', '.join(sorted(doublons))})")
+        annotations.update(propres)
+        relations.update(derivation.relations)
+    lignes = Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).annotate(**annotations)
+    for d in lignes.select_related(*sorted(relations)):
+        for lire, derivation in _DERIVATIONS.items():
+            for code, statut in lire(d, jour).items():
+                if code not in derivation.codes:
+                    raise ValueError(f"{lire.__qualname__} ne dérive pas le jalon {code}")
+                if _RANG[statut] > _RANG[resultat.get((d.pk, code), A_FAIRE)]:
+                    resultat[(d.pk, code)] = statut
     return resultat
 
 
@@ -238,35 +267,38 @@ def _existe(modele, **filtres):
     return Exists(modele.objects.filter(dispositif=OuterRef("pk"), **filtres))
 
 
-def _preparation(dispositifs, jour):
-    """Diagnostic, partner, cadrage and team, in one query whatever the number of dispositifs."""
-    lignes = (
-        Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs])
-        .annotate(
-            convention=_existe(Convention),
-            convention_signee=_existe(Convention, statut__in=[StatutConvention.SIGNEE, StatutConvention.ECHUE]),
-            cadrage=_existe(VersionCadrage),
-            cadrage_valide=_existe(VersionCadrage, statut=StatutCadrage.VALIDEE),
-            referent=_existe(MembreEquipe, role=RoleEquipe.REFERENT),
-            coordonnateur=_existe(MembreEquipe, role=RoleEquipe.COORDONNATEUR),
-        )
-        .select_related("diagnostic")
-    )
+def _preparation_annotations(jour):
+    return {
+        "convention": _existe(Convention),
+        "convention_signee": _existe(Convention, statut__in=[StatutConvention.SIGNEE, StatutConvention.ECHUE]),
+        "cadrage": _existe(VersionCadrage),
+        "cadrage_valide": _existe(VersionCadrage, statut=StatutCadrage.VALIDEE),
+        "referent": _existe(MembreEquipe, role=RoleEquipe.REFERENT),
+        "coordonnateur": _existe(MembreEquipe, role=RoleEquipe.COORDONNATEUR),
+    }
+
+
+def _preparation(d, jour):
+    """Diagnostic, partner, cadrage and team."""
     resultat = {}
-    for d in lignes:
-        diagnostic = getattr(d, "diagnostic", None)
-        if diagnostic is not None:
-            resultat[(d.pk, "reflexion")] = FAIT if diagnostic.est_complet else EN_COURS
-        # Identified and formalised: a signed convention; a chosen partner or a draft is on the way.
-        if d.convention_signee:
-            resultat[(d.pk, "partenaire")] = FAIT
-        elif d.convention or d.partenaire_id:
-            resultat[(d.pk, "partenaire")] = EN_COURS
-        if d.cadrage:
-            resultat[(d.pk, "cadrage")] = FAIT if d.cadrage_valide else EN_COURS
-        if d.referent or d.coordonnateur:
-            resultat[(d.pk, "designation")] = FAIT if d.referent and d.coordonnateur else EN_COURS
+    diagnostic = getattr(d, "diagnostic", None)
+    if diagnostic is not None:
+        resultat["reflexion"] = FAIT if diagnostic.est_complet else EN_COURS
+    # Identified and formalised: a signed convention; a chosen partner or a draft is on the way.
+    if d.convention_signee:
+        resultat["partenaire"] = FAIT
+    elif d.convention or d.partenaire_id:
+        resultat["partenaire"] = EN_COURS
+    if d.cadrage:
+        resultat["cadrage"] = FAIT if d.cadrage_valide else EN_COURS
+    if d.referent or d.coordonnateur:
+        resultat["designation"] = FAIT if d.referent and d.coordonnateur else EN_COURS
     return resultat
 
 
-enregistrer_derivation(["reflexion", "partenaire", "cadrage", "designation"], _preparation)
+enregistrer_derivation(
+    ["reflexion", "partenaire", "cadrage", "designation"],
+    _preparation,
+    _preparation_annotations,
+    relations=["diagnostic"],
+)

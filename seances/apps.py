@@ -11,12 +11,12 @@ class SeancesConfig(AppConfig):
         from binomes.objectifs import enregistrer_historique
         from etablissements.frise import enregistrer_derivation
 
-        from .frise import CODES, deriver
+        from .frise import CODES, annotations, deriver
         from .objectifs import historique
         from .sante import encart_sante
         from .voix import encart_binome
 
-        enregistrer_derivation(CODES, deriver)
+        enregistrer_derivation(CODES, deriver, annotations)
         # The binôme page shows the pair's health with the student's answers, the mentor's notes and
         # the objectives' progress noted at séances,
         # without binomes importing séances.

@@ -10,7 +10,6 @@ from datetime import date
 from django.db.models import Exists, OuterRef
 
 from etablissements.frise import EN_COURS, FAIT
-from etablissements.models import Dispositif
 from etablissements.models.jalon import DEFINITIONS
 
 from .models import Evenement, ReunionSuivi, Seance, StatutSeance, TypeEvenement
@@ -24,9 +23,8 @@ JALON_DE_L_EVENEMENT = {
 CODES = (*JALON_DE_L_EVENEMENT.values(), "deroulement")
 
 
-def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
-    """Évènements, launch and the year's course, in one query whatever the number of dispositifs."""
-    annotations = {
+def annotations(jour: date) -> dict:
+    resultat = {
         "seance_tenue": Exists(
             Seance.objects.filter(dispositif=OuterRef("pk"), statut=StatutSeance.TENUE, date__lte=jour)
         ),
@@ -34,23 +32,27 @@ def deriver(dispositifs, jour: date) -> dict[tuple[int, str], str]:
     }
     for type_ in JALON_DE_L_EVENEMENT:
         evenements = Evenement.objects.filter(dispositif=OuterRef("pk"), type=type_)
-        annotations[f"{type_}_tenu"] = Exists(evenements.filter(date__lte=jour))
-        annotations[f"{type_}_prevu"] = Exists(evenements.filter(date__gt=jour))
+        resultat[f"{type_}_tenu"] = Exists(evenements.filter(date__lte=jour))
+        resultat[f"{type_}_prevu"] = Exists(evenements.filter(date__gt=jour))
+    return resultat
+
+
+def deriver(d, jour: date) -> dict[str, str]:
+    """Évènements, launch and the year's course."""
     resultat = {}
-    for d in Dispositif.objects.filter(pk__in=[d.pk for d in dispositifs]).annotate(**annotations):
-        for type_, code in JALON_DE_L_EVENEMENT.items():
-            if getattr(d, f"{type_}_tenu"):
-                resultat[(d.pk, code)] = FAIT
-            elif getattr(d, f"{type_}_prevu"):
-                resultat[(d.pk, code)] = EN_COURS
-        # The first séance held launches the mentoring, with or without a launch event.
-        if d.seance_tenue:
-            resultat[(d.pk, "lancement")] = FAIT
-        # The year's course (October to May) is done once its period is over with séances
-        # and at least one follow-up meeting held; until then, anything held shows it under way.
-        fin = DEFINITIONS["deroulement"].dates(d.annee)[1]
-        if d.seance_tenue and d.reunion_tenue and jour > fin:
-            resultat[(d.pk, "deroulement")] = FAIT
-        elif d.seance_tenue or d.reunion_tenue:
-            resultat[(d.pk, "deroulement")] = EN_COURS
+    for type_, code in JALON_DE_L_EVENEMENT.items():
+        if getattr(d, f"{type_}_tenu"):
+            resultat[code] = FAIT
+        elif getattr(d, f"{type_}_prevu"):
+            resultat[code] = EN_COURS
+    # The first séance held launches the mentoring, with or without a launch event.
+    if d.seance_tenue:
+        resultat["lancement"] = FAIT
+    # The year's course (October to May) is done once its period is over with séances
+    # and at least one follow-up meeting held; until then, anything held shows it under way.
+    fin = DEFINITIONS["deroulement"].dates(d.annee)[1]
+    if d.seance_tenue and d.reunion_tenue and jour > fin:
+        resultat["deroulement"] = FAIT
+    elif d.seance_tenue or d.reunion_tenue:
+        resultat["deroulement"] = EN_COURS
     return resultat

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db.models import Value
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
@@ -162,14 +163,14 @@ def test_les_donnees_d_un_autre_dispositif_ne_comptent_pas(dispositif):
 
 def test_enregistrer_une_derivation_inconnue_est_refuse():
     with pytest.raises(ValueError):
-        frise.enregistrer_derivation("inconnu", lambda dispositifs, jour: {})
+        frise.enregistrer_derivation("inconnu", lambda d, jour: {})
     with pytest.raises(ValueError):
-        frise.enregistrer_derivation([], lambda dispositifs, jour: {})
+        frise.enregistrer_derivation([], lambda d, jour: {})
 
 
 def test_une_derivation_ne_parle_que_de_ses_jalons(dispositif):
-    def bavarde(dispositifs, jour):
-        return {(d.pk, "bilan"): frise.FAIT for d in dispositifs}
+    def bavarde(d, jour):
+        return {"bilan": frise.FAIT}
 
     frise.enregistrer_derivation("lancement", bavarde)
     try:
@@ -179,12 +180,24 @@ def test_une_derivation_ne_parle_que_de_ses_jalons(dispositif):
         del frise._DERIVATIONS[bavarde]
 
 
+def test_deux_derivations_ne_partagent_pas_un_nom_d_annotation(dispositif):
+    def doublon(d, jour):
+        return {}
+
+    frise.enregistrer_derivation("lancement", doublon, lambda jour: {"cadrage": Value(True)})
+    try:
+        with pytest.raises(ValueError, match="cadrage"):
+            frise.frise(dispositif, APRES_PREPARATION)
+    finally:
+        del frise._DERIVATIONS[doublon]
+
+
 def test_jalons_en_retard_suit_donnees_et_date(django_assert_max_num_queries, dispositif):
     autre = DispositifFactory(annee=ANNEE)
     VersionCadrageFactory(dispositif=autre, validee=True)
     jour = date(2027, 1, 11)
-    # The milestones, then one query per app that knows evidence (4).
-    with django_assert_max_num_queries(1 + 4) as requetes:
+    # The milestones, then one query for the evidence of every app that knows some.
+    with django_assert_max_num_queries(1 + 1) as requetes:
         retards = frise.jalons_en_retard(jour=jour)
     nombre = len(requetes.captured_queries)
     par_dispositif = {}

@@ -292,7 +292,7 @@ def test_referent_fixe_a_la_main_puis_revient_aux_donnees(client, cast, disposit
 
 @time_machine.travel("2027-06-15 09:00 +0200", tick=False)
 def test_page_frise_nombre_de_requetes_fixe(client, cast, dispositif_a, django_assert_num_queries):
-    """One query per source of evidence, not per milestone nor per row of data."""
+    """One query for every source of evidence, not one per milestone nor per row of data."""
     client.force_login(cast.referent_a)
     url = reverse("etablissements:frise", args=[dispositif_a.pk])
     client.get(url)
@@ -311,9 +311,10 @@ def test_page_frise_nombre_de_requetes_fixe(client, cast, dispositif_a, django_a
 
 
 # Session, user, roles, LP, dispositif (5); the milestones with who fixed them (1); then one
-# query per app that knows evidence (etablissements, binomes, seances, bilans): 4; the LP's PFMP
-# periods for the school calendar under the milestones (1).
-NOMBRE_DE_REQUETES_FRISE = 11
+# query for the evidence of every app that knows some (etablissements, binomes, seances, bilans:
+# their annotations on one Dispositif row); the LP's PFMP periods for the school calendar under
+# the milestones (1).
+NOMBRE_DE_REQUETES_FRISE = 8
 
 
 @time_machine.travel("2027-01-20 09:00 +0100", tick=False)
