@@ -222,6 +222,11 @@ class _Grille:
         return [(str(valeur), str(libelle)) for valeur, libelle in field.choices]
 
     @cached_property
+    def _colonnes_html(self):
+        """(value, value escaped, label escaped) of each choice: escaped once, not once per row."""
+        return [(valeur, escape(valeur), escape(libelle)) for valeur, libelle in self.colonnes]
+
+    @cached_property
     def lignes(self):
         return [self._ligne(form) for form in self.formset.forms]
 
@@ -302,12 +307,12 @@ class _Grille:
             texte = escape(" ".join(ligne["erreurs"]))
             morceaux.append(f'<p class="fr-error-text fr-mt-0 fr-mb-1w" id="{erreur_id}">{texte}</p>')
         morceaux.append('<div class="grille-choix__boutons">')
-        for index, (valeur, libelle_choix) in enumerate(self.colonnes):
+        for index, (valeur, valeur_html, libelle_choix_html) in enumerate(self._colonnes_html):
             coche = " checked" if valeur == ligne["valeur"] else ""
             morceaux.append(
                 f'<span class="grille-choix__choix"><input type="radio" class="grille-choix__radio"'
-                f' id="{identifiant}_{index}" name="{nom}" value="{escape(valeur)}"{coche}{decrit_par}>'
-                f'<label class="grille-choix__bouton" for="{identifiant}_{index}">{escape(libelle_choix)}'
+                f' id="{identifiant}_{index}" name="{nom}" value="{valeur_html}"{coche}{decrit_par}>'
+                f'<label class="grille-choix__bouton" for="{identifiant}_{index}">{libelle_choix_html}'
                 f'<span class="fr-sr-only"> — {libelle}</span></label></span>'
             )
         morceaux.append("</div></fieldset>")

@@ -336,6 +336,10 @@ class PariteForm(forms.Form):
     choix_vide = forms.ChoiceField(label="Choix", choices=NIVEAUX)
     choix_plein = forms.ChoiceField(label="Choix plein", choices=MODES)
     groupes = forms.ChoiceField(label="Groupes", choices=[("Lycée", [("s", "Seconde")]), ("autre", "Autre")])
+    # Values, labels and group names escaped as Django escapes them (the options are written in Python).
+    echappes = forms.ChoiceField(
+        label="Échappés", choices=[("a&b", "<Tom & Jerry>"), ('"G" & <H>', [('"q"', "Q'")])], required=False
+    )
     plusieurs = forms.MultipleChoiceField(label="Plusieurs", choices=JOURS)
     oui_non = forms.NullBooleanField(label="Oui ou non")
 

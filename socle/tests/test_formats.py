@@ -51,3 +51,25 @@ def test_les_filtres_sont_disponibles_dans_tout_gabarit():
         e=SimpleNamespace(sexe="F"),
     )
     assert html == f"2{NB}100,00{NB}€ | 1{NB}250 | 12,5{NB}% | 1{NB}250 élèves | 1 élève | créés | inscrite"
+
+
+def test_la_date_courte_est_celle_du_filtre_date_de_django():
+    """`date_courte` writes what `date:"d/m/Y"` writes, an aware datetime in local time included."""
+    from datetime import UTC, date, datetime
+
+    source = '{{ d|date:"d/m/Y" }}|{{ d|date_courte }}|{{ d|date_courte|default:"—" }}'
+    # 23:30 UTC on 31 December is already 1 January in Paris.
+    for valeur in (date(2026, 3, 7), date(987, 1, 2), datetime(2025, 12, 31, 23, 30, tzinfo=UTC), None, ""):
+        django, courte, defaut = rendre(source, d=valeur).split("|")
+        assert courte == django, valeur
+        assert defaut == (django or "—")
+    assert rendre("{{ d|date_courte }}", d=datetime(2025, 12, 31, 23, 30, tzinfo=UTC)) == "01/01/2026"
+
+
+def test_l_heure_courte_est_celle_du_filtre_time_de_django():
+    from datetime import UTC, datetime, time
+
+    source = '{{ h|time:"H:i" }}|{{ h|heure_courte }}'
+    for valeur in (time(9, 5), time(23, 59, 59), datetime(2025, 12, 31, 23, 30, tzinfo=UTC), None, ""):
+        django, courte = rendre(source, h=valeur).split("|")
+        assert courte == django, valeur
