@@ -12,7 +12,7 @@ which no one else reads.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -23,7 +23,17 @@ from binomes.models import Binome, StatutBinome
 from etablissements.scoping import a_un_role
 from socle.formats import compte
 
-from .models import AvisEleve, Continuer, NoteMentor, Participation, Presence, Ressenti, StatutSeance, Utilite
+from .models import (
+    AvisEleve,
+    Continuer,
+    NoteMentor,
+    Participation,
+    Presence,
+    Ressenti,
+    Seance,
+    StatutSeance,
+    Utilite,
+)
 
 
 class Niveau(models.TextChoices):
@@ -281,11 +291,64 @@ def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> di
     return resultat
 
 
+def peut_etre_en_risque(jour: date) -> models.Q:
+    """A condition on Binome that every pair with at least one reason (so every pair « en risque »)
+    meets on `jour`: a superset, written in SQL, of what `sante_des_binomes` finds.
+
+    The daily job computes the health of the country's active pairs: in Python, ≈ 0.4 ms a pair
+    (its séances, notes and answers read and matched), i.e. minutes at national scale (issue 18).
+    It computes it only for the pairs that meet this condition; the others have no reason at all.
+    Each clause covers one family of reasons, loosely (never missing one):
+    - inactivity: no séance of the pair (its dispositif, both people expected, from its start)
+      held in the last SEMAINES_A_SURVEILLER weeks;
+    - absences: an unexcused absence of the student at a held séance of the dispositif;
+    - the mentor's notes: a note of the mentor on a séance of the dispositif that says the séance
+      did not take place, or flags a need not yet handled;
+    - the student's answers: an answer that is not all good.
+    A rule added to `sante_des_binomes` needs its clause here: seances/tests/test_sante_prefiltre.py
+    checks on random pairs that every pair with a reason is selected.
+    """
+    recente = Seance.objects.filter(
+        dispositif=OuterRef("dispositif"),
+        statut=StatutSeance.TENUE,
+        date__gt=jour - timedelta(days=7 * SEMAINES_A_SURVEILLER),
+        date__lte=jour,
+        date__gte=OuterRef("date_debut"),
+        participations__eleve=OuterRef("eleve"),
+    ).filter(participations__mentor=OuterRef("mentor"))
+    absence = Participation.objects.filter(
+        eleve=OuterRef("eleve"),
+        presence=Presence.ABSENT_NON_EXCUSE,
+        seance__dispositif=OuterRef("dispositif"),
+        seance__statut=StatutSeance.TENUE,
+    )
+    note = NoteMentor.objects.filter(mentor=OuterRef("mentor"), seance__dispositif=OuterRef("dispositif")).filter(
+        models.Q(a_eu_lieu=False)
+        | models.Q(besoin_traite_le__isnull=True)
+        & (models.Q(difficulte_eleve=True) | models.Q(besoin_aide_referent=True) | models.Q(absence_non_prevenue=True))
+    )
+    avis = AvisEleve.objects.filter(binome=OuterRef("pk")).filter(
+        models.Q(continuer__in=[Continuer.NON, Continuer.NE_SAIS_PAS])
+        | models.Q(ressenti=Ressenti.MAL)
+        | models.Q(utilite=Utilite.PAS_UTILE)
+    )
+    return ~models.Exists(recente) | models.Exists(absence) | models.Exists(note) | models.Exists(avis)
+
+
 def sante_des_binomes_du_dispositif(dispositif, jour: date | None = None) -> list[Sante]:
     """The health of the dispositif's active binômes, the most worrying first, in five queries."""
-    binomes = Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF).select_related(
-        "mentor", "eleve", "dispositif"
-    )
+    # Only what the health and the dashboard's list read (the pair's dates and links, the names):
+    # whole student and mentor records, 150 pairs a dispositif, cost the LP dashboard ≈ 20 ms of
+    # CPU to build (issue 18). A deferred field read later would cost a query per pair: the
+    # dashboard's query count is pinned (bilans/tests/test_tableaux_de_bord.py).
+    binomes = (
+        Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF)
+        .select_related("mentor", "eleve")
+        .only(
+            "statut", "dispositif_id", "eleve_id", "mentor_id", "date_debut",
+            "eleve__prenom", "eleve__nom", "mentor__prenom", "mentor__nom",
+        )
+    )  # fmt: skip
     santes = sante_des_binomes(binomes, jour).values()
     return sorted(santes, key=lambda s: (-_RANG[s.niveau], str(s.binome)))
 
