@@ -27,7 +27,7 @@ from socle.models import User
 from socle.roles import Role
 
 from .models import Alerte, EpisodeRisque, Participation, Presence, Seance, StatutSeance, TypeAlerte
-from .sante import sante_des_binomes
+from .sante import peut_etre_en_risque, sante_des_binomes
 
 # The sheet asks for at least one séance a month; a month of classes, not of holidays or PFMP.
 SEMAINES_SANS_SEANCE = 5
@@ -233,12 +233,20 @@ def alertes_binomes_en_risque(jour: date, qui: Destinataires) -> list[Fait]:
         santes = sante_des_binomes(lot, jour)
         en_risque.update({pk: sante for pk, sante in santes.items() if sante.en_risque})
 
-    # Streamed, by batches: the health reads the séances, notes and answers of a batch of pairs at
+    # Only the pairs that may be at risk (`peut_etre_en_risque`, in SQL: the others have no reason),
+    # streamed by batches: the health reads the séances, notes and answers of a batch of pairs at
     # once, and only the pairs at risk are kept. Loading every active pair of the country first
-    # (with its mentor, student and dispositif) made the job's memory grow with the country
-    # (issue 18: 87 MB of Python objects at 120 LPs for this rule alone).
+    # (with its mentor, student and dispositif) made the job's memory grow with the country, and
+    # computing every pair's health its time (issue 18: 87 MB and 7 s at 120 LPs for this rule alone).
     lot = []
-    binomes = Binome.objects.filter(statut=StatutBinome.ACTIF).select_related("mentor", "eleve", "dispositif")
+    binomes = (
+        Binome.objects.filter(peut_etre_en_risque(jour), statut=StatutBinome.ACTIF)
+        .select_related("mentor", "eleve", "dispositif")
+        .only(
+            "statut", "dispositif_id", "eleve_id", "mentor_id", "date_debut", "dispositif__etablissement_id",
+            "eleve__prenom", "eleve__nom", "mentor__prenom", "mentor__nom",
+        )
+    )  # fmt: skip
     for binome in binomes.order_by("pk").iterator(chunk_size=LOT):
         lot.append(binome)
         if len(lot) == LOT:

@@ -108,9 +108,9 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
 
     nombre, reponse = requetes_constantes(client, reverse("accueil"), plus, maximum=25)
     assert reponse.content.decode().count("Le mentor signale une difficulté avec l’élève") == 9
-    # The référent's dashboard (16), the needs flagged in the mentors' notes (1) and the health of all
-    # the LP's pairs (5).
-    assert nombre == 16 + 1 + 5
+    # The référent's dashboard (13: the frise's statuses in one query, not one per app), the needs
+    # flagged in the mentors' notes (1) and the health of all the LP's pairs (5).
+    assert nombre == 13 + 1 + 5
 
 
 def test_page_du_binome_en_requetes_constantes(client, cast, binome):
