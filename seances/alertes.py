@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,7 +82,15 @@ def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> Iterator[Fait
         .order_by("-date")
         .values("date")[:1]
     )
-    actifs = Binome.objects.filter(statut=StatutBinome.ACTIF)
+    # A pair with a séance held in the last SEMAINES_SANS_SEANCE calendar weeks cannot have gone
+    # that many school weeks without one: left out in SQL, by an anti-join, before the last séance
+    # of each remaining pair is looked for (a subquery per pair: ≈ 60 µs, 1.2 s at 120 LPs for all).
+    recente = Seance.objects.filter(
+        statut=StatutSeance.TENUE,
+        date__gt=jour - timedelta(weeks=SEMAINES_SANS_SEANCE),
+        participations__eleve=OuterRef("eleve"),
+    ).filter(participations__mentor=OuterRef("mentor"))
+    actifs = Binome.objects.filter(statut=StatutBinome.ACTIF).exclude(Exists(recente))
     # The calendars first (one query for the LPs, one for their PFMP), then the binômes streamed
     # as plain rows: memory holds one batch, not every active binôme of the country (issue 18).
     calendrier = calendriers(Etablissement.objects.filter(pk__in=actifs.values("dispositif__etablissement")))
