@@ -93,7 +93,13 @@ def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> Iterator[Fait
     actifs = Binome.objects.filter(statut=StatutBinome.ACTIF).exclude(Exists(recente))
     # The calendars first (one query for the LPs, one for their PFMP), then the binômes streamed
     # as plain rows: memory holds one batch, not every active binôme of the country (issue 18).
-    calendrier = calendriers(Etablissement.objects.filter(pk__in=actifs.values("dispositif__etablissement")))
+    calendrier = calendriers(
+        Etablissement.objects.filter(
+            # Every LP with an active pair (a plain semi-join; the anti-join above inside made the
+            # planner evaluate it LP by LP: 12 s at 2,100 LPs).
+            pk__in=Binome.objects.filter(statut=StatutBinome.ACTIF).values("dispositif__etablissement")
+        )
+    )
     lignes = (
         actifs.annotate(derniere_seance=Subquery(derniere))
         .values_list(

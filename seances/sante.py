@@ -292,21 +292,24 @@ def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> di
 
 
 def peut_etre_en_risque(jour: date) -> models.Q:
-    """A condition on Binome that every pair with at least one reason (so every pair « en risque »)
-    meets on `jour`: a superset, written in SQL, of what `sante_des_binomes` finds.
+    """A condition on Binome that every pair « en risque » on `jour` meets: a superset, written in
+    SQL, of the pairs `sante_des_binomes` finds at risk.
 
     The daily job computes the health of the country's active pairs: in Python, ≈ 0.4 ms a pair
     (its séances, notes and answers read and matched), i.e. minutes at national scale (issue 18).
-    It computes it only for the pairs that meet this condition; the others have no reason at all.
-    Each clause covers one family of reasons, loosely (never missing one):
+    It computes it only for the pairs that meet this condition. A pair is at risk through a reason
+    « en risque », or through SIGNAUX_EN_RISQUE reasons « à surveiller » at once, which come from
+    different families (each family gives at most one): each clause below covers one family, loosely,
+    and the absences' one only from ABSENCES_EN_RISQUE on, since a single absence is at risk only
+    beside a reason of another family, whose clause selects the pair.
     - inactivity: no séance of the pair (its dispositif, both people expected, from its start)
       held in the last SEMAINES_A_SURVEILLER weeks;
-    - absences: an unexcused absence of the student at a held séance of the dispositif;
+    - absences: ABSENCES_EN_RISQUE unexcused absences of the student at held séances of the dispositif;
     - the mentor's notes: a note of the mentor on a séance of the dispositif that says the séance
       did not take place, or flags a need not yet handled;
     - the student's answers: an answer that is not all good.
     A rule added to `sante_des_binomes` needs its clause here: seances/tests/test_sante_prefiltre.py
-    checks on random pairs that every pair with a reason is selected.
+    checks on random pairs that every pair at risk is selected.
     """
     recente = Seance.objects.filter(
         dispositif=OuterRef("dispositif"),
@@ -316,11 +319,17 @@ def peut_etre_en_risque(jour: date) -> models.Q:
         date__gte=OuterRef("date_debut"),
         participations__eleve=OuterRef("eleve"),
     ).filter(participations__mentor=OuterRef("mentor"))
-    absence = Participation.objects.filter(
-        eleve=OuterRef("eleve"),
-        presence=Presence.ABSENT_NON_EXCUSE,
-        seance__dispositif=OuterRef("dispositif"),
-        seance__statut=StatutSeance.TENUE,
+    absences = (
+        Participation.objects.filter(
+            eleve=OuterRef("eleve"),
+            presence=Presence.ABSENT_NON_EXCUSE,
+            seance__dispositif=OuterRef("dispositif"),
+            seance__statut=StatutSeance.TENUE,
+        )
+        .order_by()
+        .values("eleve")
+        .annotate(nombre=models.Count("pk"))
+        .filter(nombre__gte=ABSENCES_EN_RISQUE)
     )
     note = NoteMentor.objects.filter(mentor=OuterRef("mentor"), seance__dispositif=OuterRef("dispositif")).filter(
         models.Q(a_eu_lieu=False)
@@ -338,7 +347,7 @@ def peut_etre_en_risque(jour: date) -> models.Q:
     actifs = Binome.objects.filter(statut=StatutBinome.ACTIF).values("pk")
     return (
         models.Q(pk__in=actifs.exclude(models.Exists(recente)))
-        | models.Q(pk__in=actifs.filter(models.Exists(absence)))
+        | models.Q(pk__in=actifs.filter(models.Exists(absences)))
         | models.Q(pk__in=actifs.filter(models.Exists(note)))
         | models.Q(pk__in=actifs.filter(models.Exists(avis)))
     )

@@ -1,5 +1,5 @@
 """The daily job computes the pairs' health only for those `peut_etre_en_risque` selects in SQL:
-every pair with a reason must be among them (a superset), and healthy pairs must be left out."""
+every pair at risk must be among them (a superset), and pairs in good health must be left out."""
 
 import datetime
 import random
@@ -53,18 +53,18 @@ def _binome_au_hasard(rng, dispositif):
 
 
 @pytest.mark.parametrize("graine", [1, 2, 3])
-def test_toute_paire_ayant_une_raison_est_retenue_par_le_filtre(cast, graine):
+def test_toute_paire_en_risque_est_retenue_par_le_filtre(cast, graine):
     rng = random.Random(graine)
-    for _ in range(40):
+    for _ in range(60):
         _binome_au_hasard(rng, cast.dispositif_a)
     actifs = Binome.objects.filter(statut=StatutBinome.ACTIF)
     retenus = set(actifs.filter(peut_etre_en_risque(JOUR)).values_list("pk", flat=True))
     santes = sante_des_binomes(actifs.select_related("mentor", "eleve", "dispositif"), JOUR)
-    avec_raison = {pk for pk, sante in santes.items() if sante.raisons}
-    assert avec_raison, "the random pairs should give some reasons"
-    assert avec_raison <= retenus, avec_raison - retenus
-    # And it filters: pairs without any reason are left out (never all of them kept).
-    assert retenus != set(santes)
+    en_risque = {pk for pk, sante in santes.items() if sante.en_risque}
+    assert en_risque, "the random pairs should put some at risk"
+    assert en_risque <= retenus, en_risque - retenus
+    # And it filters: some pairs are left out (never all of them kept).
+    assert set(santes) - retenus
 
 
 def test_une_paire_en_bonne_sante_est_ecartee_une_paire_inactive_retenue(cast):
@@ -74,3 +74,37 @@ def test_une_paire_en_bonne_sante_est_ecartee_une_paire_inactive_retenue(cast):
     SeanceFactory(dispositif=cast.dispositif_a, binome=inactive, date=il_y_a(7 * 4))
     retenus = set(Binome.objects.filter(peut_etre_en_risque(JOUR)).values_list("pk", flat=True))
     assert bien.pk not in retenus and inactive.pk in retenus
+
+
+def _paire_suivie(dispositif, absences=0):
+    """A pair started 60 days ago with three séances held in the last three weeks, `absences` of them
+    with the student absent without excuse."""
+    binome = BinomeFactory(dispositif=dispositif, date_debut=il_y_a(60))
+    for n, jours in enumerate((3, 10, 17)):
+        seance = SeanceFactory(dispositif=dispositif, binome=binome, date=il_y_a(jours))
+        if n < absences:
+            seance.participations.filter(eleve__isnull=False).update(presence=Presence.ABSENT_NON_EXCUSE)
+    return binome
+
+
+@pytest.mark.parametrize("famille", ["inactivite", "absences", "note", "avis"])
+def test_chaque_famille_seule_suffit_a_retenir_une_paire_en_risque(cast, famille):
+    """One pair at risk by one family of reasons only: its clause alone must select it."""
+    dispositif = cast.dispositif_a
+    if famille == "inactivite":
+        binome = BinomeFactory(dispositif=dispositif, date_debut=il_y_a(90))
+        SeanceFactory(dispositif=dispositif, binome=binome, date=il_y_a(7 * 7))
+    elif famille == "absences":
+        binome = _paire_suivie(dispositif, absences=2)
+    elif famille == "note":
+        binome = _paire_suivie(dispositif)
+        seance = binome.dispositif.seances.filter(participations__mentor=binome.mentor).latest("date")
+        NoteMentorFactory(seance=seance, mentor=binome.mentor, difficulte_eleve=True)
+    else:
+        binome = _paire_suivie(dispositif)
+        AvisEleveFactory(binome=binome, continuer=Continuer.NON)
+    sante = sante_des_binomes([binome], JOUR)[binome.pk]
+    assert sante.en_risque, sante.raisons
+    assert Binome.objects.filter(peut_etre_en_risque(JOUR), pk=binome.pk).exists()
+    # A pair followed without any reason is left out.
+    assert not Binome.objects.filter(peut_etre_en_risque(JOUR), pk=_paire_suivie(dispositif, absences=1).pk).exists()
