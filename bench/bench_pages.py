@@ -808,6 +808,13 @@ def passe_charge(args, env, postmaster, coeurs_serveur, coeurs_client):
     import datetime
 
     port = args.port
+    # A server left on the port (a run interrupted earlier) would answer in place of this one, and its
+    # CPU would not be counted: refuse to measure rather than report someone else's figures.
+    import socket
+
+    with socket.socket() as essai:
+        if essai.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"Le port {port} est déjà occupé (un gunicorn d’un passage interrompu ?) : arrêtez-le.")
     serveur = subprocess.Popen(
         [
             PYTHON,
