@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from itertools import islice
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,8 +26,8 @@ from socle.formats import compte
 from socle.models import User
 from socle.roles import Role
 
-from .models import Alerte, EpisodeRisque, Participation, Presence, Seance, StatutSeance, TypeAlerte
-from .sante import peut_etre_en_risque, sante_des_binomes
+from .models import Alerte, EpisodeRisque, Participation, Presence, StatutSeance, TypeAlerte
+from .sante import peut_etre_en_risque, sante_des_binomes, seances_tenues_du_binome
 
 # The sheet asks for at least one séance a month; a month of classes, not of holidays or PFMP.
 SEMAINES_SANS_SEANCE = 5
@@ -76,20 +76,11 @@ def alertes_binomes_sans_seance(jour: date, qui: Destinataires) -> Iterator[Fait
     Only the weeks when the student is in the LP count (etablissements/calendrier.py): no alert
     during the zone's holidays or the class's PFMP.
     """
-    derniere = (
-        Seance.objects.filter(statut=StatutSeance.TENUE, participations__eleve=OuterRef("eleve"))
-        .filter(participations__mentor=OuterRef("mentor"))
-        .order_by("-date")
-        .values("date")[:1]
-    )
+    derniere = seances_tenues_du_binome().order_by("-date").values("date")[:1]
     # A pair with a séance held in the last SEMAINES_SANS_SEANCE calendar weeks cannot have gone
     # that many school weeks without one: left out in SQL, by an anti-join, before the last séance
     # of each remaining pair is looked for (a subquery per pair: ≈ 60 µs, 1.2 s at 120 LPs for all).
-    recente = Seance.objects.filter(
-        statut=StatutSeance.TENUE,
-        date__gt=jour - timedelta(weeks=SEMAINES_SANS_SEANCE),
-        participations__eleve=OuterRef("eleve"),
-    ).filter(participations__mentor=OuterRef("mentor"))
+    recente = seances_tenues_du_binome(date__gt=jour - timedelta(weeks=SEMAINES_SANS_SEANCE))
     actifs = Binome.objects.filter(statut=StatutBinome.ACTIF).exclude(Exists(recente))
     # The calendars first (one query for the LPs, one for their PFMP), then the binômes streamed
     # as plain rows: memory holds one batch, not every active binôme of the country (issue 18).

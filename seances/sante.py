@@ -291,6 +291,14 @@ def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> di
     return resultat
 
 
+def seances_tenues_du_binome(**filtres):
+    """For a subquery on Binome rows: the held séances (matching `filtres`) where the outer pair's
+    student and mentor were both expected (two joins of the participations: one each)."""
+    return Seance.objects.filter(statut=StatutSeance.TENUE, participations__eleve=OuterRef("eleve"), **filtres).filter(
+        participations__mentor=OuterRef("mentor")
+    )
+
+
 def peut_etre_en_risque(jour: date) -> models.Q:
     """A condition on Binome that every pair « en risque » on `jour` meets: a superset, written in
     SQL, of the pairs `sante_des_binomes` finds at risk.
@@ -311,14 +319,12 @@ def peut_etre_en_risque(jour: date) -> models.Q:
     A rule added to `sante_des_binomes` needs its clause here: seances/tests/test_sante_prefiltre.py
     checks on random pairs that every pair at risk is selected.
     """
-    recente = Seance.objects.filter(
+    recente = seances_tenues_du_binome(
         dispositif=OuterRef("dispositif"),
-        statut=StatutSeance.TENUE,
         date__gt=jour - timedelta(days=7 * SEMAINES_A_SURVEILLER),
         date__lte=jour,
         date__gte=OuterRef("date_debut"),
-        participations__eleve=OuterRef("eleve"),
-    ).filter(participations__mentor=OuterRef("mentor"))
+    )
     absences = (
         Participation.objects.filter(
             eleve=OuterRef("eleve"),
