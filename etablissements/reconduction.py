@@ -13,7 +13,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from socle.roles import Role
 
@@ -22,6 +21,7 @@ from .models.convention import StatutConvention
 from .models.historique import ActionHistorique
 from .services import (
     CHAMPS_CONVENTION,
+    _avenant_enregistrer,
     _changement,
     _convention_verrouillee,
     _nom,
@@ -91,10 +91,9 @@ def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenan
             }
         )
     annee = convention.dispositif.annee_scolaire
-    numero = (ancienne.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
-    avenant = Avenant(
+    avenant = _avenant_enregistrer(
         convention=ancienne,
-        numero=numero,
+        auteur=auteur,
         objet=f"Reconduction pour l’année {annee}",
         date_signature=date_signature,
         changements=[
@@ -102,17 +101,6 @@ def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenan
             for champ in CHAMPS_CONVENTION
             if getattr(ancienne, champ) != getattr(convention, champ)
         ],
-        signe_par=auteur,
-    )
-    avenant.full_clean()
-    avenant.save()
-    _tracer(
-        dispositif=ancienne.dispositif,
-        auteur=auteur,
-        action=ActionHistorique.AVENANT,
-        convention=ancienne,
-        changements=avenant.changements,
-        commentaire=f"Avenant n° {numero} signé le {date_signature:%d/%m/%Y} : {avenant.objet}",
     )
 
     avant = StatutConvention(convention.statut).label
@@ -129,7 +117,9 @@ def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenan
     convention.texte_signe = texte_signe(convention)
     convention.full_clean()
     convention.save()
-    reference = f"Avenant n° {numero} du {date_signature:%d/%m/%Y} à la convention {ancienne.dispositif.annee_scolaire}"
+    reference = (
+        f"Avenant n° {avenant.numero} du {date_signature:%d/%m/%Y} à la convention {ancienne.dispositif.annee_scolaire}"
+    )
     _tracer(
         dispositif=convention.dispositif,
         auteur=auteur,
@@ -146,7 +136,7 @@ def convention_reconduire(*, convention, auteur, date_signature: date) -> Avenan
         role=Role.REFERENT,
         sujet="Convention reconduite par avenant",
         message=f"{_nom(auteur)} reconduit la convention avec {convention.partenaire} pour {annee} "
-        f"par l’avenant n° {numero} à la convention {ancienne.dispositif.annee_scolaire} : "
+        f"par l’avenant n° {avenant.numero} à la convention {ancienne.dispositif.annee_scolaire} : "
         "elle est signée, sans nouvelle signature.",
         libelle_lien="Lire la convention",
     )

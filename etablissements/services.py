@@ -566,6 +566,14 @@ def avenant_signer(*, convention, auteur, objet: str, date_signature: date, vale
         raise ValidationError("Cet avenant ne change rien à la convention : modifiez au moins un point.")
     convention.full_clean()
     convention.save()
+    return _avenant_enregistrer(
+        convention=convention, auteur=auteur, objet=objet, date_signature=date_signature, changements=changements
+    )
+
+
+def _avenant_enregistrer(*, convention, auteur, objet: str, date_signature: date, changements: list) -> Avenant:
+    """The next avenant of `convention` (numbered after its last one), saved and traced in its history:
+    an avenant the chef signed, or one renewing the convention for the next year (reconduction)."""
     numero = (convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
     avenant = Avenant(
         convention=convention,
