@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from binomes.models import StatutObjectif
 from etablissements.models import Entreprise
-from socle.crispy_dsfr import ChampPartage, DateInput, DsfrFormHelper, Fieldset, GrilleChoix, TimeInput
+from socle.crispy_dsfr import DateInput, DsfrFormHelper, Fieldset, TimeInput
 from socle.forms import ChoixModelesMultiples, DsfrFormMixin
+from socle.grille import GrilleChoix
 
 from .models import (
     ActionSuivi,
@@ -79,75 +80,35 @@ class SeanceForm(forms.ModelForm):
         return donnees
 
 
-class _ClePersonne(ChampPartage, forms.CharField):
-    pass
+class GrillePresences(GrilleChoix):
+    """The attendance grid: a row of presence buttons per person of the LP, rows grouped by binôme.
 
-
-class _ChoixPresence(ChampPartage, forms.ChoiceField):
-    pass
-
-
-class ParticipantForm(forms.Form):
-    """One row of the attendance grid: a student or a mentor of the LP, and their presence.
-
-    Its fields are shared by every row (`ChampPartage`): a grid of 230 rows built 230 copies of
-    them (issue 18). The row's label, the person's name, is `libelle`.
+    `personnes` maps each key of the LP ("m12", "e34") to a `Personne` (its label); `groupes` maps
+    a key to the title of its group ("Binôme : …"); the view orders the rows so that each group's
+    rows follow each other. A posted row must name someone of the LP, once.
     """
 
-    personne = _ClePersonne(widget=forms.HiddenInput)
-    presence = _ChoixPresence(
-        label="Présence",
-        required=False,
-        choices=[(NON_CONCERNE, "Non concerné")] + list(Presence.choices),
-        widget=forms.RadioSelect,
-    )
+    nom_cle = "personne"
+    nom_choix = "presence"
+    choix = [(NON_CONCERNE, "Non concerné")] + list(Presence.choices)
+    vide = "Aucun élève ni mentor enregistré dans ce lycée."
+    libelle_inconnu = "Participant non reconnu"
+    message_doublon = "Cette personne figure déjà plus haut dans la liste."
 
-    def __init__(self, *args, personnes=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.personnes = personnes or {}
-        # The row's label names the person: the posted one once bound (the rows the user saw),
-        # the initial one before.
-        cle = self.data.get(self.add_prefix("personne")) if self.is_bound else self.initial.get("personne")
+    def __init__(self, data=None, *, personnes, groupes, lignes=()):
+        self.personnes = personnes
+        self.groupes = groupes
+        super().__init__(data, prefix="p", lignes=lignes)
+
+    def libelle(self, cle):
         personne = self.personnes.get(cle)
-        self.libelle = personne.libelle if personne is not None else "Participant non reconnu"
+        return personne.libelle if personne is not None else self.libelle_inconnu
 
-    def clean_personne(self):
-        cle = self.cleaned_data["personne"]
-        if cle not in self.personnes:
-            raise forms.ValidationError("Participant inconnu pour cet établissement.")
-        return cle
-
-
-class BaseParticipantFormSet(forms.BaseFormSet):
-    """The attendance grid: a row of presence buttons per person, rows grouped by binôme.
-
-    `groupes` maps a person's key to the title of their group ("Binôme : …"); the view orders
-    the rows so that each group's rows follow each other.
-    """
-
-    def __init__(self, *args, personnes=None, groupes=None, **kwargs):
-        self.personnes = personnes or {}
-        self.groupes = groupes or {}
-        super().__init__(*args, **kwargs)
-        self.helper = GrilleChoix(
-            self,
-            champ="presence",
-            groupe=self.groupe,
-            libelle=lambda form: form.libelle,
-            vide="Aucun élève ni mentor enregistré dans ce lycée.",
-        )
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "personnes": self.personnes}
-
-    def groupe(self, form):
-        cle = form.data.get(form.add_prefix("personne")) if form.is_bound else form.initial.get("personne")
+    def groupe(self, cle):
         return self.groupes.get(cle, "")
 
-
-ParticipantFormSet = forms.formset_factory(ParticipantForm, formset=BaseParticipantFormSet, extra=0)
+    def erreur_cle(self, cle):
+        return None if cle in self.personnes else "Participant inconnu pour cet établissement."
 
 
 class DeclarationAbsenceForm(DsfrFormMixin, forms.Form):

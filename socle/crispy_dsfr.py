@@ -12,12 +12,10 @@ defaults and DSFR-specific options:
   its own ``fr-fieldset__element``;
 - ``DateInput`` / ``TimeInput``: native date and time pickers (ISO value format, which
   the browser requires whatever the locale);
-- ``GrilleChoix``: a formset helper drawing the whole formset as rows of large radio
-  buttons, optionally in groups (template ``grille_choix.html``), fast enough for a grid
-  of several hundred rows; ``ChampPartage`` lets the rows share their fields.
-"""
 
-from html import escape
+A grid of rows of large radio buttons (the attendance of a séance) is not drawn by the pack:
+it is one form drawn by Python, ``socle.grille.GrilleChoix``.
+"""
 
 from crispy_forms import layout
 from crispy_forms.helper import FormHelper
@@ -25,18 +23,14 @@ from crispy_forms.utils import TEMPLATE_PACK, flatatt, render_field
 from django import forms
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 __all__ = [
     "Button",
-    "ChampPartage",
     "DateInput",
     "DsfrFormHelper",
     "Fieldset",
-    "GrilleChoix",
     "LinkButton",
     "Reset",
     "Submit",
@@ -158,162 +152,3 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None, format="%H:%M"):
         super().__init__(attrs, format=format)
-
-
-class GrilleChoix(FormHelper):
-    """Formset helper: each form a row of large radio buttons, rows optionally in groups.
-
-    ``formset.helper = GrilleChoix(formset, champ="presence", groupe=lambda form: "…")``
-
-    Each form has one choice field, ``champ``: its label is the legend of the row's fieldset
-    and each of its choices a native ``<input type="radio">`` whose label is drawn as a button
-    at least 44 px high (a finger's size: the grid is filled in on a phone), the buttons
-    wrapping to the screen's width. The radios of a row share their name, so the arrow keys
-    move along the row and Tab goes to the next row. Each radio is labelled "<choice>" with
-    " — <row label>" visually hidden. ``groupe(form)`` names the group of consecutive rows the
-    form belongs to (a heading over them; "" for none); ``libelle(form)``, when given, names the
-    row instead of the field's label (forms sharing one field object, see ``ChampPartage``). The
-    form's hidden fields go in the row, its errors under its legend; non-form errors and a summary
-    linking to the rows in error come first.
-
-    The rows are written by Python (``_Grille.html``), not by the template engine: a grid of
-    230 rows has 1,150 radios, and even one template loop over them cost some 30 ms of CPU per
-    page (issue 18) where joining strings costs about 2. The price is that only the hidden fields
-    and the choice field of each form are drawn (no layout, no other visible field), and that
-    choices are flat (no option groups). ``form_tag`` and ``disable_csrf`` work as on any helper.
-    """
-
-    template = "crispy_dsfr/grille_choix.html"
-
-    def __init__(self, formset, *, champ, groupe=None, libelle=None, vide="Aucune ligne à afficher."):
-        super().__init__()
-        self.grille = _Grille(self, formset, champ, groupe=groupe, libelle=libelle, vide=vide)
-
-
-class ChampPartage:
-    """Mixin of a form field shared by every form of a formset instead of copied into each.
-
-    A form deep-copies its fields when it is built; a grid of a few hundred rows built a few
-    hundred copies of the same fields, choices and widgets. A field that no form changes after
-    it is declared can be shared: the row's varying label then comes from ``GrilleChoix``'s
-    ``libelle``, not from the field.
-    """
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-class _Grille:
-    """What grille_choix.html draws, read from the formset at render time (after validation)."""
-
-    def __init__(self, helper, formset, champ, *, groupe, libelle, vide):
-        self.helper = helper
-        self.formset = formset
-        self.champ = champ
-        self.groupe = groupe
-        self.libelle = libelle
-        self.vide = vide
-
-    @cached_property
-    def colonnes(self):
-        """(value, label) of each choice, as strings."""
-        forms_ = self.formset.forms
-        field = forms_[0].fields[self.champ] if forms_ else self.formset.form.base_fields[self.champ]
-        return [(str(valeur), str(libelle)) for valeur, libelle in field.choices]
-
-    @cached_property
-    def _colonnes_html(self):
-        """(value, value escaped, label escaped) of each choice: escaped once, not once per row."""
-        return [(valeur, escape(valeur), escape(libelle)) for valeur, libelle in self.colonnes]
-
-    @cached_property
-    def lignes(self):
-        return [self._ligne(form) for form in self.formset.forms]
-
-    @cached_property
-    def groupes(self):
-        """The rows in runs of the same group: [{"titre": …, "id": …, "lignes": [...]}]."""
-        groupes = []
-        for ligne in self.lignes:
-            if not groupes or groupes[-1]["titre"] != ligne["groupe"]:
-                groupes.append({"titre": ligne["groupe"], "id": f"{ligne['id']}-groupe", "lignes": []})
-            groupes[-1]["lignes"].append(ligne)
-        return groupes
-
-    @property
-    def erreurs(self):
-        """(anchor, row label, message) of every row's error, for the summary at the top."""
-        return [(ligne["ancre"], ligne["libelle"], erreur) for ligne in self.lignes for erreur in ligne["erreurs"]]
-
-    def _ligne(self, form):
-        champ = form[self.champ]
-        identifiant = champ.auto_id or f"id_{champ.html_name}"
-        # Same rule as Django's RadioSelect: no value at all checks the "" choice.
-        valeur = champ.value()
-        valeur = "" if valeur is None else str(valeur)
-        erreurs = []
-        if form.is_bound and self.helper.form_show_errors:
-            erreurs.extend(form.non_field_errors())
-            for nom in form.fields:
-                erreurs.extend(form.errors.get(nom, ()))
-        caches = []
-        for bound_field in form.hidden_fields():
-            cachee = bound_field.value()
-            caches.append((bound_field.html_name, bound_field.auto_id, "" if cachee is None else str(cachee)))
-        return {
-            "libelle": str(self.libelle(form) if self.libelle else champ.label),
-            "groupe": str(self.groupe(form)) if self.groupe else "",
-            "id": identifiant,
-            "ancre": f"{identifiant}_0" if self.colonnes else identifiant,
-            "nom": champ.html_name,
-            "valeur": valeur,
-            "caches": caches,
-            "erreurs": [str(erreur) for erreur in erreurs],
-        }
-
-    @property
-    def html(self):
-        """The grid's rows, grouped: one fieldset per row, one radio and its label per choice."""
-        morceaux = ['<div class="grille-choix">']
-        for groupe in self.groupes:
-            if groupe["titre"]:
-                titre = escape(groupe["titre"])
-                morceaux.append(
-                    f'<div class="grille-choix__groupe" role="group" aria-labelledby="{groupe["id"]}">'
-                    f'<p class="grille-choix__titre" id="{groupe["id"]}">{titre}</p>'
-                )
-            else:
-                morceaux.append('<div class="grille-choix__groupe">')
-            morceaux.extend(self._html_ligne(ligne) for ligne in groupe["lignes"])
-            morceaux.append("</div>")
-        morceaux.append("</div>")
-        return mark_safe("\n".join(morceaux))  # every value above is escaped
-
-    def _html_ligne(self, ligne):
-        libelle = escape(ligne["libelle"])
-        identifiant = escape(ligne["id"])
-        nom = escape(ligne["nom"])
-        morceaux = [f'<fieldset class="grille-choix__ligne"><legend class="grille-choix__legende">{libelle}</legend>']
-        for nom_cache, id_cache, valeur_cache in ligne["caches"]:
-            attribut_id = f' id="{escape(id_cache)}"' if id_cache else ""
-            morceaux.append(
-                f'<input type="hidden" name="{escape(nom_cache)}" value="{escape(valeur_cache)}"{attribut_id}>'
-            )
-        decrit_par = ""
-        if ligne["erreurs"]:
-            # The error text under the row's legend describes each radio of the row.
-            erreur_id = f"{identifiant}-desc-error"
-            decrit_par = f' aria-describedby="{erreur_id}"'
-            texte = escape(" ".join(ligne["erreurs"]))
-            morceaux.append(f'<p class="fr-error-text fr-mt-0 fr-mb-1w" id="{erreur_id}">{texte}</p>')
-        morceaux.append('<div class="grille-choix__boutons">')
-        for index, (valeur, valeur_html, libelle_choix_html) in enumerate(self._colonnes_html):
-            coche = " checked" if valeur == ligne["valeur"] else ""
-            morceaux.append(
-                f'<span class="grille-choix__choix"><input type="radio" class="grille-choix__radio"'
-                f' id="{identifiant}_{index}" name="{nom}" value="{valeur_html}"{coche}{decrit_par}>'
-                f'<label class="grille-choix__bouton" for="{identifiant}_{index}">{libelle_choix_html}'
-                f'<span class="fr-sr-only"> — {libelle}</span></label></span>'
-            )
-        morceaux.append("</div></fieldset>")
-        return "".join(morceaux)

@@ -48,6 +48,7 @@ from etablissements.tests import factories as etab_f
 from seances.avis import liens_avis_creer
 from seances.communication import invitations_envoyer
 from seances.tests import factories as seances_f
+from socle.grille import GrilleChoix
 from socle.validators import DATE_MIN, date_max_plausible
 from tests.urls_inventaire import OBJETS_DU_LP_A, motifs
 
@@ -268,6 +269,8 @@ SANS_PAGE = {
     "socle.admin.CreationUtilisateurForm": "admin Django",
     "socle.admin.ModificationUtilisateurForm": "admin Django",
     "etablissements.admin.EtablissementForm": "admin Django",
+    # The base of grids read as one form; its subclass (the séance's attendance) is rendered.
+    "socle.grille.GrilleChoix": "classe de base",
 }
 
 
@@ -614,6 +617,15 @@ def _strategie_formulaires(formulaires, uai):
                     st.just(ABSENT),
                 )
             continue
+        if isinstance(formulaire, GrilleChoix):
+            # The rows shown, plausible as shown, and one row more: what a lying count would bring in.
+            for ligne in formulaire.lignes:
+                plausibles[formulaire.nom(ligne.index, formulaire.nom_cle)] = ligne.cle
+                plausibles[formulaire.nom(ligne.index, formulaire.nom_choix)] = ligne.valeur
+            for index in (0, len(formulaire.lignes)):
+                for nom, champ in formulaire.champs_de_ligne().items():
+                    champs[formulaire.nom(index, nom)] = _strategie_champ(champ, None, uai)
+                    plausibles.setdefault(formulaire.nom(index, nom), ABSENT)
         for nom, champ in formulaire.fields.items():
             initial = _valeur_initiale(formulaire, nom)
             cle = formulaire.add_prefix(nom)
@@ -737,6 +749,10 @@ def _donnees_plausibles(formulaires):
             for nom in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
                 donnees[formulaire.add_prefix(nom)] = str(formulaire.management_form[nom].value() or 0)
             continue
+        if isinstance(formulaire, GrilleChoix):
+            for ligne in formulaire.lignes:
+                donnees[formulaire.nom(ligne.index, formulaire.nom_cle)] = ligne.cle
+                donnees[formulaire.nom(ligne.index, formulaire.nom_choix)] = ligne.valeur
         for nom, champ in formulaire.fields.items():
             valeur = _plausible(champ, _valeur_initiale(formulaire, nom))
             if valeur is not ABSENT:

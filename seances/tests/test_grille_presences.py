@@ -21,7 +21,7 @@ BINOMES = "N’afficher que les binômes du dispositif"
 
 def lignes(reponse):
     """Keys of the grid's rows, in order ("m12", "e34")."""
-    return [form["personne"].value() for form in reponse.context["formset"]]
+    return [ligne.cle for ligne in reponse.context["grille"].lignes]
 
 
 def liens(root):
@@ -101,7 +101,7 @@ def test_la_seance_modifiee_garde_ses_participants(client, cast, lp):
         f"e{parti.pk}",
         f"e{lp.termine.eleve.pk}",
     }
-    presences = {form["personne"].value(): form["presence"].value() for form in reponse.context["formset"]}
+    presences = {ligne.cle: ligne.valeur for ligne in reponse.context["grille"].lignes}
     assert presences[f"e{parti.pk}"] == Presence.PRESENT
     assert presences[f"e{lp.termine.eleve.pk}"] == Presence.ABSENT_EXCUSE
     root = dom(reponse.content.decode())
@@ -257,3 +257,15 @@ def test_requetes_constantes_de_la_page_de_modification(
         django_assert_num_queries,
     )
     assert len(lignes(reponse)) == 2 * 40
+
+
+def test_une_personne_postee_deux_fois_est_signalee(client, cast, lp):
+    """A row repeated (a page posted twice, a tampered form) is refused next to it, not a 500."""
+    client.force_login(cast.coordonnateur_a)
+    eleve = f"e{lp.binome.eleve.pk}"
+    reponse = client.post(
+        URL, donnees([(eleve, "present"), (f"m{lp.binome.mentor.pk}", "present"), (eleve, "absent_excuse")])
+    )
+    assert reponse.status_code == 200 and not Seance.objects.exists()
+    lignes_html = dom(reponse.content.decode()).find_all("fieldset", "grille-choix__ligne")
+    assert lignes_html[2].find("p", "fr-error-text").text() == "Cette personne figure déjà plus haut dans la liste."

@@ -5,6 +5,7 @@ then 60, with the same counts.
 """
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
@@ -16,8 +17,10 @@ URL = reverse("seances:nouvelle")
 # Session, user, roles, LP of the header, dispositifs, people (mentors, students), active binômes,
 # PFMP of the calendar warnings…: the same with 2 rows or 120.
 REQUETES_GET = 9
-# The POST also reads the running suspensions of the séance's mentors (one query, issue 15).
-REQUETES_POST = 30
+# The POST also reads the running suspensions of the séance's mentors (one query, issue 15), and
+# the chosen participants' records once the grid is valid (mentors, students: two queries; the
+# grid itself reads only their names).
+REQUETES_POST = 32
 
 
 @pytest.fixture(params=[3, 60])
@@ -66,11 +69,27 @@ def test_modification_d_un_grand_lp(client, cast, grand_lp, django_assert_num_qu
     assert Participation.objects.filter(seance=seance).count() == 2 * len(grand_lp)
 
 
-def test_les_lignes_partagent_leurs_champs(client, cast, grand_lp):
-    """Built once for the whole grid (not copied into each row); each row still names its person."""
+def test_pas_un_formulaire_par_ligne(client, cast, grand_lp, monkeypatch):
+    """The grid is one form (issue 18): as many Django forms built for 60 more rows as for none."""
     client.force_login(cast.coordonnateur_a)
-    lignes = client.get(URL).context["formset"].forms
-    premiere = lignes[0]
-    assert all(ligne.fields["presence"] is premiere.fields["presence"] for ligne in lignes)
-    assert all(ligne.fields["personne"] is premiere.fields["personne"] for ligne in lignes)
-    assert len({ligne.libelle for ligne in lignes}) == len(lignes) == 2 * len(grand_lp)
+    construits = []
+    init = forms.BaseForm.__init__
+
+    def compter(self, *args, **kwargs):
+        construits.append(type(self).__name__)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms.BaseForm, "__init__", compter)
+
+    def formulaires():
+        construits.clear()
+        reponse = client.get(URL)
+        return sorted(construits), reponse.context["grille"].lignes
+
+    avant, lignes = formulaires()
+    assert "GrillePresences" in avant and len(lignes) == 2 * len(grand_lp)
+    BinomeFactory.create_batch(30, dispositif=cast.dispositif_a, mentor__verifie=True)
+    apres, lignes = formulaires()
+    assert apres == avant
+    # Each row still names its person.
+    assert len(lignes) == 2 * (len(grand_lp) + 30) == len({ligne.libelle for ligne in lignes})

@@ -1,5 +1,7 @@
 """The séances: list, entry of a séance and its attendance, detail, a declared absence."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +24,7 @@ from ..filters import SeanceFiltre
 from ..forms import (
     NON_CONCERNE,
     DeclarationAbsenceForm,
-    ParticipantFormSet,
+    GrillePresences,
     SeanceForm,
 )
 from ..models import (
@@ -69,19 +71,51 @@ def liste(request):
     )
 
 
+@dataclass(slots=True)
+class Personne:
+    """Someone of the LP as the attendance grid names them: a few columns, not a whole record.
+
+    The grid lists a whole LP (230 people in a large one): reading full records of them all cost
+    more than drawing them (issue 18). The chosen participants' records are read once the grid
+    is valid (`_participants`).
+    """
+
+    pk: int
+    prenom: str
+    nom: str
+    classe: str
+    mentor: bool
+    libelle: str = ""
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+
 def _personnes(etablissement_id, seance=None):
-    """The people who may attend a séance of this LP, keyed for the form ("m12", "e34")."""
+    """The people who may attend a séance of this LP, keyed for the grid ("m12", "e34")."""
     personnes = {}
-    for mentor in Mentor.objects.filter(etablissement_id=etablissement_id).order_by("nom", "prenom"):
+    mentors = Mentor.objects.filter(etablissement_id=etablissement_id).order_by("nom", "prenom")
+    for pk, prenom, nom in mentors.values_list("pk", "prenom", "nom"):
+        mentor = Personne(pk, prenom, nom, "", True)
         mentor.libelle = f"{mentor} — mentor"
-        personnes[f"m{mentor.pk}"] = mentor
+        personnes[f"m{pk}"] = mentor
     eleves = Eleve.objects.filter(etablissement_id=etablissement_id).filter(
         Q(date_sortie__isnull=True) | Q(participations__seance=seance) if seance else Q(date_sortie__isnull=True)
     )
-    for eleve in eleves.distinct().order_by("nom", "prenom"):
-        eleve.libelle = f"{eleve} — {eleve.classe}" if eleve.classe else str(eleve)
-        personnes[f"e{eleve.pk}"] = eleve
+    for pk, prenom, nom, classe in (
+        eleves.distinct().order_by("nom", "prenom").values_list("pk", "prenom", "nom", "classe")
+    ):
+        eleve = Personne(pk, prenom, nom, classe, False)
+        eleve.libelle = f"{eleve} — {classe}" if classe else str(eleve)
+        personnes[f"e{pk}"] = eleve
     return personnes
+
+
+def _participants(choisis, personnes):
+    """(Mentor or Eleve record, presence) of each chosen (key, presence): two queries at most."""
+    mentors = Mentor.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor])
+    eleves = Eleve.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if not personnes[cle].mentor])
+    return [((mentors if personnes[cle].mentor else eleves)[personnes[cle].pk], presence) for cle, presence in choisis]
 
 
 def _binomes_actifs(dispositif):
@@ -125,7 +159,7 @@ def _avertissements(seance, personnes, dispositif):
     return avertissements_calendrier(
         jour=seance.date,
         etablissement=dispositif.etablissement,
-        eleves=[p for p in personnes if isinstance(p, Eleve)],
+        eleves=[p for p in personnes if not p.mentor],
         statut=seance.statut,
     )
 
@@ -152,40 +186,35 @@ def _saisie(request, seance, dispositif):
     cles = [cle for cle in groupes if tous or cle in des_binomes or cle in presences]
     if request.method == "POST":
         # A bound grid shows the rows that were posted: the initial rows play no part.
-        donnees, initial = request.POST, None
+        donnees, lignes = request.POST, ()
     else:
-        donnees, initial = None, [{"personne": cle, "presence": presences.get(cle, NON_CONCERNE)} for cle in cles]
+        donnees, lignes = None, [(cle, presences.get(cle, NON_CONCERNE)) for cle in cles]
     form = SeanceForm(donnees, instance=seance)
-    formset = ParticipantFormSet(donnees, initial=initial, personnes=personnes, groupes=groupes, prefix="p")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        participants = [
-            (personnes[f.cleaned_data["personne"]], f.cleaned_data["presence"])
-            for f in formset
-            if f.cleaned_data.get("presence")
-        ]
-        if not participants:
+    grille = GrillePresences(donnees, lignes=lignes, personnes=personnes, groupes=groupes)
+    if request.method == "POST" and form.is_valid() and grille.is_valid():
+        choisis = [(cle, presence) for cle, presence in grille.valeurs if presence]
+        if not choisis:
             form.add_error(None, "Choisissez au moins un participant : indiquez sa présence dans la liste.")
         else:
             seance = form.save(commit=False)
             seance.dispositif = dispositif
             nouvelle = seance.pk is None
             try:
-                services.seance_enregistrer(seance=seance, participants=participants)
+                services.seance_enregistrer(seance=seance, participants=_participants(choisis, personnes))
             except ValidationError as erreur:
                 if nouvelle:
                     seance.pk = None
                 form.add_error(None, erreur)
             else:
                 messages.success(request, "La séance et les présences sont enregistrées.")
-                for avertissement in _avertissements(seance, [p for p, _presence in participants], dispositif):
+                for avertissement in _avertissements(seance, [personnes[cle] for cle, _p in choisis], dispositif):
                     messages.warning(request, avertissement)
                 return redirect(seance)
     if form.is_bound:
         # The day typed, even on a page sent back for errors: the warning helps to correct it.
-        posees = formset.is_valid()
         a_venir = Seance(date=form.cleaned_data.get("date"), statut=form.cleaned_data.get("statut", ""))
-        eleves = [personnes[f.cleaned_data["personne"]] for f in formset if posees and f.cleaned_data.get("presence")]
-        avertissements = _avertissements(a_venir, eleves, dispositif)
+        choisis = grille.valeurs if grille.is_valid() else []
+        avertissements = _avertissements(a_venir, [personnes[cle] for cle, presence in choisis if presence], dispositif)
     else:
         avertissements = _avertissements(seance, [personnes[c] for c in presences if c in personnes], dispositif)
     # The links switching lists keep the LP of a new séance (the edit page's URL names it).
@@ -195,7 +224,7 @@ def _saisie(request, seance, dispositif):
         "seances/saisie.html",
         {
             "form": form,
-            "formset": formset,
+            "grille": grille,
             "seance": seance,
             "dispositif": dispositif,
             "avertissements": avertissements,
