@@ -81,6 +81,11 @@ class Seance(models.Model):
             models.CheckConstraint(condition=q_entre("duree", DUREE_MIN, DUREE_MAX), name="seance_duree_bornee"),
             models.CheckConstraint(condition=q_date("date"), name="seance_date_bornee"),
         ]
+        indexes = [
+            # The lists read each dispositif's latest séances in this order (socle.pagination):
+            # a few index entries per dispositif instead of sorting all their séances.
+            models.Index(fields=["dispositif", "date", "heure", "id"], name="seance_dispositif_date"),
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"

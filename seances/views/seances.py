@@ -13,9 +13,10 @@ from django.utils.http import urlencode
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import etablissements_ou, get_for_user
+from etablissements.scoping import etablissements_ou, get_for_user, perimetre
 from socle import roles as R
 from socle.decorators import role_required
+from socle.pagination import TranchesParGroupe
 from socle.roles import Role
 
 from .. import rappels, services, voix
@@ -58,7 +59,14 @@ def liste(request):
         queryset=Seance.objects.for_user(request.user).select_related("dispositif__etablissement"),
         etablissements=Etablissement.objects.for_user(request.user, roles=LECTURE_SEANCES),
     )
-    page = Paginator(filtre.qs.prefetch_related(_participations()), PAR_PAGE).get_page(request.GET.get("page"))
+    # Read dispositif by dispositif (socle.pagination): a coordinator's list spans 30 of them.
+    lignes = TranchesParGroupe(
+        filtre.qs.prefetch_related(_participations()),
+        champ="dispositif",
+        groupes=Dispositif.objects.filter(etablissement__in=list(perimetre(request.user).roles)).values("pk"),
+        ordre=["-date", "-heure", "-pk"],
+    )
+    page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "seances/liste.html",
