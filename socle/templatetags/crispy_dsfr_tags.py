@@ -1,19 +1,21 @@
 """Tags of the ``crispy_dsfr`` template pack written in Python (templates in templates/crispy_dsfr/).
 
-`{% attributs attrs %}` writes a widget's attributes, once per control and once per box of a
-list of boxes; `{% options_select groups %}` writes the options of a select. As an `{% include %}`
-and a template loop, they cost each option a template context, a lookup of the included template
-and a dozen variable resolutions: most of the time a list's filter form took to render (issue 18).
+`{% champ_dsfr %}` is the whole of field.html: one field written by socle/crispy_dsfr_champs.py,
+or by the templates it does not cover. `{% attributs attrs %}` writes a widget's attributes, once
+per control and once per box of a list of boxes; `{% options_select groups %}` writes the options
+of a select. As `{% include %}`s and template loops, they cost each field or option a template
+context, a lookup of the included template and a dozen variable resolutions: most of the time a
+list's filter form took to render (issue 18).
 """
 
 from django import template
-from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeData, mark_safe
+from django.forms.boundfield import BoundField
+from django.template.base import render_value_in_context
+from django.utils.safestring import mark_safe
+
+from socle.crispy_dsfr_champs import GABARIT_DISPATCH, attributs_html, field_html, options_html, sans_describedby
 
 register = template.Library()
-
-# Attributes the select's template computes itself (`skip_managed`).
-_GERES = frozenset({"required", "disabled", "multiple", "aria-invalid"})
 
 
 @register.simple_tag(takes_context=True)
@@ -23,52 +25,34 @@ def attributs(context, attrs, skip_managed=False):
 
     ` name="value"` each (` name` alone for True; False and None left out), values escaped.
     """
-    return mark_safe(_attributs(attrs, _sans_describedby(context), skip_managed))
+    return mark_safe(attributs_html(attrs, sans_describedby(context.get("field")), skip_managed))
 
 
 @register.simple_tag(takes_context=True)
 def options_select(context, groups):
     """The `<option>`s of a select, in their `<optgroup>`s if any (`groups`: the widget's optgroups)."""
-    sans_describedby = _sans_describedby(context)
-    lignes = []
-    for nom_groupe, options, _index in groups:
-        if nom_groupe:
-            lignes.append(f'<optgroup label="{conditional_escape(nom_groupe)}">')
-        for option in options:
-            attrs = option["attrs"]
-            classe = f' class="{conditional_escape(attrs["class"])}"' if attrs.get("class") else ""
-            lignes.append(
-                f'<option value="{_valeur(option["value"])}"{classe}{_attributs(attrs, sans_describedby)}>'
-                f"{conditional_escape(option['label'])}</option>"
-            )
-        if nom_groupe:
-            lignes.append("</optgroup>")
-    return mark_safe("\n".join(lignes))
+    return mark_safe(options_html(groups, sans_describedby(context.get("field"))))
 
 
-def _sans_describedby(context) -> bool:
-    """A field with errors gets its aria-describedby from describedby.html, not from its widget."""
-    field = context.get("field")
-    return bool(field is not None and field.errors and field.auto_id)
+class ChampNode(template.Node):
+    """The context's `field`: a hidden field as Django renders it, any other written in Python by
+    `field_html`, or, when it answers None, by field_dispatch.html as `{% include %}` would."""
+
+    def render(self, context):
+        field = context.get("field")
+        if isinstance(field, BoundField) and field.is_hidden:
+            return f"\n  {render_value_in_context(field, context)}\n"
+        html = field_html(context, field) if isinstance(field, BoundField) else None
+        if html is None:
+            show_errors = bool(context.get("form_show_errors") and getattr(field, "errors", None))
+            with context.push(show_errors=show_errors):
+                html = context.template.engine.get_template(GABARIT_DISPATCH).render(context)
+        return f"\n  {html}\n"
 
 
-def _valeur(valeur) -> str:
-    """`{{ valeur|stringformat:"s" }}`: the value as text, escaped unless marked safe."""
-    texte = str(valeur)
-    return texte if isinstance(valeur, SafeData) else escape(texte)
-
-
-def _attributs(attrs, sans_describedby, skip_managed=False) -> str:
-    morceaux = []
-    for nom, valeur in attrs.items():
-        if valeur is False or valeur is None or nom == "class":
-            continue
-        if nom == "aria-describedby" and sans_describedby:
-            continue
-        if skip_managed and nom in _GERES:
-            continue
-        if valeur is True:
-            morceaux.append(f" {escape(nom)}")
-        else:
-            morceaux.append(f' {escape(nom)}="{_valeur(valeur)}"')
-    return "".join(morceaux)
+@register.tag
+def champ_dsfr(parser, token):
+    """`{% champ_dsfr %}`: the context's field in DSFR markup (see ChampNode)."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("champ_dsfr takes no argument")
+    return ChampNode()
