@@ -169,3 +169,21 @@ def test_vide_et_valeurs_echappees():
     html = grille([('q<b>"x"</b>', '"><script>')]).html
     assert "<b>" not in html and "<script>" not in html
     assert "q&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in html
+
+
+def test_accolades_dans_les_libelles_et_les_choix():
+    """The buttons are str.format templates: braces in labels and choices are text, not fields."""
+
+    class Accolades(GrilleAvis):
+        choix = [("", "{aucun}"), ("{o}", "Oui {1}")]
+
+    root = dom(Accolades(None, prefix="form", lignes=[("q{0}", "{o}")]).html)
+    ligne = root.find("fieldset", "grille-choix__ligne")
+    assert ligne.find("legend").text() == "Question q{0}"
+    radios = ligne.find_all("input", type="radio")
+    assert [r.attrs["value"] for r in radios] == ["", "{o}"]
+    assert [r.attrs["value"] for r in radios if "checked" in r.attrs] == ["{o}"]
+    assert [ligne.find("label", **{"for": r.id}).text() for r in radios] == [
+        "{aucun} — Question q{0}",
+        "Oui {1} — Question q{0}",
+    ]
