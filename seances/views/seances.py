@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import etablissements_ou, get_for_user, perimetre
+from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
 from socle.decorators import role_required
 from socle.pagination import TranchesParGroupe
@@ -63,7 +63,8 @@ def liste(request):
     lignes = TranchesParGroupe(
         filtre.qs.prefetch_related(_participations()),
         champ="dispositif",
-        groupes=Dispositif.objects.filter(etablissement__in=list(perimetre(request.user).roles)).values("pk"),
+        # Every dispositif of the LPs where the user reads séances (their own as a mentor included).
+        groupes=Dispositif.objects.for_user(request.user, roles=LECTURE_SEANCES).values("pk"),
         ordre=["-date", "-heure", "-pk"],
     )
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
