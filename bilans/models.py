@@ -11,6 +11,7 @@ from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
 from seances.models import TypeSeance
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.formats import compte
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date
@@ -98,7 +99,7 @@ class Note(models.Model):
         verbose_name = "note"
         constraints = [
             models.UniqueConstraint(fields=["reponse", "question"], name="note_unique_par_question"),
-            models.CheckConstraint(condition=models.Q(valeur__gte=1, valeur__lte=4), name="note_entre_1_et_4"),
+            Verification(condition=models.Q(valeur__gte=1, valeur__lte=4), name="note_entre_1_et_4"),
         ]
 
     def __str__(self):
@@ -134,10 +135,8 @@ class ResultatEleve(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dispositif", "eleve"], name="resultat_unique_par_eleve"),
             # Only a student who sat the exam can pass it.
-            models.CheckConstraint(condition=models.Q(admis=False) | models.Q(presente=True), name="admis_si_presente"),
-            models.CheckConstraint(
-                condition=q_date("situation_le", nullable=True), name="resultat_situation_le_bornee"
-            ),
+            Verification(condition=models.Q(admis=False) | models.Q(presente=True), name="admis_si_presente"),
+            Verification(condition=q_date("situation_le", nullable=True), name="resultat_situation_le_bornee"),
         ]
 
     def __str__(self):
@@ -274,11 +273,11 @@ class IndicateurPersonnalise(models.Model):
         verbose_name_plural = "indicateurs propres au dispositif"
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(
+            Verification(
                 condition=models.Q(seuil__isnull=True) | models.Q(seuil__gte=1, seuil__lte=100),
                 name="indicateur_personnalise_seuil_borne",
             ),
-            models.CheckConstraint(
+            Verification(
                 condition=models.Q(cible__isnull=True) | models.Q(cible__gte=0), name="indicateur_personnalise_cible"
             ),
         ]

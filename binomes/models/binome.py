@@ -7,6 +7,7 @@ from django.db.models import Q
 from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.roles import Role
 from socle.validators import (
     DatePlausible,
@@ -74,15 +75,13 @@ class Binome(models.Model):
                 condition=Q(statut__in=["propose", "actif", "suspendu"]),
                 name="binome_vivant_unique",
             ),
-            models.CheckConstraint(
+            Verification(
                 condition=q_date("date_debut", nullable=True)
                 & q_date("date_fin_prevue", nullable=True)
                 & q_date("date_fin", nullable=True),
                 name="binome_dates_bornees",
             ),
-            models.CheckConstraint(
-                condition=q_ordonnees("date_debut", "date_fin_prevue"), name="binome_fin_prevue_apres_debut"
-            ),
+            Verification(condition=q_ordonnees("date_debut", "date_fin_prevue"), name="binome_fin_prevue_apres_debut"),
         ]
 
     def __str__(self):
@@ -113,7 +112,7 @@ class ReunionAppariement(models.Model):
         verbose_name = "réunion d’appariement"
         verbose_name_plural = "réunions d’appariement"
         ordering = ["-date", "-pk"]
-        constraints = [models.CheckConstraint(condition=q_date("date"), name="reunion_appariement_date_bornee")]
+        constraints = [Verification(condition=q_date("date"), name="reunion_appariement_date_bornee")]
 
     def __str__(self):
         return f"Réunion d’appariement du {self.date:%d/%m/%Y}"

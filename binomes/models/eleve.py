@@ -13,6 +13,7 @@ from etablissements.models import Etablissement, Formation
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.formats import accorder
 from socle.roles import Role
 from socle.validators import (
@@ -269,10 +270,10 @@ class Eleve(models.Model):
         ordering = ["nom", "prenom"]
         constraints = [
             models.UniqueConstraint(fields=["etablissement", "ine"], name="eleve_ine_unique"),
-            models.CheckConstraint(
+            Verification(
                 condition=q_entre("date_naissance", NAISSANCE_MIN, NAISSANCE_MAX), name="eleve_naissance_bornee"
             ),
-            models.CheckConstraint(
+            Verification(
                 condition=q_date("date_volontariat", nullable=True)
                 & q_date("parents_informes_le", nullable=True)
                 & q_date("date_sortie", nullable=True)

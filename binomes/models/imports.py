@@ -6,6 +6,7 @@ from django.db import models
 from etablissements.models import Etablissement
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import (
     ANNEE_MAX,
     ANNEE_MIN,
@@ -49,7 +50,7 @@ class ImportSiecle(ImportConserve):
     class Meta(ImportConserve.Meta):
         verbose_name = "import SIECLE"
         constraints = [
-            models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="import_siecle_annee_bornee")
+            Verification(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="import_siecle_annee_bornee")
         ]
 
 

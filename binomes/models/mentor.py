@@ -11,6 +11,7 @@ from django.utils import timezone
 from etablissements.models import Entreprise, Etablissement
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.models import normaliser_email
 from socle.roles import Role
 from socle.validators import (
@@ -109,13 +110,11 @@ class Honorabilite(models.Model):
         verbose_name_plural = "vérifications d’honorabilité"
         constraints = [
             models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="honorabilite_une_par_personne"),
-            models.CheckConstraint(
+            Verification(
                 condition=q_date("date", nullable=True) & q_date("expiration", nullable=True),
                 name="honorabilite_dates_bornees",
             ),
-            models.CheckConstraint(
-                condition=q_ordonnees("date", "expiration"), name="honorabilite_expire_apres_verification"
-            ),
+            Verification(condition=q_ordonnees("date", "expiration"), name="honorabilite_expire_apres_verification"),
         ]
 
     def __str__(self):
@@ -232,8 +231,8 @@ class Mentor(models.Model):
         verbose_name = "mentor"
         ordering = ["nom", "prenom"]
         constraints = [
-            models.CheckConstraint(condition=q_entre("capacite", 1, CAPACITE_MAX), name="mentor_capacite_bornee"),
-            models.CheckConstraint(
+            Verification(condition=q_entre("capacite", 1, CAPACITE_MAX), name="mentor_capacite_bornee"),
+            Verification(
                 condition=q_date("charte_signee_le", nullable=True) & q_date("formation_suivie_le", nullable=True),
                 name="mentor_dates_bornees",
             ),

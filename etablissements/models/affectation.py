@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.roles import Role
 
 from .etablissement import Academie, Etablissement
@@ -76,7 +77,7 @@ class Affectation(models.Model):
         verbose_name = "affectation"
         constraints = [
             # Each role is held on exactly the kind of place it is about.
-            models.CheckConstraint(name="affectation_perimetre_coherent", condition=q_role_sur_son_lieu()),
+            Verification(name="affectation_perimetre_coherent", condition=q_role_sur_son_lieu()),
             models.UniqueConstraint(
                 fields=["user", "role", "etablissement"],
                 condition=Q(etablissement__isnull=False),

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import DatePlausible, entre, q_date
 
 from ..scoping import ScopedQuerySet
@@ -75,14 +76,14 @@ class LigneBudget(models.Model):
         ordering = ["type", "date", "pk"]
         constraints = [
             # An allocation says where the money comes from, a commitment what it pays for.
-            models.CheckConstraint(
+            Verification(
                 name="ligne_budget_source_ou_nature",
                 condition=Q(type="allocation", nature="") & ~Q(source="")
                 | Q(type="engagement", source="") & ~Q(nature=""),
             ),
-            models.CheckConstraint(name="ligne_budget_montant_positif", condition=Q(montant__gt=0)),
-            models.CheckConstraint(name="ligne_budget_montant_plafonne", condition=Q(montant__lte=MONTANT_MAX)),
-            models.CheckConstraint(name="ligne_budget_date_bornee", condition=q_date("date", nullable=True)),
+            Verification(name="ligne_budget_montant_positif", condition=Q(montant__gt=0)),
+            Verification(name="ligne_budget_montant_plafonne", condition=Q(montant__lte=MONTANT_MAX)),
+            Verification(name="ligne_budget_date_bornee", condition=q_date("date", nullable=True)),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import entre
 
 from ..scoping import ScopedQuerySet
@@ -103,7 +104,7 @@ class VersionCadrage(models.Model):
         ordering = ["dispositif", "-numero"]
         constraints = [
             models.UniqueConstraint(fields=["dispositif", "numero"], name="cadrage_version_unique"),
-            models.CheckConstraint(
+            Verification(
                 condition=Q(duree_mois__isnull=True) | Q(duree_mois__gte=1, duree_mois__lte=DUREE_MENTORAT_MAX),
                 name="cadrage_duree_bornee",
             ),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import DatePlausible, entre, q_date, q_ordonnees
 
 from ..scoping import ScopedQuerySet
@@ -138,15 +139,15 @@ class Convention(models.Model):
         ordering = ["-dispositif__annee"]
         constraints = [
             models.UniqueConstraint(fields=["dispositif", "partenaire"], name="convention_unique_par_partenaire"),
-            models.CheckConstraint(
+            Verification(
                 condition=q_date("date_debut", nullable=True)
                 & q_date("date_fin", nullable=True)
                 & q_date("date_signature_etablissement", nullable=True)
                 & q_date("date_signature_partenaire", nullable=True),
                 name="convention_dates_bornees",
             ),
-            models.CheckConstraint(condition=q_ordonnees("date_debut", "date_fin"), name="convention_fin_apres_debut"),
-            models.CheckConstraint(
+            Verification(condition=q_ordonnees("date_debut", "date_fin"), name="convention_fin_apres_debut"),
+            Verification(
                 condition=Q(cout_estime__isnull=True) | Q(cout_estime__gte=0, cout_estime__lte=MONTANT_MAX),
                 name="convention_cout_borne",
             ),
@@ -227,7 +228,7 @@ class Avenant(models.Model):
         ordering = ["convention", "numero"]
         constraints = [
             models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique"),
-            models.CheckConstraint(condition=q_date("date_signature"), name="avenant_date_bornee"),
+            Verification(condition=q_date("date_signature"), name="avenant_date_bornee"),
         ]
 
     def __str__(self):

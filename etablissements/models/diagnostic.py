@@ -3,6 +3,7 @@
 from django.db import models
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import DatePlausible, q_date
 
 from ..scoping import ScopedQuerySet
@@ -62,9 +63,7 @@ class Diagnostic(models.Model):
 
     class Meta:
         verbose_name = "diagnostic"
-        constraints = [
-            models.CheckConstraint(condition=q_date("date_reflexion", nullable=True), name="diagnostic_date_bornee")
-        ]
+        constraints = [Verification(condition=q_date("date_reflexion", nullable=True), name="diagnostic_date_bornee")]
 
     def __str__(self):
         return f"Diagnostic {self.dispositif}"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import ANNEE_MAX, ANNEE_MIN, AnneePlausible, q_entre
 
 from ..scoping import ScopedQuerySet
@@ -61,7 +62,7 @@ class Dispositif(models.Model):
         ordering = ["etablissement__nom", "-annee"]
         constraints = [
             models.UniqueConstraint(fields=["etablissement", "annee"], name="dispositif_unique_par_annee"),
-            models.CheckConstraint(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="dispositif_annee_bornee"),
+            Verification(condition=q_entre("annee", ANNEE_MIN, ANNEE_MAX), name="dispositif_annee_bornee"),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from socle import roles as R
+from socle.contraintes import Verification
 
 from ..scoping import ScopedQuerySet
 from .cadrage import VersionCadrage
@@ -68,7 +69,7 @@ class Modification(models.Model):
         verbose_name = "modification"
         ordering = ["-date", "-pk"]
         constraints = [
-            models.CheckConstraint(
+            Verification(
                 name="modification_un_seul_objet",
                 condition=Q(convention__isnull=False, version_cadrage__isnull=True)
                 | Q(convention__isnull=True, version_cadrage__isnull=False),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from socle.contraintes import Verification
 from socle.roles import Role
 
 from .affectation import NATIONAL, q_role_sur_son_lieu
@@ -83,7 +84,7 @@ class Invitation(models.Model):
         ordering = ["-envoyee_le"]
         constraints = [
             # Same places as an Affectation: each role on the kind of place it is about.
-            models.CheckConstraint(name="invitation_perimetre_coherent", condition=q_role_sur_son_lieu()),
+            Verification(name="invitation_perimetre_coherent", condition=q_role_sur_son_lieu()),
         ]
         indexes = [
             models.Index(fields=["etablissement", "statut"], name="invitation_etab_statut"),

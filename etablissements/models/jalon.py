@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import q_date
 
 from ..scoping import ScopedQuerySet
@@ -114,7 +115,7 @@ class Jalon(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dispositif", "code"], name="jalon_unique_par_dispositif"),
             # Computed from the dispositif's year (frise.py), never typed: bounded in the database only.
-            models.CheckConstraint(
+            Verification(
                 condition=q_date("debut") & q_date("fin") & Q(debut__lte=models.F("fin")), name="jalon_periode_bornee"
             ),
         ]

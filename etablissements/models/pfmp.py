@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.roles import Role
 from socle.validators import DatePlausible
 
@@ -41,7 +42,7 @@ class PeriodePFMP(models.Model):
         verbose_name_plural = "périodes de PFMP"
         ordering = ["debut", "classe"]
         constraints = [
-            models.CheckConstraint(condition=Q(fin__gte=F("debut")), name="pfmp_fin_apres_debut"),
+            Verification(condition=Q(fin__gte=F("debut")), name="pfmp_fin_apres_debut"),
             models.UniqueConstraint(fields=["etablissement", "classe", "debut"], name="pfmp_unique_par_classe"),
         ]
         indexes = [models.Index(fields=["etablissement", "annee"])]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from binomes.models import Mentor
+from socle.contraintes import Verification
 from socle.validators import entre, q_entre
 
 from .seances import Seance
@@ -28,9 +29,7 @@ class PreferenceRappel(models.Model):
     class Meta:
         verbose_name = "préférence de rappel"
         verbose_name_plural = "préférences de rappel"
-        constraints = [
-            models.CheckConstraint(condition=q_entre("delai", DELAI_MIN, DELAI_MAX), name="preference_rappel_delai")
-        ]
+        constraints = [Verification(condition=q_entre("delai", DELAI_MIN, DELAI_MAX), name="preference_rappel_delai")]
 
     def __str__(self):
         return f"Rappels de {self.user}"
@@ -74,7 +73,7 @@ class Rappel(models.Model):
         constraints = [
             # Two runs of the job, or two workers at once, cannot both create the same reminder.
             models.UniqueConstraint(fields=["seance", "cle", "destinataire"], name="rappel_unique"),
-            models.CheckConstraint(
+            Verification(
                 condition=Q(reponse="") | Q(mentor__isnull=False, repondu_le__isnull=False),
                 name="rappel_reponse_mentor",
             ),

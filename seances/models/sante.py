@@ -6,6 +6,7 @@ from django.db.models import Q
 from binomes.models import Binome
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.validators import DatePlausible, q_date, q_ordonnees
 
 
@@ -34,10 +35,8 @@ class EpisodeRisque(models.Model):
         constraints = [
             # One open period per pair: a second run of the job, even concurrent, opens none.
             models.UniqueConstraint(fields=["binome"], condition=Q(fin__isnull=True), name="episode_risque_ouvert"),
-            models.CheckConstraint(
-                condition=q_date("debut") & q_date("fin", nullable=True), name="episode_risque_dates_bornees"
-            ),
-            models.CheckConstraint(condition=q_ordonnees("debut", "fin"), name="episode_risque_fin_apres_debut"),
+            Verification(condition=q_date("debut") & q_date("fin", nullable=True), name="episode_risque_dates_bornees"),
+            Verification(condition=q_ordonnees("debut", "fin"), name="episode_risque_fin_apres_debut"),
         ]
 
     def __str__(self):

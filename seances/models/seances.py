@@ -12,6 +12,7 @@ from binomes.models import Binome, Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.contraintes import Verification
 from socle.formats import accorder
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date, q_entre
@@ -78,8 +79,8 @@ class Seance(models.Model):
         verbose_name = "séance"
         ordering = ["-date", "-heure"]
         constraints = [
-            models.CheckConstraint(condition=q_entre("duree", DUREE_MIN, DUREE_MAX), name="seance_duree_bornee"),
-            models.CheckConstraint(condition=q_date("date"), name="seance_date_bornee"),
+            Verification(condition=q_entre("duree", DUREE_MIN, DUREE_MAX), name="seance_duree_bornee"),
+            Verification(condition=q_date("date"), name="seance_date_bornee"),
         ]
         indexes = [
             # The lists read each dispositif's latest séances in this order (socle.pagination):
@@ -121,7 +122,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = "participation"
         constraints = [
-            models.CheckConstraint(
+            Verification(
                 name="participation_eleve_ou_mentor",
                 condition=Q(eleve__isnull=False, mentor__isnull=True) | Q(eleve__isnull=True, mentor__isnull=False),
             ),
@@ -198,8 +199,8 @@ class EntretienAbsence(models.Model):
         ordering = ["fait", "echeance", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["seance", "eleve"], name="entretien_absence_unique"),
-            models.CheckConstraint(condition=q_date("echeance"), name="entretien_absence_echeance_bornee"),
-            models.CheckConstraint(condition=q_date("fait_le", nullable=True), name="entretien_absence_fait_le_borne"),
+            Verification(condition=q_date("echeance"), name="entretien_absence_echeance_bornee"),
+            Verification(condition=q_date("fait_le", nullable=True), name="entretien_absence_fait_le_borne"),
         ]
 
     def __str__(self):
@@ -334,7 +335,7 @@ class ReunionSuivi(models.Model):
         verbose_name = "réunion de suivi"
         verbose_name_plural = "réunions de suivi"
         ordering = ["-date", "-pk"]
-        constraints = [models.CheckConstraint(condition=q_date("date"), name="reunion_suivi_date_bornee")]
+        constraints = [Verification(condition=q_date("date"), name="reunion_suivi_date_bornee")]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
@@ -354,9 +355,7 @@ class ActionSuivi(models.Model):
         verbose_name = "action de suivi"
         verbose_name_plural = "actions de suivi"
         ordering = ["faite", "echeance", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=q_date("echeance", nullable=True), name="action_suivi_echeance_bornee")
-        ]
+        constraints = [Verification(condition=q_date("echeance", nullable=True), name="action_suivi_echeance_bornee")]
 
     def __str__(self):
         return self.libelle
@@ -393,7 +392,7 @@ class Evenement(models.Model):
     class Meta:
         verbose_name = "évènement"
         ordering = ["-date", "-pk"]
-        constraints = [models.CheckConstraint(condition=q_date("date"), name="evenement_date_borne")]
+        constraints = [Verification(condition=q_date("date"), name="evenement_date_borne")]
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
