@@ -217,11 +217,18 @@ def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):
     EleveFactory(etablissement=cast.lp_a, statut="propose")
     MentorFactory(etablissement=cast.lp_a)  # honorabilité not verified
     MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=datetime.date(2099, 1, 1))
+    # Valid for 31 more days: not counted; for 30: counted; another LP's: never.
+    aujourd_hui = datetime.date.today()
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=aujourd_hui + datetime.timedelta(31))
+    MentorFactory(etablissement=cast.lp_a, verifie=True, honorabilite__expiration=aujourd_hui + datetime.timedelta(30))
+    MentorFactory(etablissement=cast.lp_b)
+    # Last year's dispositif of the LP does not count the LP's work twice.
+    DispositifFactory(etablissement=cast.lp_a, annee=cast.dispositif_a.annee - 1)
     client.force_login(cast.referent_a)
     contenu = client.get(reverse("accueil")).content.decode()
     assert "À faire" in contenu
     assert "2 élèves proposés à confirmer" in contenu
-    assert "1 mentor sans honorabilité valide au-delà de 30 jours" in contenu
+    assert "2 mentors sans honorabilité valide au-delà de 30 jours" in contenu
     client.force_login(cast.chef_a)
     assert "proposés à confirmer" not in client.get(reverse("accueil")).content.decode()
 
