@@ -14,8 +14,3 @@ application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 (loads the URLconf before the freeze)
 gc.collect()
 gc.freeze()
-# A request allocates tens of thousands of short-lived objects (model instances, template nodes):
-# with the default thresholds (700, 10, 10) the collector ran dozens of times a page for almost
-# nothing to collect, cycles being rare here. Rarer young collections: 2 to 12 % less CPU on the
-# load test's pages, alternated in-process (docs/performance.md); cycles are still collected.
-gc.set_threshold(20_000, 20, 50)
