@@ -15,7 +15,7 @@ every model, that both ways agree on values around each bound.
 """
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import F, Q
 
 __all__ = ["Verification"]
@@ -43,7 +43,7 @@ class Verification(models.CheckConstraint):
         path, args, kwargs = super().deconstruct()
         return "django.db.models.CheckConstraint", args, kwargs
 
-    def validate(self, model, instance, exclude=None, using=models.constraints.DEFAULT_DB_ALIAS):
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
         try:
             resultat = _evaluer(Q(self.condition), model, instance, set(exclude or ()))
         except _Exclu:

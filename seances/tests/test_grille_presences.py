@@ -269,3 +269,22 @@ def test_une_personne_postee_deux_fois_est_signalee(client, cast, lp):
     assert reponse.status_code == 200 and not Seance.objects.exists()
     lignes_html = dom(reponse.content.decode()).find_all("fieldset", "grille-choix__ligne")
     assert lignes_html[2].find("p", "fr-error-text").text() == "Cette personne figure déjà plus haut dans la liste."
+
+
+def test_un_participant_supprime_pendant_la_saisie(client, cast, lp, monkeypatch):
+    """Removed between the grid's reading and the save (another user, the same instant): a message, not a 500."""
+    from seances.views import seances as vues
+
+    lire = vues._personnes
+    parti = EleveFactory(etablissement=cast.lp_a, nom="Partant")
+
+    def puis_supprimer(*args, **kwargs):
+        personnes = lire(*args, **kwargs)
+        Eleve.objects.filter(pk=parti.pk).delete()
+        return personnes
+
+    monkeypatch.setattr(vues, "_personnes", puis_supprimer)
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.post(URL, donnees([(f"m{lp.binome.mentor.pk}", "present"), (f"e{parti.pk}", "present")]))
+    assert reponse.status_code == 200 and not Seance.objects.exists()
+    assert "Un participant vient d’être retiré du lycée" in reponse.content.decode()

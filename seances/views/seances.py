@@ -121,10 +121,19 @@ def _personnes(etablissement_id, seance=None):
 
 
 def _participants(choisis, personnes):
-    """(Mentor or Eleve record, presence) of each chosen (key, presence): two queries at most."""
+    """(Mentor or Eleve record, presence) of each chosen (key, presence): two queries at most.
+
+    None when one of them was deleted since the grid was read (a record removed meanwhile).
+    """
     mentors = Mentor.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor])
     eleves = Eleve.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if not personnes[cle].mentor])
-    return [((mentors if personnes[cle].mentor else eleves)[personnes[cle].pk], presence) for cle, presence in choisis]
+    participants = []
+    for cle, presence in choisis:
+        fiche = (mentors if personnes[cle].mentor else eleves).get(personnes[cle].pk)
+        if fiche is None:
+            return None
+        participants.append((fiche, presence))
+    return participants
 
 
 def _binomes_actifs(dispositif):
@@ -202,14 +211,17 @@ def _saisie(request, seance, dispositif):
     grille = GrillePresences(donnees, lignes=lignes, personnes=personnes, groupes=groupes)
     if request.method == "POST" and form.is_valid() and grille.is_valid():
         choisis = [(cle, presence) for cle, presence in grille.valeurs if presence]
+        participants = _participants(choisis, personnes) if choisis else []
         if not choisis:
             form.add_error(None, "Choisissez au moins un participant : indiquez sa présence dans la liste.")
+        elif participants is None:
+            form.add_error(None, "Un participant vient d’être retiré du lycée : rechargez la page et recommencez.")
         else:
             seance = form.save(commit=False)
             seance.dispositif = dispositif
             nouvelle = seance.pk is None
             try:
-                services.seance_enregistrer(seance=seance, participants=_participants(choisis, personnes))
+                services.seance_enregistrer(seance=seance, participants=participants)
             except ValidationError as erreur:
                 if nouvelle:
                     seance.pk = None
