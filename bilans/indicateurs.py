@@ -340,29 +340,35 @@ def _depuis_json(chiffres: dict) -> dict:
     return {cle: Decimal(v) if cle in MONTANTS and v is not None else v for cle, v in chiffres.items()}
 
 
-def chiffres_recents(ids, lots=None) -> dict[int, tuple[datetime, dict]]:
+def chiffres_recents(ids, lots=None, *, anciens=False) -> dict[int, tuple[datetime, dict]]:
     """{pk: (computed at, counts)} of the dispositifs `ids`, computed at most DUREE_CACHE ago: from the
     cache in one round trip; the missing ones from the rows the beat job kept, in one query; the
     ones still missing computed now (and cached), together or, given `lots` (lists of ids: the
-    country's dispositifs by académie), lot by lot, so that each computation reads one académie's rows."""
+    country's dispositifs by académie), lot by lot, so that each computation reads one académie's rows.
+
+    With `anciens`, kept rows of any age serve (the caller shows their date): only the dispositifs
+    never computed yet are computed now."""
     ids = list(ids)
     trouves = cache.get_many([_cle(pk) for pk in ids])
     entrees = {pk: trouves[_cle(pk)] for pk in ids if _cle(pk) in trouves}
     manquants = [pk for pk in ids if pk not in entrees]
     if manquants:
         maintenant = timezone.now()
+        limite = maintenant - timedelta(seconds=DUREE_CACHE)
+        gardes = ChiffresDispositif.objects.filter(dispositif__in=manquants)
+        if not anciens:
+            gardes = gardes.filter(calcule_le__gt=limite)
         gardes = {
             pk: (calcule_le, _depuis_json(chiffres))
-            for pk, calcule_le, chiffres in ChiffresDispositif.objects.filter(
-                dispositif__in=manquants, calcule_le__gt=maintenant - timedelta(seconds=DUREE_CACHE)
-            ).values_list("dispositif", "calcule_le", "chiffres")
+            for pk, calcule_le, chiffres in gardes.values_list("dispositif", "calcule_le", "chiffres")
         }
-        if gardes:
-            # Back in the cache for what remains of their life.
-            plus_ancien = min(date for date, _ in gardes.values())
+        if recents := {pk: entree for pk, entree in gardes.items() if entree[0] > limite}:
+            # Back in the cache for what remains of their life (old ones are not cached: the next
+            # computation replaces them).
+            plus_ancien = min(date for date, _ in recents.values())
             duree = max(1, int(DUREE_CACHE - (maintenant - plus_ancien).total_seconds()))
-            cache.set_many({_cle(pk): entree for pk, entree in gardes.items()}, duree)
-            entrees.update(gardes)
+            cache.set_many({_cle(pk): entree for pk, entree in recents.items()}, duree)
+        entrees.update(gardes)
         manquants = [pk for pk in manquants if pk not in gardes]
     if manquants:
         restants = set(manquants)

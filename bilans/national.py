@@ -5,13 +5,16 @@ company record belong to one LP, which has one dispositif a year). The beat job
 `bilans.tasks.rafraichir_indicateurs` computes every dispositif by set-based SQL, one pass per
 académie, and builds this table from those figures, without a second pass over the country.
 Cached and dated like the académie's table; a page that finds no table in the cache builds it
-from the dispositifs' recent figures (`indicateurs.chiffres_recents`: the cache, else the rows the
-job kept in the database, else computed), so that a Redis restart costs a read, not the country's
-computation. Aggregates only: the rows name académies, never an LP or a person.
+from the dispositifs' figures (`indicateurs.chiffres_recents`: the cache, else the rows the job kept
+in the database, whatever their age, else computed), so that a Redis restart or a stopped beat job
+costs a read, not the country's computation (7 s at 2,100 LPs): figures older than the job's period
+are shown with their date and a warning, and a new computation is asked of the workers. Only a
+deployment whose job never ran computes on the page. Aggregates only: the rows name académies, never
+an LP or a person.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.core.cache import cache
@@ -19,8 +22,22 @@ from django.db.models import Count
 from django.utils import timezone
 
 from etablissements.models import Academie, Dispositif
+from socle.tasks import apres_commit
 
-from .indicateurs import DUREE_CACHE, Indicateur, Indicateurs, _assembler, chiffres_recents, total
+from .indicateurs import (
+    DUREE_CACHE,
+    RAFRAICHISSEMENT,
+    Indicateur,
+    Indicateurs,
+    _assembler,
+    chiffres_recents,
+    total,
+)
+
+# Set while a computation asked by a page is on its way: one request per job period, not per view.
+CLE_DEMANDE = "bilans:national:calcul-demande"
+# How long a table built from old figures is cached: the page checks again soon for the new ones.
+DUREE_PERIME = 60
 
 
 def _cle(annee) -> str:
@@ -58,6 +75,11 @@ class TableauNational:
     dispositifs: int
     calcule_le: datetime
 
+    @property
+    def perime(self) -> bool:
+        """Older than the job's period and its margin: the beat job has not run since."""
+        return timezone.now() - self.calcule_le > timedelta(seconds=DUREE_CACHE)
+
 
 def dispositifs_par_academie(annee) -> dict[int, list[int]]:
     """{académie id: [ids of its LPs' dispositifs of `annee`]}, in one query."""
@@ -67,13 +89,16 @@ def dispositifs_par_academie(annee) -> dict[int, list[int]]:
     return groupes
 
 
-def calculer(annee, par_academie=None, entrees=None) -> TableauNational:
+def calculer(annee, par_academie=None, entrees=None, *, anciens=False) -> TableauNational:
     """The country's table for the school year `annee` from the dispositifs' recent figures
-    (`entrees`, {pk: (date, counts)}, as the beat job computed them; else read or computed)."""
+    (`entrees`, {pk: (date, counts)}, as the beat job computed them; else read or computed; with
+    `anciens`, kept figures of any age are read rather than computed again)."""
     if par_academie is None:
         par_academie = dispositifs_par_academie(annee)
     if entrees is None:
-        entrees = chiffres_recents([pk for ids in par_academie.values() for pk in ids], lots=par_academie.values())
+        entrees = chiffres_recents(
+            [pk for ids in par_academie.values() for pk in ids], lots=par_academie.values(), anciens=anciens
+        )
     chiffres: dict[int, dict] = {}
     for academie_id, ids in par_academie.items():
         somme = chiffres.setdefault(academie_id, {})
@@ -104,8 +129,21 @@ def rafraichir(annee, par_academie=None, entrees=None) -> TableauNational:
 
 
 def tableau_national(annee) -> TableauNational:
-    """The country's recent table: one cache read, or computed and cached when missing or expired."""
+    """The country's table: one cache read; when missing, built from the kept figures whatever their
+    age (old ones dated and a new computation asked), and cached."""
     tableau = cache.get(_cle(annee))
     if tableau is None:
-        tableau = rafraichir(annee)
+        tableau = calculer(annee, anciens=True)
+        if tableau.perime:
+            demander_calcul()
+            cache.set(_cle(annee), tableau, DUREE_PERIME)
+        else:
+            cache.set(_cle(annee), tableau, DUREE_CACHE)
     return tableau
+
+
+def demander_calcul():
+    """Ask the workers for the beat job's computation, once per period whatever the page views
+    (sent after commit; a broker down is logged, the page still answers)."""
+    if cache.add(CLE_DEMANDE, True, RAFRAICHISSEMENT * 60):
+        apres_commit("bilans.tasks.rafraichir_indicateurs")

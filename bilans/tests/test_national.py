@@ -204,3 +204,41 @@ def test_cache_perdu_les_chiffres_gardes_par_la_tache_servent_sans_recalcul(acad
     ]
     assert list(tableau.total.values()) == list(attendu.total.values())
     assert tableau.calcule_le == attendu.calcule_le
+
+
+def test_tache_arretee_les_chiffres_gardes_servent_dates_et_un_calcul_est_demande(
+    client, cast, pilote_national, monkeypatch, django_assert_max_num_queries
+):
+    """The beat job stopped an hour ago and Redis lost the table: the page reads the kept figures
+    (no computation of the country), dates them with a warning, and asks the workers once."""
+    from bilans import national
+
+    demandes = []
+    monkeypatch.setattr(national, "apres_commit", lambda tache, *a, **k: demandes.append(tache))
+    client.force_login(pilote_national)
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 10, 0, tzinfo=PARIS), tick=False):
+        BinomeFactory(dispositif=cast.dispositif_a)
+        rafraichir_indicateurs()
+    with time_machine.travel(datetime.datetime(2026, 11, 26, 11, 0, tzinfo=PARIS), tick=False):
+        BinomeFactory(dispositif=cast.dispositif_b)  # after the last computation: not counted yet
+        # An LP that joined since: never computed, so computed now (alone).
+        nouveau = DispositifFactory(etablissement=EtablissementFactory(academie=cast.lp_a.academie))
+        BinomeFactory(dispositif=nouveau)
+        cache.clear()
+        with django_assert_max_num_queries(15) as requetes:
+            reponse = client.get(reverse("bilans:national"))
+        participations = [q["sql"] for q in requetes.captured_queries if "seances_participation" in q["sql"]]
+        assert len(participations) == 1 and str(nouveau.pk) in participations[0]
+        assert reponse.context["tableau"].total["mentors"].valeur == 2
+        contenu = " ".join(reponse.content.decode().split())
+        assert "Ces chiffres datent du 26 novembre 2026 à 10:00 : leur calcul périodique semble arrêté." in contenu
+        assert demandes == ["bilans.tasks.rafraichir_indicateurs"]
+        # Asked once per period, however many views rebuild the table.
+        cache.delete(national._cle(cast.dispositif_a.annee))
+        client.get(reverse("bilans:national"))
+        assert demandes == ["bilans.tasks.rafraichir_indicateurs"]
+        # The job runs: fresh figures, no warning.
+        rafraichir_indicateurs()
+        reponse = client.get(reverse("bilans:national"))
+        assert reponse.context["tableau"].total["mentors"].valeur == 3
+        assert "semble arrêté" not in reponse.content.decode()
