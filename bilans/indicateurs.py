@@ -154,6 +154,13 @@ def indicateurs_par_dispositif(ids) -> dict[int, Indicateurs]:
     return {pk: _assembler(pk, chiffres) for pk, chiffres in _chiffres(ids).items()}
 
 
+def indicateurs_recents(ids) -> dict[int, Indicateurs]:
+    """Every indicator of the dispositifs `ids` from their recent figures (at most DUREE_CACHE old:
+    the cache, the rows the beat job kept, else computed now and cached): for a past year's
+    dispositif, whose figures hardly move, shown beside the current year's live ones."""
+    return {pk: _assembler(pk, chiffres) for pk, (_date, chiffres) in chiffres_recents(ids).items()}
+
+
 def _chiffres(ids) -> dict[int, dict]:
     """The raw counts and sums behind the indicators, per dispositif (picklable: for the cache).
 

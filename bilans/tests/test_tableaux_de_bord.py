@@ -151,6 +151,25 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
     assert len(requetes.captured_queries) == 15
 
 
+def test_tableau_lp_l_annee_precedente_depuis_le_cache(client, cast, monkeypatch):
+    """The year's figures are counted live; last year's (which hardly move) come from the recent
+    figures (cache, kept rows), so the page's attendance query reads one year, not two."""
+    from bilans.views import tableau_de_bord as vue
+
+    precedent = DispositifFactory(etablissement=cast.lp_a, annee=cast.dispositif_a.annee - 1)
+    BinomeFactory(dispositif=precedent)
+    BinomeFactory(dispositif=cast.dispositif_a)
+    vivants, recents = [], []
+    par_dispositif, depuis_le_cache = vue.indicateurs_par_dispositif, vue.indicateurs_recents
+    monkeypatch.setattr(vue, "indicateurs_par_dispositif", lambda ids: vivants.append(list(ids)) or par_dispositif(ids))
+    monkeypatch.setattr(vue, "indicateurs_recents", lambda ids: recents.append(list(ids)) or depuis_le_cache(ids))
+    client.force_login(cast.chef_a)
+    reponse = client.get(reverse("accueil"))
+    assert vivants == [[cast.dispositif_a.pk]] and recents == [[precedent.pk]]
+    # Last year's column is there, from those figures.
+    assert all(ligne["precedent"] is not None for ligne in reponse.context["lp"]["lignes"])
+
+
 def test_export_csv_et_xlsx(client, cast):
     from io import BytesIO
 

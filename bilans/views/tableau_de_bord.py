@@ -39,7 +39,15 @@ from socle.roles import Role
 from socle.routeur import lecture_sur_replique
 
 from .. import graphiques
-from ..indicateurs import ORDRE, POURCENTAGES, RAFRAICHISSEMENT, Indicateur, indicateurs_par_dispositif, tableau_recent
+from ..indicateurs import (
+    ORDRE,
+    POURCENTAGES,
+    RAFRAICHISSEMENT,
+    Indicateur,
+    indicateurs_par_dispositif,
+    indicateurs_recents,
+    tableau_recent,
+)
 from ..models import RapportAnnuel, StatutRapport
 from ..personnalises import mesurer
 
@@ -173,9 +181,10 @@ def _tableau_de_bord_lp(request, annee):
     if dispositif is None:
         return {"sans_dispositif": True}
     precedent = dispositifs.get((etablissement.pk, annee - 1))
-    valeurs = indicateurs_par_dispositif([d.pk for d in dispositifs.values()])
-    courant = valeurs[dispositif.pk]
-    ancien = valeurs[precedent.pk] if precedent else None
+    # The year's figures live; last year's, which hardly move, from the cache (at most 15 minutes old):
+    # the attendance query then reads one year of séances, not two.
+    courant = indicateurs_par_dispositif([dispositif.pk])[dispositif.pk]
+    ancien = indicateurs_recents([precedent.pk])[precedent.pk] if precedent else None
     lignes = [
         {
             "indicateur": courant[code],
