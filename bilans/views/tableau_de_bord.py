@@ -72,54 +72,44 @@ def _dispositifs(etablissement_ids, annee, *, a_faire=False):
     if a_faire:
         bientot = timezone.localdate() + timedelta(days=30)
 
-        def de_l_annee(compte):
-            # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL
-            # runs a CASE's subquery only for the rows that reach it.
-            return Case(When(annee=annee, then=compte), default=Value(0))
-
-        qs = qs.annotate(
+        comptes = {
             # Every interview still to hold in the LP, whatever the year of the absence: the page the
             # dashboard links to lists them all, and an interview shows "until done" (cahier des charges).
-            entretiens_ouverts=de_l_annee(
-                _compte(
-                    EntretienAbsence.objects.filter(
-                        seance__dispositif__etablissement=OuterRef("etablissement"), fait=False
-                    ),
-                    "seance__dispositif__etablissement",
-                )
+            "entretiens_ouverts": _compte(
+                EntretienAbsence.objects.filter(
+                    seance__dispositif__etablissement=OuterRef("etablissement"), fait=False
+                ),
+                "seance__dispositif__etablissement",
             ),
-            eleves_a_confirmer=de_l_annee(
-                _compte(
-                    Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),
-                    "etablissement",
-                )
+            "eleves_a_confirmer": _compte(
+                Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),
+                "etablissement",
             ),
             # From the LP's mentors (their index), each one's valid check looked up by its key (a
             # scalar subquery, which PostgreSQL does not turn into a join): written as an exclusion
             # across the relation, it scanned every check of the académie (2 ms at 120 LPs, growing
             # with the country).
-            mentors_honorabilite=de_l_annee(
-                _compte(
-                    Mentor.objects.filter(etablissement=OuterRef("etablissement"))
-                    .annotate(
-                        valide=Subquery(
-                            Honorabilite.objects.filter(
-                                pk=OuterRef("honorabilite"),
-                                statut=StatutHonorabilite.VERIFIEE,
-                                expiration__gt=bientot,
-                            ).values("pk")[:1]
-                        )
+            "mentors_honorabilite": _compte(
+                Mentor.objects.filter(etablissement=OuterRef("etablissement"))
+                .annotate(
+                    valide=Subquery(
+                        Honorabilite.objects.filter(
+                            pk=OuterRef("honorabilite"), statut=StatutHonorabilite.VERIFIEE, expiration__gt=bientot
+                        ).values("pk")[:1]
                     )
-                    .filter(valide__isnull=True),
-                    "etablissement",
                 )
+                .filter(valide__isnull=True),
+                "etablissement",
             ),
-            propositions_en_attente=de_l_annee(
-                _compte(
-                    Proposition.objects.filter(reunion__dispositif=OuterRef("pk"), statut=StatutProposition.PROPOSEE),
-                    "reunion__dispositif",
-                )
+            "propositions_en_attente": _compte(
+                Proposition.objects.filter(reunion__dispositif=OuterRef("pk"), statut=StatutProposition.PROPOSEE),
+                "reunion__dispositif",
             ),
+        }
+        # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL runs a
+        # CASE's subqueries only for the rows that reach them.
+        qs = qs.annotate(
+            **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()}
         )
     return {(d.etablissement_id, d.annee): d for d in qs}
 
