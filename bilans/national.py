@@ -136,9 +136,7 @@ def tableau_national(annee) -> TableauNational:
         tableau = calculer(annee, anciens=True)
         if tableau.perime:
             demander_calcul()
-            cache.set(_cle(annee), tableau, DUREE_PERIME)
-        else:
-            cache.set(_cle(annee), tableau, DUREE_CACHE)
+        cache.set(_cle(annee), tableau, DUREE_PERIME if tableau.perime else DUREE_CACHE)
     return tableau
 
 
