@@ -38,9 +38,6 @@ class TranchesParGroupe:
     def count(self):
         return self.queryset.count()
 
-    def __len__(self):
-        return self.count()
-
     def __getitem__(self, tranche):
         if not isinstance(tranche, slice) or tranche.step not in (None, 1) or tranche.stop is None:
             raise TypeError("Seule une tranche [début:fin] est lue.")
