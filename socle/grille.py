@@ -146,6 +146,11 @@ class GrilleChoix(forms.Form):
         return [(ligne.cle, ligne.valeur) for ligne in self.lignes]
 
     @property
+    def choisies(self) -> list[tuple[str, str]]:
+        """(key, value) of the rows of a valid grid given another value than the first, blank choice."""
+        return [(cle, valeur) for cle, valeur in self.valeurs if valeur]
+
+    @property
     def erreurs(self) -> list[tuple[str, str, str]]:
         """(anchor, row label, message) of every row's error, for the summary at the top."""
         return [

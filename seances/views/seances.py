@@ -210,7 +210,7 @@ def _saisie(request, seance, dispositif):
     form = SeanceForm(donnees, instance=seance)
     grille = GrillePresences(donnees, lignes=lignes, personnes=personnes, groupes=groupes)
     if request.method == "POST" and form.is_valid() and grille.is_valid():
-        choisis = [(cle, presence) for cle, presence in grille.valeurs if presence]
+        choisis = grille.choisies
         participants = _participants(choisis, personnes) if choisis else []
         if not choisis:
             form.add_error(None, "Choisissez au moins un participant : indiquez sa présence dans la liste.")
@@ -234,8 +234,8 @@ def _saisie(request, seance, dispositif):
     if form.is_bound:
         # The day typed, even on a page sent back for errors: the warning helps to correct it.
         a_venir = Seance(date=form.cleaned_data.get("date"), statut=form.cleaned_data.get("statut", ""))
-        choisis = grille.valeurs if grille.is_valid() else []
-        avertissements = _avertissements(a_venir, [personnes[cle] for cle, presence in choisis if presence], dispositif)
+        choisis = grille.choisies if grille.is_valid() else []
+        avertissements = _avertissements(a_venir, [personnes[cle] for cle, _p in choisis], dispositif)
     else:
         avertissements = _avertissements(seance, [personnes[c] for c in presences if c in personnes], dispositif)
     # The links switching lists keep the LP of a new séance (the edit page's URL names it).

@@ -100,6 +100,7 @@ def test_valide_les_valeurs_de_chaque_ligne():
     formulaire = grille(data=donnees("oui", None, "non"))
     assert formulaire.is_valid()
     assert formulaire.valeurs == [("q1", "oui"), ("q2", ""), ("q3", "non")]
+    assert formulaire.choisies == [("q1", "oui"), ("q3", "non")]
 
 
 def test_erreurs_a_cote_de_la_ligne_et_en_tete():
