@@ -64,4 +64,9 @@ def compte(n, singulier: str, pluriel_: str | None = None) -> str:
 
 def accorder(personne, masculin: str, feminin: str) -> str:
     """The word agreed with the person's gender when known (`sexe` "F"), else the masculine."""
-    return feminin if getattr(personne, "sexe", "") == "F" else masculin
+    return accorder_sexe(getattr(personne, "sexe", ""), masculin, feminin)
+
+
+def accorder_sexe(sexe: str | None, masculin: str, feminin: str) -> str:
+    """`accorder` from the bare `sexe` value (None: no person, or a mentor)."""
+    return feminin if sexe == "F" else masculin

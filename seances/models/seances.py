@@ -13,7 +13,7 @@ from etablissements.models import Dispositif, Entreprise, Etablissement, Partena
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
 from socle.contraintes import Verification
-from socle.formats import accorder
+from socle.formats import accorder_sexe
 from socle.roles import Role
 from socle.validators import DatePlausible, entre, q_date, q_entre
 
@@ -149,7 +149,14 @@ class Participation(models.Model):
     @property
     def presence_libelle(self) -> str:
         """The attendance agreed with the student's gender (« Absente excusée »); mentors' is masculine."""
-        return accorder(self.eleve, self.get_presence_display(), PRESENCES_AU_FEMININ[self.presence])
+        return self.libelle_de(self.presence, getattr(self.eleve, "sexe", None))
+
+    @staticmethod
+    def libelle_de(presence: str, sexe: str | None) -> str:
+        """`presence_libelle` from the bare values (the stored presence, the student's `sexe` or None
+        for a mentor), for the lists that read values rather than records."""
+        masculin = Presence(presence).label if presence in Presence.values else presence
+        return accorder_sexe(sexe, masculin, PRESENCES_AU_FEMININ.get(presence, masculin))
 
 
 class DeclarationAbsence(models.Model):

@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from binomes.tests.factories import EleveFactory, MentorFactory
 from etablissements.tests.factories import ConventionFactory, DispositifFactory
-from seances.models import TypeSeance
+from seances.models import Presence, TypeSeance
 from seances.tests.conftest import pages_constantes
-from seances.tests.factories import SeanceFactory
+from seances.tests.factories import ParticipationFactory, SeanceFactory
 
 URL = reverse("seances:liste")
 
@@ -70,3 +71,48 @@ def test_nombre_de_requetes_constant(client, cast, binome_a, django_assert_max_n
 
     reponse = pages_constantes(client, URL, plus, django_assert_max_num_queries, django_assert_num_queries)
     assert len(reponse.context["page"]) == 6
+
+
+def test_chaque_seance_nomme_ses_participants_et_leurs_absences(client, cast):
+    """The participants' cell: names in the séance's order (mentors, then students by name), each
+    absence agreed with the student's gender, present or expected people without a word, escaped."""
+    seance = SeanceFactory(dispositif=cast.dispositif_a)
+    autre = SeanceFactory(dispositif=cast.dispositif_a, date=seance.date.replace(day=3))
+    lp = cast.lp_a
+    ParticipationFactory(
+        seance=seance,
+        presence=Presence.PRESENT,
+        eleve=EleveFactory(etablissement=lp, prenom="Zoé", nom="Zeller", sexe="F"),
+    )
+    ParticipationFactory(
+        seance=seance,
+        presence=Presence.ABSENT_EXCUSE,
+        eleve=EleveFactory(etablissement=lp, prenom="Léa", nom="Martin", sexe="F"),
+    )
+    ParticipationFactory(
+        seance=seance,
+        presence=Presence.ABSENT_NON_EXCUSE,
+        eleve=EleveFactory(etablissement=lp, prenom="Hugo", nom="<b>Blanc</b>", sexe="M"),
+    )
+    ParticipationFactory(
+        seance=seance,
+        presence=Presence.ABSENT_EXCUSE,
+        eleve=None,
+        mentor=MentorFactory(etablissement=lp, prenom="Anne", nom="Roux"),
+    )
+    ParticipationFactory(
+        seance=autre,
+        presence=Presence.ATTENDU,
+        eleve=EleveFactory(etablissement=lp, prenom="Noé", nom="Petit", sexe="M"),
+    )
+    client.force_login(cast.referent_a)
+    reponse = client.get(URL)
+    cellules = {s.pk: s.participants_affiches for s in reponse.context["page"]}
+    assert cellules == {
+        seance.pk: "Anne Roux (absent excusé), Hugo <b>Blanc</b> (absent non excusé), "
+        "Léa Martin (absente excusée), Zoé Zeller",
+        autre.pk: "Noé Petit",
+    }
+    html = reponse.content.decode()
+    assert "Hugo &lt;b&gt;Blanc&lt;/b&gt; (absent non excusé)" in html
+    assert "<b>Blanc</b>" not in html
