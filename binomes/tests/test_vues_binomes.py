@@ -145,8 +145,21 @@ def test_lecture_seule_403(client, cast):
 
 
 def test_nombre_de_requetes(client, cast):
+    """The list reads only the columns it draws: a column it draws but does not read (deferred)
+    would cost a query a row, and its rows show every column."""
     client.force_login(cast.referent_a)
     BinomeFactory(dispositif=cast.dispositif_a)
     une = nb_requetes(client, LISTE)
-    BinomeFactory.create_batch(10, dispositif=cast.dispositif_a)
+    employeur = EntrepriseFactory(etablissement=cast.lp_a, nom="Garage Martin")
+    BinomeFactory.create_batch(
+        10,
+        dispositif=cast.dispositif_a,
+        eleve__classe="1MV2",
+        mentor__entreprise=employeur,
+        date_fin_prevue=datetime.date(2027, 6, 30),
+    )
     assert nb_requetes(client, LISTE) == une == 7
+    page = client.get(LISTE).content.decode()
+    assert page.count("<td>Garage Martin</td>") == 10
+    assert page.count("<td>1MV2</td>") == 10
+    assert page.count("<td>30/06/2027</td>") == 10

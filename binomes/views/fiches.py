@@ -495,12 +495,25 @@ def _binomes(request):
 @role_required(R.LECTURE_PROGRAMME | {Role.MENTOR})
 def binomes(request):
     filtre = _binomes(request)
+    # Only the columns the list draws: five whole records a row (pair, student and their training,
+    # mentor and their employer), 50 rows a page, cost more to build than the page to draw
+    # (issue 18). A deferred field read by the template would cost a query a row: the page's
+    # query count is pinned (binomes/tests/test_vues_binomes.py).
+    lignes = (
+        filtre.qs.select_related(None)
+        .select_related("eleve", "mentor__entreprise")
+        .only(
+            "statut", "date_debut", "date_fin_prevue", "eleve", "mentor", "mentor__entreprise",
+            "eleve__nom", "eleve__prenom", "eleve__classe", "mentor__prenom", "mentor__nom",
+            "mentor__entreprise__nom",
+        )
+    )  # fmt: skip
     return render(
         request,
         "binomes/binomes.html",
         {
             "filtre": filtre,
-            "page": _page(request, filtre.qs),
+            "page": _page(request, lignes),
             "parametres": _parametres_sans_page(request),
             "peut_gerer": bool(request.roles & R.GESTION_PROGRAMME),
             "peut_lire_reunions": bool(request.roles & R.LECTURE_PROGRAMME),
