@@ -166,33 +166,33 @@ class _SeanceDuBinome:
 
 
 def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_SeanceDuBinome]]:
-    """The séances of each pair up to `jour`, newest first, in one query whatever the number of pairs.
+    """The séances of each pair up to `jour`, newest first, in two queries whatever the number of pairs.
 
     A séance of the pair is one of its dispositif, from its start, where both its student and its mentor
-    are expected (an individual séance, or a collective one they both attend). The database pairs the
-    student's participations with the mentor's: reading each side's participations and matching them
-    here read and built three times as many rows (issue 18).
+    are expected (an individual séance, or a collective one they both attend).
     """
-    p = "eleve__participations__"
-    lignes = (
-        Binome.objects.filter(pk__in=[b.pk for b in binomes])
-        # One filter() call: the four conditions bear on the same participation and séance.
-        .filter(**{
-            f"{p}seance__dispositif": models.F("dispositif"),
-            f"{p}seance__date__lte": jour,
-            f"{p}seance__participations__mentor": models.F("mentor"),
-        })
-        .order_by()
-        .values_list("pk", f"{p}seance_id", f"{p}seance__date", f"{p}seance__statut", f"{p}presence")
-    )  # fmt: skip
-    debuts = {b.pk: b.date_debut for b in binomes}
-    resultat = {b.pk: [] for b in binomes}
-    for binome_id, seance_id, jour_seance, statut, presence in lignes:
-        debut = debuts[binome_id]
-        if debut is None or jour_seance >= debut:
-            resultat[binome_id].append(_SeanceDuBinome(seance_id, jour_seance, statut, presence))
-    for seances in resultat.values():
-        seances.sort(key=lambda s: (s.date, s.pk), reverse=True)
+    dispositifs = {b.dispositif_id for b in binomes}
+    communs = {"seance__dispositif_id__in": dispositifs, "seance__date__lte": jour}
+    eleves = defaultdict(list)
+    for eleve_id, seance_id, dispositif_id, jour_seance, statut, presence in Participation.objects.filter(
+        eleve_id__in={b.eleve_id for b in binomes}, **communs
+    ).values_list("eleve_id", "seance_id", "seance__dispositif_id", "seance__date", "seance__statut", "presence"):
+        eleves[eleve_id].append((dispositif_id, _SeanceDuBinome(seance_id, jour_seance, statut, presence)))
+    mentors = defaultdict(set)
+    for mentor_id, seance_id in Participation.objects.filter(
+        mentor_id__in={b.mentor_id for b in binomes}, **communs
+    ).values_list("mentor_id", "seance_id"):
+        mentors[mentor_id].add(seance_id)
+    resultat = {}
+    for b in binomes:
+        seances = [
+            s
+            for dispositif_id, s in eleves[b.eleve_id]
+            if dispositif_id == b.dispositif_id
+            and s.pk in mentors[b.mentor_id]
+            and (b.date_debut is None or s.date >= b.date_debut)
+        ]
+        resultat[b.pk] = sorted(seances, key=lambda s: (s.date, s.pk), reverse=True)
     return resultat
 
 
@@ -254,7 +254,7 @@ def _raisons_avis(avis) -> list[Raison]:
     return raisons
 
 
-# What the health reads of a mentor's note (its texts are not read: a dispositif has hundreds of notes).
+# What the health reads of a mentor's note (not its texts: a dispositif has hundreds of notes).
 _CHAMPS_NOTE = (
     "mentor_id", "seance_id", "a_eu_lieu", "besoin_traite_le", "difficulte_eleve", "besoin_aide_referent",
     "absence_non_prevenue",
@@ -262,10 +262,10 @@ _CHAMPS_NOTE = (
 
 
 def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> dict[int, Sante]:
-    """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in three queries.
+    """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in four queries.
 
     Dashboards list many pairs: the séances, the notes and the answers of all of them are read at
-    once (one query for the séances, one for the notes, one for the latest answers), then matched
+    once (two queries for the séances, one for the notes, one for the latest answers), then matched
     to each pair in memory. Pairs that are not active (proposed, suspended, ended) have no health.
     """
     jour = jour or timezone.localdate()
@@ -371,7 +371,7 @@ def peut_etre_en_risque(jour: date) -> models.Q:
 
 
 def sante_des_binomes_du_dispositif(dispositif, jour: date | None = None) -> list[Sante]:
-    """The health of the dispositif's active binômes, the most worrying first, in four queries."""
+    """The health of the dispositif's active binômes, the most worrying first, in five queries."""
     # Only what the health and the dashboard's list read (the pair's dates and links, the names):
     # whole student and mentor records, 150 pairs a dispositif, cost the LP dashboard ≈ 20 ms of
     # CPU to build (issue 18). A deferred field read later would cost a query per pair: the

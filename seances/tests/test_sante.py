@@ -219,7 +219,6 @@ def test_sante_du_dispositif_en_requetes_constantes(cast, nombre):
     with CaptureQueriesContext(connection) as requetes:
         santes = sante_des_binomes_du_dispositif(cast.dispositif_a)
         textes = [s.textes for s in santes]
-    # The binômes, their séances (the student's and the mentor's participations paired in one query),
-    # the notes, the latest answers.
-    assert len(requetes.captured_queries) == 4
+    # The binômes, the students' and the mentors' participations, the notes, the latest answers.
+    assert len(requetes.captured_queries) == 5
     assert textes == [["1 absence non excusée sur la dernière séance"]] * nombre

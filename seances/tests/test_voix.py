@@ -257,8 +257,8 @@ def test_tableau_du_referent_requetes_constantes(client, cast, seance, binome_a)
     # The référent's dashboard reads much (indicators, timeline, to-dos): the needs cost one query.
     nombre, reponse = requetes_constantes(client, reverse("accueil"), plus, maximum=25)
     # 14 (the frise's statuses in one query, not one per app), and the health of the LP's pairs
-    # (4, seances.sante).
-    assert nombre == 14 + 4
+    # (5, seances.sante).
+    assert nombre == 14 + 5
     assert len(reponse.context["lp"]["besoins_mentors"]) == 6
 
 
