@@ -192,6 +192,31 @@ def test_deux_derivations_ne_partagent_pas_un_nom_d_annotation(dispositif):
         del frise._DERIVATIONS[doublon]
 
 
+def test_les_preuves_sont_construites_une_fois_par_jour_et_lues_a_chaque_fois(dispositif):
+    """The annotated query is built once per day and reused (issue 18), yet each frise reads the
+    data of that moment, and a new day builds it again with its own date."""
+    jours = []
+
+    def temoin(d, jour):
+        return {}
+
+    def preuves(jour):
+        jours.append(jour)
+        return {}
+
+    frise.enregistrer_derivation("lancement", temoin, preuves)
+    try:
+        assert etat(dispositif, "appariement", APRES_PREPARATION).statut == "a_faire"
+        BinomeFactory(dispositif=dispositif, statut="actif")
+        assert etat(dispositif, "appariement", APRES_PREPARATION).statut == "fait"
+        assert jours == [APRES_PREPARATION]
+        lendemain = date.fromordinal(APRES_PREPARATION.toordinal() + 1)
+        assert etat(dispositif, "appariement", lendemain).statut == "fait"
+        assert jours == [APRES_PREPARATION, lendemain]
+    finally:
+        del frise._DERIVATIONS[temoin]
+
+
 def test_jalons_en_retard_suit_donnees_et_date(django_assert_max_num_queries, dispositif):
     autre = DispositifFactory(annee=ANNEE)
     VersionCadrageFactory(dispositif=autre, validee=True)
