@@ -10,6 +10,7 @@ that their cost does not grow with the number of LPs.
 Each indicator carries its written definition, shown next to its value.
 """
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -196,13 +197,26 @@ def _de(modele, champ: str, cle: str):
 
 def _compter(ids):
     """(dispositif id, counts) rows of the dispositifs `ids`: four grouped queries, whatever their number."""
+    for requete, cle in _requetes_de_comptage():
+        for ligne in requete.filter(**{f"{cle}__in": ids}):
+            yield ligne.pop(cle), ligne
+
+
+@functools.lru_cache(maxsize=1)
+def _requetes_de_comptage() -> list[tuple]:
+    """The four grouped queries of `_compter`, with the key each groups by; never evaluated
+    themselves: `_compter` filters a copy of each by its dispositifs (a WHERE on the grouping key).
+
+    Built once per process: their aggregates, filters and subqueries cost ≈ 6 ms of CPU to build,
+    a third of an LP's indicators, on every LP dashboard and report (issue 18).
+    """
     abandon = abandonne()
     # The student's sex and the mentor's company are read by primary key for each binôme (scalar
     # subqueries): a join let PostgreSQL hash every student and mentor of the country at some sizes
     # and not at others (issue 18: 11–27 ms at 120 LPs, 1–2 ms at 1 and 600); each binôme costs
     # two index lookups here, at every size.
-    for ligne in (
-        Binome.objects.filter(commence(), dispositif__in=ids)
+    binomes = (
+        Binome.objects.filter(commence())
         .annotate(sexe_eleve=_de(Eleve, "sexe", "eleve"), entreprise_mentor=_de(Mentor, "entreprise", "mentor"))
         .values("dispositif")
         .annotate(
@@ -213,9 +227,7 @@ def _compter(ids):
             mentors=Count("mentor", distinct=True),
             entreprises=Count("entreprise_mentor", distinct=True),
         )
-    ):
-        yield ligne.pop("dispositif"), ligne
-
+    )
     # One pass over the held séances' student participations (partial index
     # participation_eleve_presence, index-only). PostgreSQL picks the plan that fits the share of the
     # table it needs, and picks well (EXPLAIN ANALYZE in bench/bench_pages.py `explain`, issue 18): a
@@ -223,17 +235,14 @@ def _compter(ids):
     # hash join when the dispositifs are most of the table (an académie alone in its base: 242 ms at
     # 120 LPs). Driving it from the séances with one counting subquery each (tried in between) probed
     # the index twice per séance: 2 to 4 times slower at every size, 345 instead of 242 ms at 120 LPs.
-    for ligne in (
-        Participation.objects.filter(seance__statut=StatutSeance.TENUE, eleve__isnull=False, seance__dispositif__in=ids)
+    participations = (
+        Participation.objects.filter(seance__statut=StatutSeance.TENUE, eleve__isnull=False)
         .values("seance__dispositif")
         .annotate(attendues=Count("id"), absences=Count("id", filter=Q(presence__in=ABSENCES)))
-    ):
-        yield ligne.pop("seance__dispositif"), ligne
-
-    for ligne in (
+    )
+    resultats = (
         ResultatEleve.objects.filter(
-            Exists(Binome.objects.filter(commence(), dispositif=OuterRef("dispositif"), eleve=OuterRef("eleve"))),
-            dispositif__in=ids,
+            Exists(Binome.objects.filter(commence(), dispositif=OuterRef("dispositif"), eleve=OuterRef("eleve")))
         )
         .values("dispositif")
         .annotate(
@@ -242,18 +251,17 @@ def _compter(ids):
             situations=Count("id", filter=~Q(situation=Situation.INCONNUE)),
             inseres=Count("id", filter=Q(situation__in=[Situation.EMPLOI, Situation.FORMATION])),
         )
-    ):
-        yield ligne.pop("dispositif"), ligne
-
-    for ligne in (
-        LigneBudget.objects.filter(dispositif__in=ids)
-        .values("dispositif")
-        .annotate(
-            alloue=Sum("montant", filter=Q(type=TypeLigneBudget.ALLOCATION)),
-            engage=Sum("montant", filter=Q(type=TypeLigneBudget.ENGAGEMENT)),
-        )
-    ):
-        yield ligne.pop("dispositif"), ligne
+    )
+    budget = LigneBudget.objects.values("dispositif").annotate(
+        alloue=Sum("montant", filter=Q(type=TypeLigneBudget.ALLOCATION)),
+        engage=Sum("montant", filter=Q(type=TypeLigneBudget.ENGAGEMENT)),
+    )
+    return [
+        (binomes, "dispositif"),
+        (participations, "seance__dispositif"),
+        (resultats, "dispositif"),
+        (budget, "dispositif"),
+    ]
 
 
 def _assembler(pk, c) -> Indicateurs:
