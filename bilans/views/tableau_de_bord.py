@@ -1,3 +1,4 @@
+import functools
 from datetime import timedelta
 
 from django.core.paginator import Paginator
@@ -66,52 +67,59 @@ def _dispositifs(etablissement_ids, annee, *, a_faire=False):
 
     With `a_faire`, each dispositif also counts the LP's pending work (the référent's list).
     """
-    qs = Dispositif.objects.filter(etablissement__in=etablissement_ids, annee__in=[annee, annee - 1]).select_related(
-        "rapport_annuel"
+    qs = (
+        _dispositifs_a_faire(annee, timezone.localdate() + timedelta(days=30))
+        if a_faire
+        else Dispositif.objects.select_related("rapport_annuel")
     )
-    if a_faire:
-        bientot = timezone.localdate() + timedelta(days=30)
+    return {
+        (d.etablissement_id, d.annee): d
+        for d in qs.filter(etablissement__in=etablissement_ids, annee__in=[annee, annee - 1])
+    }
 
-        comptes = {
-            # Every interview still to hold in the LP, whatever the year of the absence: the page the
-            # dashboard links to lists them all, and an interview shows "until done" (cahier des charges).
-            "entretiens_ouverts": _compte(
-                EntretienAbsence.objects.filter(
-                    seance__dispositif__etablissement=OuterRef("etablissement"), fait=False
-                ),
-                "seance__dispositif__etablissement",
-            ),
-            "eleves_a_confirmer": _compte(
-                Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),
-                "etablissement",
-            ),
-            # From the LP's mentors (their index), each one's valid check looked up by its key (a
-            # scalar subquery, which PostgreSQL does not turn into a join): written as an exclusion
-            # across the relation, it scanned every check of the académie (2 ms at 120 LPs, growing
-            # with the country).
-            "mentors_honorabilite": _compte(
-                Mentor.objects.filter(etablissement=OuterRef("etablissement"))
-                .annotate(
-                    valide=Subquery(
-                        Honorabilite.objects.filter(
-                            pk=OuterRef("honorabilite"), statut=StatutHonorabilite.VERIFIEE, expiration__gt=bientot
-                        ).values("pk")[:1]
-                    )
+
+@functools.lru_cache(maxsize=4)
+def _dispositifs_a_faire(annee, bientot):
+    """Dispositifs annotated with the LP's pending work of `annee` (checks due before `bientot`);
+    never evaluated itself: `_dispositifs` filters a copy. Built once per day: its four counting
+    subqueries cost milliseconds of CPU to build on every référent's dashboard (issue 18)."""
+    comptes = {
+        # Every interview still to hold in the LP, whatever the year of the absence: the page the
+        # dashboard links to lists them all, and an interview shows "until done" (cahier des charges).
+        "entretiens_ouverts": _compte(
+            EntretienAbsence.objects.filter(seance__dispositif__etablissement=OuterRef("etablissement"), fait=False),
+            "seance__dispositif__etablissement",
+        ),
+        "eleves_a_confirmer": _compte(
+            Eleve.objects.filter(etablissement=OuterRef("etablissement"), statut=StatutEleve.PROPOSE),
+            "etablissement",
+        ),
+        # From the LP's mentors (their index), each one's valid check looked up by its key (a
+        # scalar subquery, which PostgreSQL does not turn into a join): written as an exclusion
+        # across the relation, it scanned every check of the académie (2 ms at 120 LPs, growing
+        # with the country).
+        "mentors_honorabilite": _compte(
+            Mentor.objects.filter(etablissement=OuterRef("etablissement"))
+            .annotate(
+                valide=Subquery(
+                    Honorabilite.objects.filter(
+                        pk=OuterRef("honorabilite"), statut=StatutHonorabilite.VERIFIEE, expiration__gt=bientot
+                    ).values("pk")[:1]
                 )
-                .filter(valide__isnull=True),
-                "etablissement",
-            ),
-            "propositions_en_attente": _compte(
-                Proposition.objects.filter(reunion__dispositif=OuterRef("pk"), statut=StatutProposition.PROPOSEE),
-                "reunion__dispositif",
-            ),
-        }
-        # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL runs a
-        # CASE's subqueries only for the rows that reach them.
-        qs = qs.annotate(
-            **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()}
-        )
-    return {(d.etablissement_id, d.annee): d for d in qs}
+            )
+            .filter(valide__isnull=True),
+            "etablissement",
+        ),
+        "propositions_en_attente": _compte(
+            Proposition.objects.filter(reunion__dispositif=OuterRef("pk"), statut=StatutProposition.PROPOSEE),
+            "reunion__dispositif",
+        ),
+    }
+    # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL runs a
+    # CASE's subqueries only for the rows that reach them.
+    return Dispositif.objects.select_related("rapport_annuel").annotate(
+        **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()}
+    )
 
 
 def _graphique_tendance(courant, precedent, annee):
