@@ -377,6 +377,7 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
     from binomes.models import Eleve
     from etablissements.models import Dispositif
     from etablissements.models.dispositif import annee_scolaire_courante
+    from seances.models import Seance
     from socle.models import User
 
     # The large and the small database share the bench's Redis database, and their primary keys
@@ -392,6 +393,7 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
     lp = compte["referent"].affectations.get().etablissement
     dispositif = Dispositif.objects.get(etablissement=lp, annee=annee)
     eleve = Eleve.objects.filter(etablissement=lp, binomes__dispositif=dispositif).order_by("ine").first()
+    seance = Seance.objects.filter(dispositif=dispositif).order_by("-date", "-pk").first()
     clients = {}
     for role, user in compte.items():
         clients[role] = Client()
@@ -406,6 +408,8 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
 
     pages = [
         ("Tableau de bord du LP (chef)", "chef", "get", "/", None),
+        # The référent's adds the pairs' health and the pending work: the load test's heaviest page.
+        ("Tableau de bord du LP (référent)", "referent", "get", "/", None),
         ("Tableau de bord académique", "pilotage", "get", "/bilans/academie/", None),
         (
             "Tableau de bord académique, juste après le rafraîchissement",
@@ -438,6 +442,9 @@ def mesurer_pages(base_url, repetitions, redis_url, filtre=None):
         ),
         ("Liste des binômes", "referent", "get", "/binomes/", None),
         ("Liste des séances (page 2)", "referent", "get", "/seances/?page=2", None),
+        ("Liste des séances du coordonnateur (10 LP, page 3)", "coordonnateur", "get", "/seances/?page=3", None),
+        # Where the séance entry's POST leads: the load test counts it with the POST.
+        ("Fiche d’une séance", "coordonnateur", "get", f"/seances/{seance.pk}/", None),
         ("Fiche élève", "referent", "get", f"/binomes/eleves/{eleve.pk}/", None),
         (
             "Formulaire de saisie d’une séance (GET)",
