@@ -1,4 +1,4 @@
-"""Shared fixtures: the fixed cast of users, the browser, and CI's no-skip rule."""
+"""Shared fixtures: the fixed clock, the fixed cast of users, the browser, and CI's no-skip rule."""
 
 import os
 import shutil
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from etablissements.tests.factories import (
     AffectationFactory,
@@ -19,10 +20,27 @@ from etablissements.tests.factories import (
 )
 from socle.roles import Role
 from socle.tests.factories import UserFactory
+from tests import horloge
 
 # In CI every test must run: a skipped browser or worker test fails the run.
 EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _horloge(request):
+    """Every test starts at the same instant, tests.horloge.HORLOGE (30 November 2026, 10:00 in
+    Paris; why that day is said there), whatever the machine's date, and time flows from there.
+
+    Per test rather than once per session: each test starts at exactly the same instant,
+    whatever ran before it on its xdist worker, and a test marked `horloge_reelle` simply runs
+    on the machine's clock. A test's own time_machine.travel / move_to nests inside this one.
+    """
+    if request.node.get_closest_marker("horloge_reelle"):
+        yield
+        return
+    with time_machine.travel(horloge.HORLOGE, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
