@@ -3,7 +3,6 @@
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,7 +173,8 @@ def lancer_worker(tmp_path, settings, monkeypatch):
         processus.append(
             (
                 subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "mentorat", "worker", "-Q", files, "-c", "1", "-P", "solo"],
+                    # On the test's clock: its tasks date what they do as the test does.
+                    horloge.commande("celery", "-A", "mentorat", "worker", "-Q", files, "-c", "1", "-P", "solo"),
                     cwd=settings.BASE_DIR,
                     env=env,
                     stdout=journal,

@@ -1,9 +1,12 @@
-"""The tests' fixed clock (tests/horloge.py): every test on the same day, whatever the machine's."""
+"""The tests' fixed clock (tests/horloge.py): every test, and the processes it starts, on the same day,
+whatever the machine's."""
 
 import datetime
+import subprocess
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from etablissements.models.dispositif import annee_scolaire_courante
@@ -19,3 +22,13 @@ def test_chaque_test_commence_au_meme_instant_quel_que_soit_le_jour_de_la_machin
 @pytest.mark.horloge_reelle
 def test_un_test_marque_garde_l_horloge_de_la_machine():
     assert not time_machine.escape_hatch.is_travelling()
+
+
+def test_un_sous_processus_lance_par_commande_suit_l_horloge_du_test():
+    # A year the machine will never see: the child can only print it by travelling to it too.
+    # `python -m calendar` prints the calendar of today's year.
+    with time_machine.travel(datetime.datetime(2001, 5, 2, 12, tzinfo=datetime.UTC)):
+        sortie = subprocess.run(
+            horloge.commande("calendar"), cwd=settings.BASE_DIR, capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+    assert sortie.split()[0] == "2001"
