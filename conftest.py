@@ -277,9 +277,24 @@ def live_server(django_db_setup):
     server.stop()
 
 
+def contexte_navigateur(browser, live_server, **options):
+    """A French browser context on the live server, the JavaScript clock of its pages on the test's.
+
+    Chromium runs on the machine's clock: `Date` in a page starts at the test's instant instead
+    (Playwright's fake clock, ticking from there). Cookies need nothing: Django gives every
+    lasting one a Max-Age, which Chromium counts on its own clock, and the session cookie
+    ends with the browser.
+    """
+    from django.utils import timezone
+
+    contexte = browser.new_context(locale="fr-FR", base_url=live_server.url, **options)
+    contexte.clock.install(time=timezone.now())
+    return contexte
+
+
 @pytest.fixture
 def page(browser, live_server):
-    contexte = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    contexte = contexte_navigateur(browser, live_server)
     page = contexte.new_page()
     page.set_default_timeout(15_000)
     yield page
