@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from etablissements.tests.factories import (
     AffectationFactory,
@@ -34,6 +35,7 @@ def _horloge(request):
     Per test rather than once per session: each test starts at exactly the same instant,
     whatever ran before it on its xdist worker, and a test marked `horloge_reelle` simply runs
     on the machine's clock. A test's own time_machine.travel / move_to nests inside this one.
+    Code run at import, before any test, is still on the machine's clock: dates belong in tests.
     """
     if request.node.get_closest_marker("horloge_reelle"):
         yield
@@ -285,8 +287,6 @@ def contexte_navigateur(browser, live_server, **options):
     lasting one a Max-Age, which Chromium counts on its own clock, and the session cookie
     ends with the browser.
     """
-    from django.utils import timezone
-
     contexte = browser.new_context(locale="fr-FR", base_url=live_server.url, **options)
     contexte.clock.install(time=timezone.now())
     return contexte
