@@ -220,7 +220,10 @@ CIBLES = {
     "bilans:indicateur_modifier": Cible("referent_a", _objet("bilans:indicateur_modifier")),
     "seances:liste": Cible("referent_a", methode="get"),
     "seances:avis_repondre": Cible(None, _lien_avis, succes_200="Merci pour ton avis"),
-    "seances:invitations": Cible("referent_a", lambda m: {"pk": _evenement_a_venir(m).pk}),
+    # Families are invited by letter: a send that writes some answers 200 with the letters to print.
+    "seances:invitations": Cible(
+        "referent_a", lambda m: {"pk": _evenement_a_venir(m).pk}, succes_200="Lettres aux familles"
+    ),
     "seances:invitations_presences": Cible("referent_a", _evenement_avec_invites, page="seances:invitations"),
     "seances:invitation_repondre": Cible(None, _jeton_invitation_evenement, succes_200="votre réponse est enregistrée"),
     "seances:nouvelle": Cible("coordonnateur_a"),
