@@ -1,14 +1,15 @@
-"""Shared fixtures: the fixed cast of users, the browser, and CI's no-skip rule."""
+"""Shared fixtures: the fixed clock, the fixed cast of users, the browser, and CI's no-skip rule."""
 
 import os
 import shutil
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from etablissements.tests.factories import (
     AffectationFactory,
@@ -19,10 +20,28 @@ from etablissements.tests.factories import (
 )
 from socle.roles import Role
 from socle.tests.factories import UserFactory
+from tests import horloge
 
 # In CI every test must run: a skipped browser or worker test fails the run.
 EXIGER_TOUT = os.environ.get("MENTORAT_EXIGER_TOUT") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _horloge(request):
+    """Every test starts at the same instant, tests.horloge.HORLOGE (30 November 2026, 10:00 in
+    Paris; why that day is said there), whatever the machine's date, and time flows from there.
+
+    Per test rather than once per session: each test starts at exactly the same instant,
+    whatever ran before it on its xdist worker, and a test marked `horloge_reelle` simply runs
+    on the machine's clock. A test's own time_machine.travel / move_to nests inside this one.
+    Code run at import, before any test, is still on the machine's clock: dates belong in tests.
+    """
+    if request.node.get_closest_marker("horloge_reelle"):
+        yield
+        return
+    with time_machine.travel(horloge.HORLOGE, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -156,7 +175,8 @@ def lancer_worker(tmp_path, settings, monkeypatch):
         processus.append(
             (
                 subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "mentorat", "worker", "-Q", files, "-c", "1", "-P", "solo"],
+                    # On the test's clock: its tasks date what they do as the test does.
+                    horloge.commande("celery", "-A", "mentorat", "worker", "-Q", files, "-c", "1", "-P", "solo"),
                     cwd=settings.BASE_DIR,
                     env=env,
                     stdout=journal,
@@ -259,9 +279,22 @@ def live_server(django_db_setup):
     server.stop()
 
 
+def contexte_navigateur(browser, live_server, **options):
+    """A French browser context on the live server, the JavaScript clock of its pages on the test's.
+
+    Chromium runs on the machine's clock: `Date` in a page starts at the test's instant instead
+    (Playwright's fake clock, ticking from there). Cookies need nothing: Django gives every
+    lasting one a Max-Age, which Chromium counts on its own clock, and the session cookie
+    ends with the browser.
+    """
+    contexte = browser.new_context(locale="fr-FR", base_url=live_server.url, **options)
+    contexte.clock.install(time=timezone.now())
+    return contexte
+
+
 @pytest.fixture
 def page(browser, live_server):
-    contexte = browser.new_context(locale="fr-FR", base_url=live_server.url)
+    contexte = contexte_navigateur(browser, live_server)
     page = contexte.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -3,7 +3,8 @@
 A private Redis (its own port, so stopping it disturbs nothing else), gunicorn and a Celery
 worker running the production settings (DEBUG off) on the test database, and a small HTTP
 client that signs in like a browser. Each service is a real process: "stopped" is SIGTERM,
-"frozen" is SIGSTOP, "killed" is SIGKILL.
+"frozen" is SIGSTOP, "killed" is SIGKILL. gunicorn and the workers run on the tests' clock
+(tests/horloge.py): the pages they serve see the same school year as the test's data.
 """
 
 import http.cookiejar
@@ -13,7 +14,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -24,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 
 from conftest import url_base_de_test
+from tests import horloge
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -148,9 +149,7 @@ class Gunicorn(Processus):
         self.port = port_libre()
         super().__init__(
             "gunicorn",
-            [
-                sys.executable,
-                "-m",
+            horloge.commande(
                 "gunicorn",
                 "mentorat.wsgi",
                 "--bind",
@@ -161,7 +160,7 @@ class Gunicorn(Processus):
                 str(threads),
                 "--timeout",
                 "60",
-            ],
+            ),
             dossier=dossier,
             env=env,
         )
@@ -189,9 +188,9 @@ class Worker(Processus):
 
     def __init__(self, dossier: Path, env: dict, *, nom="worker", module=None):
         commande = (
-            [sys.executable, "-m", module]
+            horloge.commande(module)
             if module
-            else [sys.executable, "-m", "celery", "-A", "mentorat", "worker", "-P", "solo", "--without-mingle"]
+            else horloge.commande("celery", "-A", "mentorat", "worker", "-P", "solo", "--without-mingle")
         )
         super().__init__(nom, commande, dossier=dossier, env=env)
 

@@ -38,6 +38,13 @@ from etablissements.tests.factories import InvitationFactory
 from socle.middleware import CLE_FIN_DE_SESSION
 from socle.roles import Role
 
+# The provider runs on Node with the machine's clock and dates its tokens with it (iat, exp),
+# which PyJWT checks against ours: on the tests' fixed clock, a machine later than it would
+# see every userinfo "issued in the future". Shifting Node's clock instead would date its
+# cookies for Chromium, which keeps the machine's. Nothing here depends on the day: these
+# tests run on the machine's clock, like the provider and the browser.
+pytestmark = pytest.mark.horloge_reelle
+
 DOSSIER = Path(__file__).parent / "oidc_fournisseur"
 CLIENT_ID = "mentorat-lp-test"
 CLIENT_SECRET = "secret-du-client-de-test-0123456789"

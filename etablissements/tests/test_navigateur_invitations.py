@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from conftest import contexte_navigateur
+
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 MOT_DE_PASSE = "Une phrase de passe solide 2026"
@@ -55,7 +57,7 @@ def test_le_chef_invite_un_cpe_puis_lui_retire_son_role(page, browser, live_serv
     url = lien(message)
 
     # The CPE opens the link in their own browser.
-    cpe = browser.new_context(locale="fr-FR", base_url=live_server.url).new_page()
+    cpe = contexte_navigateur(browser, live_server).new_page()
     cpe.goto(url)
     assert cpe.get_by_role("heading", name="Créer votre compte").is_visible()
     cpe.get_by_label("Choisissez un mot de passe").fill(MOT_DE_PASSE)
@@ -74,7 +76,7 @@ def test_le_chef_invite_un_cpe_puis_lui_retire_son_role(page, browser, live_serv
     assert cpe.goto(f"/etablissements/{cast.lp_a.pk}/").status == 200
 
     # The link served once.
-    autre = browser.new_context(locale="fr-FR", base_url=live_server.url).new_page()
+    autre = contexte_navigateur(browser, live_server).new_page()
     autre.goto(url)
     assert autre.get_by_text("Ce lien d’invitation a déjà été utilisé").is_visible()
 
@@ -96,7 +98,7 @@ def test_un_lien_ouvert_apres_7_jours_a_expire(page, browser, live_server, cast,
     inviter(page, "tardif@exemple.fr", "Jules", "Tardif")
     url = lien(courriels(tmp_path)[0])
 
-    invite = browser.new_context(locale="fr-FR", base_url=live_server.url).new_page()
+    invite = contexte_navigateur(browser, live_server).new_page()
     with time_machine.travel(timezone.now() + timedelta(days=7, hours=1)):
         invite.goto(url)
         assert invite.get_by_role("heading", name="Invitation non valable").is_visible()

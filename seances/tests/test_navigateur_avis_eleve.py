@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from binomes.tests.factories import BinomeFactory
+from conftest import contexte_navigateur
 from seances.models import AvisEleve
 from seances.tests.factories import SeanceFactory
 from tests.test_navigateur_parcours import TELEPHONE, connexion, defauts
@@ -28,7 +29,7 @@ def test_l_eleve_donne_son_avis_sur_son_telephone_une_seule_fois(browser, live_s
     adresse = carte.locator(".fiche-avis__adresse").inner_text()
     chemin = re.search(r"/avis/[\w-]+/", adresse).group(0)
 
-    telephone = browser.new_context(locale="fr-FR", base_url=live_server.url, viewport=TELEPHONE)
+    telephone = contexte_navigateur(browser, live_server, viewport=TELEPHONE)
     eleve = telephone.new_page()
     assert defauts(eleve, chemin) == []  # fits the screen, no serious accessibility violation
     assert "Maëlys" not in eleve.content()

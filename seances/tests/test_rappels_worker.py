@@ -1,9 +1,10 @@
 """Acceptance 2 with a real Celery worker and a real beat, fed through Redis (required in CI).
 
 Beat fires the reminder job of the project's schedule every second (tests/beat_rapide.py) on
-the worker's queue; the worker reads the test database (PostgreSQL). Real time: the séance
-two days ahead is reminded, once however many times the job runs; the one three days ahead
-is not yet. Then the mentor's link is used once, and the impediment reaches the coordinator.
+the worker's queue; the worker reads the test database (PostgreSQL). Time flows for real,
+from the tests' clock (worker and beat run on it too, tests/horloge.py): the séance two days
+ahead is reminded, once however many times the job runs; the one three days ahead is not yet.
+Then the mentor's link is used once, and the impediment reaches the coordinator.
 """
 
 import datetime
@@ -11,7 +12,6 @@ import email
 import email.policy
 import os
 import subprocess
-import sys
 import threading
 import time
 from urllib.parse import urlsplit
@@ -27,6 +27,7 @@ from seances import rappels
 from seances.models import Notification, Rappel, ReponseRappel, StatutNotification, StatutRappel
 from seances.tasks import envoyer_notifications
 from seances.tests.factories import SeanceFactory
+from tests import horloge
 from tests.pile import attendre
 
 MENTOR, COORDONNATEUR = "nadia@entreprise.fr", "coordonnateur.a@exemple.fr"
@@ -58,7 +59,7 @@ def beat(tmp_path):
             "BEAT_PLANNING": str(tmp_path / "beat-planning"),
         }
         popen = subprocess.Popen(
-            [sys.executable, "-m", "tests.beat_rapide"],
+            horloge.commande("tests.beat_rapide"),
             cwd=settings.BASE_DIR,
             env=env,
             stdout=journal,
