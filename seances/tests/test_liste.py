@@ -79,31 +79,19 @@ def test_chaque_seance_nomme_ses_participants_et_leurs_absences(client, cast):
     seance = SeanceFactory(dispositif=cast.dispositif_a)
     autre = SeanceFactory(dispositif=cast.dispositif_a, date=seance.date.replace(day=3))
     lp = cast.lp_a
-    ParticipationFactory(
-        seance=seance,
-        presence=Presence.PRESENT,
-        eleve=EleveFactory(etablissement=lp, prenom="Zoé", nom="Zeller", sexe="F"),
-    )
-    ParticipationFactory(
-        seance=seance,
-        presence=Presence.ABSENT_EXCUSE,
-        eleve=EleveFactory(etablissement=lp, prenom="Léa", nom="Martin", sexe="F"),
-    )
-    ParticipationFactory(
-        seance=seance,
-        presence=Presence.ABSENT_NON_EXCUSE,
-        eleve=EleveFactory(etablissement=lp, prenom="Hugo", nom="<b>Blanc</b>", sexe="M"),
-    )
+    for seance_de, presence, prenom, nom, sexe in [
+        (seance, Presence.PRESENT, "Zoé", "Zeller", "F"),
+        (seance, Presence.ABSENT_EXCUSE, "Léa", "Martin", "F"),
+        (seance, Presence.ABSENT_NON_EXCUSE, "Hugo", "<b>Blanc</b>", "M"),
+        (autre, Presence.ATTENDU, "Noé", "Petit", "M"),
+    ]:
+        eleve = EleveFactory(etablissement=lp, prenom=prenom, nom=nom, sexe=sexe)
+        ParticipationFactory(seance=seance_de, presence=presence, eleve=eleve)
     ParticipationFactory(
         seance=seance,
         presence=Presence.ABSENT_EXCUSE,
         eleve=None,
         mentor=MentorFactory(etablissement=lp, prenom="Anne", nom="Roux"),
-    )
-    ParticipationFactory(
-        seance=autre,
-        presence=Presence.ATTENDU,
-        eleve=EleveFactory(etablissement=lp, prenom="Noé", nom="Petit", sexe="M"),
     )
     client.force_login(cast.referent_a)
     reponse = client.get(URL)
