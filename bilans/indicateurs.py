@@ -355,14 +355,17 @@ def _depuis_json(chiffres: dict) -> dict:
     return {cle: Decimal(v) if cle in MONTANTS and v is not None else v for cle, v in chiffres.items()}
 
 
-def chiffres_recents(ids, lots=None, *, anciens=False) -> dict[int, tuple[datetime, dict]]:
+def chiffres_recents(ids, lots=None, *, anciens=False, plafond=None) -> dict[int, tuple[datetime, dict]]:
     """{pk: (computed at, counts)} of the dispositifs `ids`, computed at most DUREE_CACHE ago: from the
     cache in one round trip; the missing ones from the rows the beat job kept, in one query; the
     ones still missing computed now (and cached), together or, given `lots` (lists of ids: the
     country's dispositifs by académie), lot by lot, so that each computation reads one académie's rows.
 
     With `anciens`, kept rows of any age serve (the caller shows their date): only the dispositifs
-    never computed yet are computed now."""
+    never computed yet are computed now.
+
+    With `plafond`, at most that many dispositifs are computed now, whole lots only: the others are
+    left out of the result (the caller shows them as pending and asks the workers)."""
     ids = list(ids)
     trouves = cache.get_many([_cle(pk) for pk in ids])
     entrees = {pk: trouves[_cle(pk)] for pk in ids if _cle(pk) in trouves}
@@ -388,8 +391,12 @@ def chiffres_recents(ids, lots=None, *, anciens=False) -> dict[int, tuple[dateti
     if manquants:
         restants = set(manquants)
         for lot in lots if lots is not None else [manquants]:
-            if a_calculer := [pk for pk in lot if pk in restants]:
-                entrees.update(rafraichir(a_calculer))
+            a_calculer = [pk for pk in lot if pk in restants]
+            if not a_calculer or (plafond is not None and len(a_calculer) > plafond):
+                continue
+            entrees.update(rafraichir(a_calculer))
+            if plafond is not None:
+                plafond -= len(a_calculer)
     return entrees
 
 

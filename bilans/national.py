@@ -8,9 +8,11 @@ Cached and dated like the académie's table; a page that finds no table in the c
 from the dispositifs' figures (`indicateurs.chiffres_recents`: the cache, else the rows the job kept
 in the database, whatever their age, else computed), so that a Redis restart or a stopped beat job
 costs a read, not the country's computation (7 s at 2,100 LPs): figures older than the job's period
-are shown with their date and a warning, and a new computation is asked of the workers. Only a
-deployment whose job never ran computes on the page. Aggregates only: the rows name académies, never
-an LP or a person.
+are shown with their date and a warning, and a new computation is asked of the workers. Dispositifs
+never computed (a new LP; a deployment whose job never ran) are computed on the page up to
+CALCUL_SUR_LA_PAGE, académie by académie; the académies beyond are shown « calcul en cours », the
+national total waits for them, and the workers are asked. Aggregates only: the rows name académies,
+never an LP or a person.
 """
 
 from dataclasses import dataclass
@@ -38,10 +40,15 @@ from .indicateurs import (
 CLE_DEMANDE = "bilans:national:calcul-demande"
 # How long a table built from old figures is cached: the page checks again soon for the new ones.
 DUREE_PERIME = 60
+# Dispositifs never computed that a page computes itself (whole académies, ≈ 2 ms each at 120 LPs):
+# a deployment's first view of a national dashboard answers in under a second, the rest is the
+# workers' (issue 18: the whole country computed on the page took 7 s at 2,100 LPs).
+CALCUL_SUR_LA_PAGE = 150
 
 
 def _cle(annee) -> str:
-    return f"bilans:national:v1:{annee}"
+    # v2: rows may be pending (`en_attente`); a v1 table cached before a deployment is not read.
+    return f"bilans:national:v2:{annee}"
 
 
 @dataclass
@@ -52,28 +59,37 @@ class LigneAcademie:
     nom: str
     etablissements: int
     dispositifs: int
-    chiffres: dict
+    chiffres: dict | None  # None: some of its dispositifs were never computed yet (calcul en cours)
 
     def __str__(self):
         return self.nom
 
+    @property
+    def en_attente(self) -> bool:
+        return self.chiffres is None
+
     @cached_property
-    def indicateurs(self) -> Indicateurs:
-        return _assembler(self.pk, self.chiffres)
+    def indicateurs(self) -> Indicateurs | None:
+        return None if self.en_attente else _assembler(self.pk, self.chiffres)
 
     @property
     def cellules(self) -> list[str]:
-        """The values as displayed, in ORDRE."""
-        return [indicateur.affichage for indicateur in self.indicateurs]
+        """The values as displayed, in ORDRE (none while pending)."""
+        return [indicateur.affichage for indicateur in self.indicateurs] if self.indicateurs else []
 
 
 @dataclass
 class TableauNational:
     lignes: list[LigneAcademie]
-    total: dict[str, Indicateur]
+    total: dict[str, Indicateur] | None  # None while an académie is pending: a partial sum would mislead
     etablissements: int
     dispositifs: int
     calcule_le: datetime
+
+    @property
+    def en_attente(self) -> int:
+        """How many académies wait for their first computation."""
+        return sum(ligne.en_attente for ligne in self.lignes)
 
     @property
     def perime(self) -> bool:
@@ -89,18 +105,25 @@ def dispositifs_par_academie(annee) -> dict[int, list[int]]:
     return groupes
 
 
-def calculer(annee, par_academie=None, entrees=None, *, anciens=False) -> TableauNational:
+def calculer(annee, par_academie=None, entrees=None, *, anciens=False, plafond=None) -> TableauNational:
     """The country's table for the school year `annee` from the dispositifs' recent figures
     (`entrees`, {pk: (date, counts)}, as the beat job computed them; else read or computed; with
-    `anciens`, kept figures of any age are read rather than computed again)."""
+    `anciens`, kept figures of any age are read rather than computed again; with `plafond`, at most
+    that many never-computed dispositifs are computed, the académies left waiting are pending)."""
     if par_academie is None:
         par_academie = dispositifs_par_academie(annee)
     if entrees is None:
         entrees = chiffres_recents(
-            [pk for ids in par_academie.values() for pk in ids], lots=par_academie.values(), anciens=anciens
+            [pk for ids in par_academie.values() for pk in ids],
+            lots=par_academie.values(),
+            anciens=anciens,
+            plafond=plafond,
         )
-    chiffres: dict[int, dict] = {}
+    chiffres: dict[int, dict | None] = {}
     for academie_id, ids in par_academie.items():
+        if any(pk not in entrees for pk in ids):
+            chiffres[academie_id] = None
+            continue
         somme = chiffres.setdefault(academie_id, {})
         for pk in ids:
             for cle, valeur in entrees[pk][1].items():
@@ -113,7 +136,7 @@ def calculer(annee, par_academie=None, entrees=None, *, anciens=False) -> Tablea
     ]
     return TableauNational(
         lignes=lignes,
-        total=total(ligne.indicateurs for ligne in lignes),
+        total=None if any(ligne.en_attente for ligne in lignes) else total(ligne.indicateurs for ligne in lignes),
         etablissements=sum(ligne.etablissements for ligne in lignes),
         dispositifs=sum(ligne.dispositifs for ligne in lignes),
         # As old as its oldest figures (the dispositifs are computed académie by académie).
@@ -130,13 +153,15 @@ def rafraichir(annee, par_academie=None, entrees=None) -> TableauNational:
 
 def tableau_national(annee) -> TableauNational:
     """The country's table: one cache read; when missing, built from the kept figures whatever their
-    age (old ones dated and a new computation asked), and cached."""
+    age (old ones dated and a new computation asked), the never-computed ones computed up to
+    CALCUL_SUR_LA_PAGE (the académies beyond pending, their computation asked), and cached."""
     tableau = cache.get(_cle(annee))
     if tableau is None:
-        tableau = calculer(annee, anciens=True)
-        if tableau.perime:
+        tableau = calculer(annee, anciens=True, plafond=CALCUL_SUR_LA_PAGE)
+        incomplet = tableau.perime or tableau.en_attente
+        if incomplet:
             demander_calcul()
-        cache.set(_cle(annee), tableau, DUREE_PERIME if tableau.perime else DUREE_CACHE)
+        cache.set(_cle(annee), tableau, DUREE_PERIME if incomplet else DUREE_CACHE)
     return tableau
 
 

@@ -242,3 +242,48 @@ def test_tache_arretee_les_chiffres_gardes_servent_dates_et_un_calcul_est_demand
         reponse = client.get(reverse("bilans:national"))
         assert reponse.context["tableau"].total["mentors"].valeur == 3
         assert "semble arrêté" not in reponse.content.decode()
+
+
+def test_premier_affichage_calcule_au_plus_le_plafond_le_reste_en_cours_aupres_des_workers(
+    client, cast, pilote_national, monkeypatch
+):
+    """A deployment whose beat job never ran: the page computes whole académies up to the ceiling,
+    shows the others « calcul en cours » (no partial national total), asks the workers once, and
+    shows everything once they have computed it."""
+    from bilans import national
+
+    demandes = []
+    monkeypatch.setattr(national, "apres_commit", lambda tache, *a, **k: demandes.append(tache))
+    monkeypatch.setattr(national, "CALCUL_SUR_LA_PAGE", 3)
+    _academies_avec_lp(1, 3)  # « Académie 00 », which fits under the ceiling with nothing else
+    grande = AcademieFactory(nom="Académie grande")
+    for _ in range(4):  # more than the ceiling on its own: always left to the workers
+        _lp_avec_activite(grande)
+    client.force_login(pilote_national)
+    cache.clear()
+
+    reponse = client.get(reverse("bilans:national"))
+
+    tableau = reponse.context["tableau"]
+    lignes = {ligne.nom: ligne for ligne in tableau.lignes}
+    assert lignes["Académie grande"].en_attente
+    calculees = [ligne for ligne in tableau.lignes if not ligne.en_attente and ligne.dispositifs]
+    assert calculees and sum(ligne.dispositifs for ligne in calculees) <= 3
+    assert tableau.total is None and tableau.en_attente >= 1
+    contenu = " ".join(reponse.content.decode().split())
+    assert "Calcul en cours" in contenu and "En attente du calcul de toutes les académies" in contenu
+    assert f"Les chiffres de {tableau.en_attente} académie" in contenu
+    assert demandes == ["bilans.tasks.rafraichir_indicateurs"]
+    # The CSV says the same: empty cells for what is pending, the total included.
+    csv_national = client.get(reverse("bilans:national_export")).content.decode("utf-8-sig")
+    export = list(csv.reader(io.StringIO(csv_national), delimiter=";"))
+    grande_csv = next(ligne for ligne in export if ligne[0] == "Académie grande")
+    assert grande_csv[5:] == [""] * (len(grande_csv) - 5)
+    assert set(export[-1][5:]) == {""}
+
+    # The workers compute the country; the next table built has every académie and the total.
+    rafraichir_indicateurs()
+    reponse = client.get(reverse("bilans:national"))
+    tableau = reponse.context["tableau"]
+    assert tableau.en_attente == 0 and tableau.total["mentors"].valeur >= 7  # one per pair made here
+    assert "Calcul en cours" not in reponse.content.decode()

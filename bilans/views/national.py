@@ -48,7 +48,8 @@ def national_export(request):
     annee_scolaire = f"{annee}-{annee + 1}"
 
     def valeurs(indicateurs):
-        return [indicateurs[code].valeur for code in ORDRE]
+        # Empty cells for an académie still pending, and for the total until every académie is computed.
+        return [indicateurs[code].valeur for code in ORDRE] if indicateurs else [""] * len(ORDRE)
 
     lignes = [
         [ligne.nom, ligne.etablissements, ligne.dispositifs, annee_scolaire, tableau.calcule_le]
