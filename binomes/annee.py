@@ -17,6 +17,7 @@ from django.utils import timezone
 from etablissements.models import Dispositif
 
 from . import services
+from .evenements import ecrits_en_masse
 from .models import STATUTS_VIVANTS, Binome, ImportSiecle, StatutBinome
 
 # Libellés of the year in the cursus, by the cursus' length (read from the MEF code).
@@ -207,6 +208,7 @@ def binomes_sortants_terminer(*, dispositif: Dispositif, par) -> int:
     Binome.objects.bulk_update(
         [p.binome for p in sortants], ["statut", "date_fin", "motif_fin", "fin_saisie_par"], batch_size=500
     )
+    ecrits_en_masse.send(sender=Binome, etablissement_id=dispositif.etablissement_id)
     return len(sortants)
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from socle.formats import compte
 
 from . import appariement, siecle, tableur
+from .evenements import ecrits_en_masse
 from .models import (
     STATUTS_VIVANTS,
     Binome,
@@ -384,6 +385,7 @@ def import_appliquer(*, import_siecle: ImportSiecle) -> Apercu:
     Eleve.objects.filter(etablissement=etablissement, ine__in=[ligne["ine"] for ligne in lignes]).update(
         annee_siecle=import_siecle.annee
     )
+    ecrits_en_masse.send(sender=Eleve, etablissement_id=etablissement.pk)
     import_siecle.applique_le = timezone.now()
     # Once applied, the copy of the file's rows has no more use.
     import_siecle.lignes = []

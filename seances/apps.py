@@ -11,6 +11,7 @@ class SeancesConfig(AppConfig):
         from binomes.objectifs import enregistrer_historique
         from etablissements.frise import enregistrer_derivation
 
+        from . import sante_en_cache
         from .frise import CODES, annotations, deriver
         from .objectifs import historique
         from .sante import encart_sante
@@ -23,3 +24,5 @@ class SeancesConfig(AppConfig):
         enregistrer_encart(encart_sante)
         enregistrer_encart(encart_binome)
         enregistrer_historique(historique)
+        # The référent's dashboard keeps its health summary in the cache until a write it reads.
+        sante_en_cache.connecter()

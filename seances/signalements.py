@@ -31,6 +31,7 @@ from socle.courriels import envoyer_courriel, lien
 from socle.journal import journaliser_droit
 from socle.models import ActionJournal, JournalAcces
 
+from . import sante_en_cache
 from .models import Alerte, Participation, Seance, StatutSeance, TypeAlerte
 
 logger = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ def mentor_suspendre(*, mentor: Mentor, par, signalement: Signalement | None = N
     Seance.objects.filter(pk__in=seances).exclude(participations__mentor__isnull=False).update(
         statut=StatutSeance.ANNULEE
     )
+    sante_en_cache.perimer(etablissement_id=mentor.etablissement_id)  # pairs and séances written in bulk
     if signalement is not None and signalement.mentor_id is None:
         signalement.mentor = mentor
         signalement.save(update_fields=["mentor"])

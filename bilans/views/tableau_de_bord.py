@@ -31,9 +31,9 @@ from etablissements.scoping import (
     partenaires_de,
     pilote_national,
 )
-from seances import voix
+from seances import sante_en_cache, voix
 from seances.models import Alerte, EntretienAbsence, NoteMentor, Seance
-from seances.sante import peut_lire_sante, sante_des_binomes_du_dispositif
+from seances.sante import peut_lire_sante
 from socle import roles as R
 from socle.formats import compte
 from socle.roles import Role
@@ -165,11 +165,7 @@ def _sante_des_binomes(user, dispositif):
     """The pairs « en risque » with their reasons, and how many are « à surveiller »: the référent's only."""
     if not peut_lire_sante(user, dispositif.etablissement_id):
         return None
-    santes = sante_des_binomes_du_dispositif(dispositif)
-    return {
-        "en_risque": [s for s in santes if s.en_risque],
-        "a_surveiller": sum(s.niveau == "a_surveiller" for s in santes),
-    }
+    return sante_en_cache.resume_du_tableau(dispositif)
 
 
 def _tableau_de_bord_lp(request, annee):
