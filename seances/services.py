@@ -24,6 +24,7 @@ from .models import (
     Notification,
     Participation,
     Presence,
+    Seance,
     StatutNotification,
     StatutSeance,
     TypeNotification,
@@ -73,15 +74,24 @@ def seance_enregistrer(*, seance, participants: list[tuple[object, str]]):
             + ". Ce mentor ne peut pas intervenir auprès des élèves."
         )
     mentors = [p for p, _presence in participants if isinstance(p, Mentor)]
-    suspensions = Suspension.objects.en_cours().filter(mentor__in=mentors).select_related("mentor") if mentors else []
-    suspendus = [s for s in suspensions if s.date_debut <= seance.date]
+    if all(hasattr(m, "suspendu_le") for m in mentors):
+        # Read with them (`Mentor.objects.avec_suspension()`, the séance entry page): no query.
+        suspensions = [(m, timezone.localtime(m.suspendu_le).date()) for m in mentors if m.suspendu_le]
+    else:
+        suspensions = [
+            (s.mentor, s.date_debut)
+            for s in Suspension.objects.en_cours().filter(mentor__in=mentors).select_related("mentor")
+        ]
+    suspendus = [(mentor, debut) for mentor, debut in suspensions if debut <= seance.date]
     if suspendus:
         raise ValidationError(
             "Mentor suspendu par le chef d’établissement : "
-            + ", ".join(f"{s.mentor} (depuis le {s.date_debut:%d/%m/%Y})" for s in suspendus)
+            + ", ".join(f"{mentor} (depuis le {debut:%d/%m/%Y})" for mentor, debut in suspendus)
             + ". Aucune séance ne peut l’inclure tant que la suspension n’est pas levée."
         )
-    seance.full_clean()
+    # A dispositif the caller read (through the user's scope) exists: checking it again would cost a
+    # query on every séance logged (issue 18). One given by its id only is checked.
+    seance.full_clean(exclude=["dispositif"] if Seance._meta.get_field("dispositif").is_cached(seance) else None)
     nouvelle = seance._state.adding
     seance.save()
     # A constant number of queries whatever the number of participants (a collective séance

@@ -159,6 +159,17 @@ class MentorQuerySet(ScopedQuerySet):
             nb_binomes_vivants=models.Count("binomes", filter=Q(binomes__statut__in=STATUTS_VIVANTS), distinct=True)
         )
 
+    def avec_suspension(self):
+        """Each mentor with `suspendu_le`, the start of their running suspension (None if none: a mentor
+        has at most one running), read with them: `seance_enregistrer` then asks no second query."""
+        # Suspension, defined after Mentor (which it references), reached through its relation.
+        Suspension = self.model._meta.get_field("suspensions").related_model
+        return self.annotate(
+            suspendu_le=models.Subquery(
+                Suspension.objects.en_cours().filter(mentor=models.OuterRef("pk")).values("debut")[:1]
+            )
+        )
+
 
 class MentorManager(models.Manager.from_queryset(MentorQuerySet)):
     def get_queryset(self):

@@ -79,3 +79,47 @@ def test_modification_requetes_constantes_et_resultat(cast):
     )
     _, requetes_grande = enregistrer(cast, participants_grande, grande)
     assert requetes_grande == requetes
+
+
+def test_le_dispositif_lu_par_l_appelant_n_est_pas_reverifie_celui_donne_par_son_id_l_est(cast):
+    """A dispositif the caller read exists: checking it again cost a query per séance logged. Given by
+    its id only, it is still checked (a clear error, not the database's)."""
+    from django.core.exceptions import ValidationError
+
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True)
+    participants = [(mentor, Presence.PRESENT), (EleveFactory(etablissement=cast.lp_a), Presence.PRESENT)]
+    seance = Seance(dispositif=cast.dispositif_a, date=date(2026, 11, 19), statut=StatutSeance.TENUE)
+    with CaptureQueriesContext(connection) as capture:
+        seance_enregistrer(seance=seance, participants=participants)
+    assert not any('FROM "etablissements_dispositif"' in q["sql"] for q in capture.captured_queries)
+
+    absent = Seance(dispositif_id=cast.dispositif_a.pk + 1000, date=date(2026, 11, 19), statut=StatutSeance.TENUE)
+    with pytest.raises(ValidationError) as erreur:
+        seance_enregistrer(seance=absent, participants=participants)
+    assert "dispositif" in erreur.value.message_dict
+
+
+@pytest.mark.parametrize("lus_avec_leur_suspension", [True, False])
+def test_mentor_suspendu_refuse_qu_il_soit_lu_avec_sa_suspension_ou_non(cast, lus_avec_leur_suspension):
+    """The séance entry page reads the mentors with their running suspension (no second query);
+    any other caller's mentors are checked by a query: the same verdicts either way."""
+    from django.core.exceptions import ValidationError
+
+    from binomes.models import Mentor, Suspension
+
+    mentor = MentorFactory(etablissement=cast.lp_a, verifie=True)
+    Suspension.objects.create(mentor=mentor, par=cast.chef_a)  # since now, 20 November 2026
+    if lus_avec_leur_suspension:
+        mentor = Mentor.objects.avec_suspension().get(pk=mentor.pk)
+    eleve = EleveFactory(etablissement=cast.lp_a)
+
+    # A séance held before the suspension stays correctable.
+    avant = Seance(dispositif=cast.dispositif_a, date=date(2026, 11, 19), statut=StatutSeance.TENUE)
+    with CaptureQueriesContext(connection) as capture:
+        seance_enregistrer(seance=avant, participants=[(mentor, Presence.PRESENT), (eleve, Presence.PRESENT)])
+    suspensions_lues = [q for q in capture.captured_queries if "binomes_suspension" in q["sql"]]
+    assert len(suspensions_lues) == (0 if lus_avec_leur_suspension else 1)
+
+    apres = Seance(dispositif=cast.dispositif_a, date=date(2026, 11, 20), statut=StatutSeance.PREVUE)
+    with pytest.raises(ValidationError, match="Mentor suspendu par le chef d’établissement : .*depuis le 20/11/2026"):
+        seance_enregistrer(seance=apres, participants=[(mentor, Presence.ATTENDU), (eleve, Presence.ATTENDU)])

@@ -158,7 +158,9 @@ def _participants(choisis, personnes):
 
     None when one of them was deleted since the grid was read (a record removed meanwhile).
     """
-    mentors = Mentor.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor])
+    mentors = Mentor.objects.avec_suspension().in_bulk(
+        [personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor]
+    )
     eleves = Eleve.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if not personnes[cle].mentor])
     participants = []
     for cle, presence in choisis:
