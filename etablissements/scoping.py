@@ -31,13 +31,23 @@ class Perimetre:
             self.academies: set[int] = set()
             self.administration: set[int] = set()
             return
-        for role, etablissement_id, partenaire_id, academie_id in user.affectations.values_list(
-            "role", "etablissement_id", "partenaire_id", "academie_id"
+        # One query, on every signed-in page: each affectation, and for one on a partner association
+        # the LPs where that association holds a convention (one row per convention: an outer join,
+        # NULL for the other affectations and for an association without any convention yet).
+        lps_des_partenaires = set()
+        for role, etablissement_id, partenaire_id, academie_id, lp_servi in user.affectations.values_list(
+            "role",
+            "etablissement_id",
+            "partenaire_id",
+            "academie_id",
+            "partenaire__conventions__dispositif__etablissement",
         ):
             if etablissement_id:
                 self.roles.setdefault(etablissement_id, set()).add(role)
             elif partenaire_id:
                 self.roles_partenaires.setdefault(partenaire_id, set()).add(role)
+                if lp_servi is not None:
+                    lps_des_partenaires.add(lp_servi)
             elif academie_id:
                 self.roles_academies.setdefault(academie_id, set()).add(role)
             else:
@@ -48,14 +58,9 @@ class Perimetre:
         # and read no nominative data.
         self.academies = {pk for pk, held in self.roles_academies.items() if Role.PILOTAGE in held}
         self.administration = {pk for pk, held in self.roles_academies.items() if Role.ADMIN_ACADEMIQUE in held}
-        if self.partenaires:
-            # A coordinator serves every LP where their association holds a convention.
-            lps = user.affectations.filter(partenaire__in=self.partenaires).values_list(
-                "partenaire__conventions__dispositif__etablissement_id", flat=True
-            )
-            for etablissement_id in lps:
-                if etablissement_id is not None:  # an association without any convention yet
-                    self.roles.setdefault(etablissement_id, set()).add(Role.COORDONNATEUR)
+        # A coordinator serves every LP where their association holds a convention.
+        for etablissement_id in lps_des_partenaires:
+            self.roles.setdefault(etablissement_id, set()).add(Role.COORDONNATEUR)
         if self.academies:
             for etablissement_id in user.affectations.filter(academie__in=self.academies).values_list(
                 "academie__etablissements__pk", flat=True

@@ -116,9 +116,10 @@ def test_requetes_de_la_page(client, cast, binome, django_assert_num_queries):
     client.force_login(cast.coordonnateur_a)
     url = reverse("seances:avancement", args=[seance.pk])
     client.get(url)
-    # Session, user, roles…, the séance, its binômes, their objectives (prefetched), the rows noted:
-    # the same count whatever the number of binômes and objectives.
-    with django_assert_num_queries(9):
+    # Session, user, roles and the LPs of the coordinator's association (one query), the séance, its
+    # binômes, their objectives (prefetched), the rows noted: the same count whatever the number of
+    # binômes and objectives.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 

@@ -14,14 +14,15 @@ from seances.tests.conftest import donnees
 from seances.tests.factories import SeanceFactory
 
 URL = reverse("seances:nouvelle")
-# Session, user, roles, LP of the header, dispositifs, people (mentors, students), active binômes,
-# PFMP of the calendar warnings…: the same with 2 rows or 120.
-REQUETES_GET = 9
-# The POST also reads the running suspensions of the séance's mentors (one query, issue 15), and
-# the chosen participants' records once the grid is valid (mentors, students: two queries; the
-# grid itself reads only their names). The séance's CHECK constraints are validated in Python
-# (socle.contraintes), not by a query each inside a savepoint (12 statements fewer).
-REQUETES_POST = 20
+# Session, user, roles (with the LPs of the coordinator's association, in the same query), LP of
+# the header, dispositifs, people (mentors, students), active binômes, PFMP of the calendar
+# warnings…: the same with 2 rows or 120.
+REQUETES_GET = 8
+# The POST also reads the chosen participants' records once the grid is valid (mentors with their
+# running suspension, issue 15; students: two queries; the grid itself reads only their names). The
+# séance's CHECK constraints are validated in Python (socle.contraintes), not by a query each inside a
+# savepoint (12 statements fewer); its dispositif, read through the user's scope, is not read again.
+REQUETES_POST = 17
 
 
 @pytest.fixture(params=[3, 60])
