@@ -11,10 +11,10 @@ class SeancesConfig(AppConfig):
         from binomes.objectifs import enregistrer_historique
         from etablissements.frise import enregistrer_derivation
 
-        from . import sante_en_cache
         from .frise import CODES, annotations, deriver
         from .objectifs import historique
         from .sante import encart_sante
+        from .sante_en_cache import connecter as connecter_sante_en_cache
         from .voix import encart_binome
 
         enregistrer_derivation(CODES, deriver, annotations)
@@ -25,4 +25,4 @@ class SeancesConfig(AppConfig):
         enregistrer_encart(encart_binome)
         enregistrer_historique(historique)
         # The référent's dashboard keeps its health summary in the cache until a write it reads.
-        sante_en_cache.connecter()
+        connecter_sante_en_cache()

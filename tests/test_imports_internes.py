@@ -24,6 +24,7 @@ JUSTIFIEES = {
     ("seances/apps.py", "ready", ".frise"),
     ("seances/apps.py", "ready", ".voix"),  # the binôme page's encart of the mentor's notes
     ("seances/apps.py", "ready", ".sante"),  # … and of the pair's health
+    ("seances/apps.py", "ready", ".sante_en_cache"),  # the receivers keeping the dashboard's health summary fresh
     # The progress of the objectives, shown on the binôme's page (binomes.objectifs.enregistrer_historique).
     ("seances/apps.py", "ready", "binomes.objectifs"),
     ("seances/apps.py", "ready", ".objectifs"),
