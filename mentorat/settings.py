@@ -438,8 +438,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "socle.services.identifiant_verrouillage"
 AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
-# The client IP is REMOTE_ADDR: X-Forwarded-For is never trusted for the lockout.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# How many reverse proxies stand in front of gunicorn (0: it faces the clients). The client IP is
+# then read from X-Forwarded-For as those proxies wrote it, never from what the client wrote there
+# (socle.reseau), for the lockout's log as for the password-reset limit per IP.
+PROXIES_DE_CONFIANCE = env.int("PROXIES_DE_CONFIANCE", default=0)
+AXES_CLIENT_IP_CALLABLE = "socle.reseau.ip_client"
 
 # Password-reset emails, over one sliding hour (socle.services.reinitialisation_autoriser):
 # 3 per address is enough for a lost first email; 10 per client IP lets a lycée's staff,

@@ -192,6 +192,51 @@ def test_reinitialisation_limitee_par_ip(client, user):
     assert len(mail.outbox) == 1
 
 
+def test_derriere_le_proxy_la_limite_par_ip_compte_chaque_client(client, user, settings):
+    """Behind nginx every request comes from the proxy's address: the limit counts each client, as
+    the proxy saw them, and what a client writes in X-Forwarded-For itself is ignored."""
+    settings.PROXIES_DE_CONFIANCE = 1
+    proxy = "10.0.0.2"
+
+    def demander(email, client_ip, ecrit_par_le_client=""):
+        chaine = f"{ecrit_par_le_client}, {client_ip}" if ecrit_par_le_client else client_ip
+        return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=chaine)
+
+    for i in range(settings.REINITIALISATION_PAR_IP):
+        # The client changes the address it writes at each request: the proxy's entry is the one read.
+        demander(f"inconnu{i}@exemple.fr", "203.0.113.5", ecrit_par_le_client=f"198.51.100.{i}")
+    demander(user.email, "203.0.113.5", ecrit_par_le_client="198.51.100.99")
+    assert mail.outbox == []
+    # Another user of the service, through the same proxy, is not held back by the first.
+    demander(user.email, "203.0.113.6")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "attendue"),
+    [
+        (0, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "203.0.113.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.5"}, "203.0.113.5"),
+        (2, {"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.5, 10.0.0.2"}, "203.0.113.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": " 2001:db8::1 "}, "2001:db8::1"),
+        # No header, a header shorter than the proxies' chain, or not an address: the peer's address.
+        (1, {"REMOTE_ADDR": "10.0.0.2"}, "10.0.0.2"),
+        (2, {"REMOTE_ADDR": "10.0.0.3", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}, "10.0.0.3"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "unknown"}, "10.0.0.2"),
+        (1, {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.5,,"}, "203.0.113.5"),
+    ],
+)
+def test_adresse_du_client(rf, settings, proxies, meta, attendue):
+    from socle.reseau import ip_client
+
+    settings.PROXIES_DE_CONFIANCE = proxies
+    requete = rf.get("/")
+    requete.META.pop("REMOTE_ADDR", None)
+    requete.META.update(meta)
+    assert ip_client(requete) == attendue
+
+
 def test_meme_reponse_que_le_compte_existe_ou_non(client, user):
     connu = _demander(client, user.email)
     inconnu = _demander(client, "personne@exemple.fr")

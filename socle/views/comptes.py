@@ -2,7 +2,6 @@
 
 import secrets
 
-from axes.helpers import get_client_ip_address
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.http import urlencode
 from ..decorators import sans_double_authentification
 from ..forms import ConnexionForm, MotDePasseOublieForm, NouveauMotDePasseForm
 from ..middleware import CLE_FIN_DE_SESSION
+from ..reseau import ip_client
 from ..services import reinitialisation_autoriser, verrouillage_lever
 
 connexion = auth_views.LoginView.as_view(authentication_form=ConnexionForm, redirect_authenticated_user=True)
@@ -51,7 +51,7 @@ class MotDePasseOublieView(auth_views.PasswordResetView):
     subject_template_name = "registration/sujet_reinitialisation.txt"
 
     def form_valid(self, form):
-        if reinitialisation_autoriser(email=form.cleaned_data["email"], ip=get_client_ip_address(self.request)):
+        if reinitialisation_autoriser(email=form.cleaned_data["email"], ip=ip_client(self.request)):
             return super().form_valid(form)
         return HttpResponseRedirect(self.get_success_url())
 
