@@ -16,7 +16,9 @@ view computes it again:
   commit: a view that read the data before the commit, and cached what it saw under the first new
   version, is not read after it.
 The day is in the key (inactivity counts weeks up to today). A path that wrote without either would
-leave a summary at most DUREE old. Redis down: computed on each view, as before.
+leave a summary at most DUREE old, and so would a write made while Redis did not answer (frozen, then
+back with its keys: the new version was not written). Redis stopped or restarted empty: versions are
+drawn again, the summary is computed on each view while Redis is away, as before this cache.
 """
 
 import uuid
