@@ -92,9 +92,10 @@ def resume_du_tableau(dispositif, jour: date | None = None) -> dict:
     return resume
 
 
-# The rows of a bulk delete (a retention purge of notes or answers) share their queryset as origin:
-# the dispositif of each parent is looked up once per delete, not once per row.
+# The rows of a bulk delete (`QuerySet.delete()`, a purge) share their queryset as origin: the
+# dispositif of each parent is looked up, and each version changed, once per delete, not once per row.
 _parents_par_suppression = weakref.WeakKeyDictionary()
+_versions_par_suppression = weakref.WeakKeyDictionary()
 
 
 def _dispositif_par(instance, nom, origine=None) -> int | None:
@@ -119,15 +120,22 @@ def _ecrit(sender, instance, **kwargs):
         # Deleted in cascade: the object the deletion started from changed the version itself (a
         # séance, a pair, a student, a mentor), or took the whole dispositif or LP away.
         return
+    en_masse = origine if origine is not None and origine is not instance else None
     if sender in (Eleve, Mentor):
-        perimer(etablissement_id=instance.etablissement_id)
+        portee = {"etablissement_id": instance.etablissement_id}
     elif sender in (Seance, Binome):
-        perimer(dispositif_id=instance.dispositif_id)
+        portee = {"dispositif_id": instance.dispositif_id}
     else:
-        nom = "binome" if sender is AvisEleve else "seance"
-        dispositif_id = _dispositif_par(instance, nom, origine if origine is not instance else None)
-        if dispositif_id is not None:
-            perimer(dispositif_id=dispositif_id)
+        dispositif_id = _dispositif_par(instance, "binome" if sender is AvisEleve else "seance", en_masse)
+        if dispositif_id is None:
+            return
+        portee = {"dispositif_id": dispositif_id}
+    if en_masse is not None:
+        deja = _versions_par_suppression.setdefault(en_masse, set())
+        if tuple(portee.items()) in deja:
+            return
+        deja.add(tuple(portee.items()))
+    perimer(**portee)
 
 
 def connecter():

@@ -131,3 +131,22 @@ def test_le_tableau_de_bord_lit_le_resume_en_cache(client, cast, binome, django_
     AvisEleveFactory(binome=binome, recu_le=AUJOURDHUI, continuer=Continuer.NON)
     contenu = client.get(reverse("accueil")).content.decode()
     assert "Les réponses de l’élève appellent l’attention" in contenu
+
+
+def test_suppression_en_masse_une_version_changee_par_dispositif(cast, binome, monkeypatch):
+    """`QuerySet.delete()` of many séances (a purge) changes each dispositif's version once, not per row."""
+    from seances import sante_en_cache
+
+    for jour in range(1, 6):
+        SeanceFactory(dispositif=cast.dispositif_a, binome=binome, date=datetime.date(2026, 11, jour))
+    SeanceFactory(dispositif=cast.dispositif_b)
+    assert _en_risque(cast.dispositif_a) == []
+    appels = []
+    original = sante_en_cache.perimer
+    monkeypatch.setattr(sante_en_cache, "perimer", lambda **portee: appels.append(portee) or original(**portee))
+    Seance.objects.filter(dispositif__in=[cast.dispositif_a, cast.dispositif_b]).delete()
+    assert sorted(appels, key=str) == sorted(
+        [{"dispositif_id": cast.dispositif_a.pk}, {"dispositif_id": cast.dispositif_b.pk}], key=str
+    )
+    # Without its séances the pair is inactive again: the deletion shows.
+    assert _en_risque(cast.dispositif_a) == [str(binome)]
