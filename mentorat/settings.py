@@ -208,6 +208,11 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Seconds a mail server may take to answer. Emails are sent in requests (invitations, decisions,
+# password resets) and by workers: a server that accepts the connection and never answers would
+# otherwise hold the request until gunicorn kills its worker. Past it, the failure is caught and
+# logged where the email is sent, and the page answers.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentorat LP <ne-pas-repondre@mentorat.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The accessibility statement: the address where people report a barrier, and the day the
