@@ -193,10 +193,10 @@ def test_calcul_des_alertes_en_requetes_constantes(cast, gele, nombre):
     assert len(cles(TypeAlerte.ABSENCES_ELEVE)) + len(cles(TypeAlerte.BINOME_SANS_SEANCE)) == 4 * nombre
     # 13 (two of them read the LPs of the active binômes and their PFMP periods, for the school weeks,
     # before the binômes are streamed; one reads the late milestones' statuses from every app, which
-    # took one query per app: 4), and 8 for the pairs' health (seances.sante: 1 + 4) and their
+    # took one query per app: 4), and 7 for the pairs' health (seances.sante: 1 + 3) and their
     # periods at risk (the open ones read in a savepoint, 3; none to close or open here).
-    assert len(requetes.captured_queries) == 13 + 8
+    assert len(requetes.captured_queries) == 13 + 7
     # Run again: nothing new, still a bounded number of queries (nothing to write this time).
     with CaptureQueriesContext(connection) as requetes:
         assert alertes_calculer() == []
-    assert len(requetes.captured_queries) == 12 + 8
+    assert len(requetes.captured_queries) == 12 + 7

@@ -219,6 +219,7 @@ def test_sante_du_dispositif_en_requetes_constantes(cast, nombre):
     with CaptureQueriesContext(connection) as requetes:
         santes = sante_des_binomes_du_dispositif(cast.dispositif_a)
         textes = [s.textes for s in santes]
-    # The binômes, the students' and the mentors' participations, the notes, the latest answers.
-    assert len(requetes.captured_queries) == 5
+    # The binômes, the participations of their students and mentors (one query), the notes, the
+    # latest answers.
+    assert len(requetes.captured_queries) == 4
     assert textes == [["1 absence non excusée sur la dernière séance"]] * nombre

@@ -101,6 +101,6 @@ def test_alertes_de_risque_en_requetes_constantes(cast, nombre):
     with le(datetime.date(2026, 11, 25)), CaptureQueriesContext(connection) as requetes:
         alertes_risque_du_jour = alertes_binomes_en_risque(datetime.date(2026, 11, 25), Destinataires())
     assert len(alertes_risque_du_jour) == nombre == EpisodeRisque.objects.count()
-    # Recipients (3), pairs and their health (5), periods at risk: read the open ones, open the new ones,
+    # Recipients (3), pairs and their health (4), periods at risk: read the open ones, open the new ones,
     # in a savepoint (2).
-    assert len(requetes.captured_queries) == 3 + 5 + 2 + 2
+    assert len(requetes.captured_queries) == 3 + 4 + 2 + 2

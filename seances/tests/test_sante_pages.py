@@ -109,7 +109,7 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
             binome_en_risque()
 
     # The référent's dashboard (13: the frise's statuses in one query, not one per app), the needs
-    # flagged in the mentors' notes (1) and the health of all the LP's pairs (5), computed when
+    # flagged in the mentors' notes (1) and the health of all the LP's pairs (4), computed when
     # something it reads was written, whatever the number of pairs; else read from the cache.
     with CaptureQueriesContext(connection) as premiere:
         client.get(reverse("accueil"))
@@ -119,7 +119,7 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
     with CaptureQueriesContext(connection) as apres:
         reponse = client.get(reverse("accueil"))
     assert reponse.content.decode().count("Le mentor signale une difficulté avec l’élève") == 9
-    assert (len(premiere), len(seconde), len(apres)) == (13 + 1 + 5, 13 + 1, 13 + 1 + 5)
+    assert (len(premiere), len(seconde), len(apres)) == (13 + 1 + 4, 13 + 1, 13 + 1 + 4)
 
 
 def test_page_du_binome_en_requetes_constantes(client, cast, binome):
@@ -132,9 +132,9 @@ def test_page_du_binome_en_requetes_constantes(client, cast, binome):
 
     nombre, _ = requetes_constantes(client, reverse("binomes:binome", args=[binome.pk]), plus)
     # The page (6), its health section: the référent's right (cached), the answers shown, and the
-    # pair's health (4 queries); the mentor's notes (1), the objectives (1) and the pair's
+    # pair's health (3 queries); the mentor's notes (1), the objectives (1) and the pair's
     # successor across years (1).
-    assert nombre == 6 + 5 + 3
+    assert nombre == 6 + 4 + 3
 
 
 def test_la_page_du_bilan_lit_les_abandons_au_regard_des_signaux(client, cast, binome):

@@ -260,10 +260,10 @@ def test_tableau_du_referent_requetes_constantes(client, cast, seance, binome_a)
     client.get(reverse("accueil"))
     plus()
     # 14 (the frise's statuses in one query, not one per app), and the health of the LP's pairs
-    # (5, seances.sante), computed again since notes were written (seances.sante_en_cache).
+    # (4, seances.sante), computed again since notes were written (seances.sante_en_cache).
     with CaptureQueriesContext(connection) as apres:
         reponse = client.get(reverse("accueil"))
-    assert len(apres) == 14 + 5
+    assert len(apres) == 14 + 4
     assert len(reponse.context["lp"]["besoins_mentors"]) == 6
 
 
