@@ -2,7 +2,7 @@ import functools
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import render
@@ -49,7 +49,7 @@ from ..indicateurs import (
     indicateurs_recents,
     tableau_recent,
 )
-from ..models import RapportAnnuel, StatutRapport
+from ..models import IndicateurPersonnalise, RapportAnnuel, StatutRapport
 from ..personnalises import mesurer
 
 COMPARES = ["absenteisme", "abandon", "reussite", "insertion"]
@@ -118,7 +118,14 @@ def _dispositifs_a_faire(annee, bientot):
     # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL runs a
     # CASE's subqueries only for the rows that reach them.
     return Dispositif.objects.select_related("rapport_annuel").annotate(
-        **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()}
+        **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()},
+        # Whether there is anything to read at all: most LPs have no own indicator and nothing submitted
+        # to the chef, and the page then skips the query that would list them (one EXISTS each here).
+        a_indicateurs_propres=Exists(IndicateurPersonnalise.objects.filter(dispositif=OuterRef("pk"))),
+        cadrage_soumis=Exists(VersionCadrage.objects.filter(dispositif=OuterRef("pk"), statut=StatutCadrage.SOUMISE)),
+        convention_soumise=Exists(
+            Convention.objects.filter(dispositif=OuterRef("pk"), statut=StatutConvention.SOUMISE)
+        ),
     )
 
 
@@ -150,15 +157,19 @@ def _a_valider(roles, dispositif) -> list[tuple[str, str]]:
     """(text, url) of what waits for the chef's decision on the LP's documents."""
     if not roles & R.VALIDATION:
         return []
+    versions = (
+        VersionCadrage.objects.filter(dispositif=dispositif, statut=StatutCadrage.SOUMISE)
+        if dispositif.cadrage_soumis
+        else []
+    )
+    conventions = (
+        Convention.objects.filter(dispositif=dispositif, statut=StatutConvention.SOUMISE).select_related("partenaire")
+        if dispositif.convention_soumise
+        else []
+    )
     return [
-        (f"Document de cadrage, version {v.numero}, soumis à votre validation", v.get_absolute_url())
-        for v in VersionCadrage.objects.filter(dispositif=dispositif, statut=StatutCadrage.SOUMISE)
-    ] + [
-        (f"Convention avec {c.partenaire} soumise à votre signature", c.get_absolute_url())
-        for c in Convention.objects.filter(dispositif=dispositif, statut=StatutConvention.SOUMISE).select_related(
-            "partenaire"
-        )
-    ]
+        (f"Document de cadrage, version {v.numero}, soumis à votre validation", v.get_absolute_url()) for v in versions
+    ] + [(f"Convention avec {c.partenaire} soumise à votre signature", c.get_absolute_url()) for c in conventions]
 
 
 def _sante_des_binomes(user, dispositif):
@@ -192,7 +203,7 @@ def _tableau_de_bord_lp(request, annee):
         "dispositif": dispositif,
         "precedent": precedent,
         "lignes": lignes,
-        "indicateurs_propres": mesurer([dispositif.pk])[dispositif.pk],
+        "indicateurs_propres": mesurer([dispositif.pk])[dispositif.pk] if dispositif.a_indicateurs_propres else [],
         "graphique": _graphique_tendance(courant, ancien, annee),
         "comparaison": [(courant[c], ancien[c] if ancien else None) for c in COMPARES],
         "jalons": etats,
