@@ -161,3 +161,21 @@ def requetes_constantes(client, url, creer_plus, *, maximum=MAXIMUM_REQUETES):
         f"{url} : {nombre} requêtes, puis {len(apres.captured_queries)} avec plus de lignes"
     )
     return nombre, reponse
+
+
+# --- Browser -----------------------------------------------------------------------------------
+
+
+def cocher(case):
+    """Check a DSFR checkbox or radio in Chromium, and wait until it is checked.
+
+    DSFR draws the box on the label and keeps the input under it: Playwright clicks the input only
+    with `force`, which skips its wait for a stable layout and clicks where it measured the input. On
+    a page still laying out (just after a navigation) that place may have moved and the click lands
+    beside the box (seen: « Clicking the checkbox did not change its state », one run in two). The
+    click is sent to the input itself instead: the browser checks it and fires `input` and `change`,
+    as for a click of the user.
+    """
+    if not case.is_checked():
+        case.dispatch_event("click")
+    case.page.wait_for_function("element => element.checked", arg=case.element_handle())

@@ -7,6 +7,7 @@ import pytest
 
 from binomes.models import Binome, Consentement, Eleve, StatutEleve
 from etablissements.models.dispositif import annee_scolaire_courante
+from tests.outils import cocher
 
 from . import fichiers
 from .factories import MentorFactory
@@ -64,9 +65,9 @@ def test_import_puis_appariement(page, live_server, cast):
     page.get_by_label("Participants").fill("Référent, coordonnatrice, RH de Rhône Électricité")
     page.get_by_role("button", name="Créer la réunion").click()
     for prenom, nom in (("Léa", "Dupré"), ("Théo", "Lefèvre"), ("Inès", "Ben Saïd")):
-        page.get_by_label(re.compile(f"^{prenom} {nom} — ")).check(force=True)
+        cocher(page.get_by_label(re.compile(f"^{prenom} {nom} — ")))
     for mentor in mentors[:3]:
-        page.get_by_label(str(mentor), exact=True).check(force=True)
+        cocher(page.get_by_label(str(mentor), exact=True))
     page.get_by_role("button", name="Calculer les propositions").click()
     page.get_by_text("3 propositions calculées").wait_for()
     assert "Aucun critère commun" in page.content()

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from binomes import services
 from binomes.models import Binome, Eleve, StatutEleve
 from etablissements.models.dispositif import annee_scolaire_courante
+from tests.outils import cocher
 
 from . import fichiers
 from .factories import EleveFactory, MentorFactory
@@ -47,9 +48,9 @@ def entretien(page, *, aujourd_hui, besoin, disponibilites, accord_parental):
     page.get_by_role("link", name="Enregistrer l’entretien").click()
     sans_violation_grave(page)
     page.get_by_label("Entretien d’identification mené le").fill(jour(aujourd_hui))
-    page.get_by_label(besoin).check(force=True)
+    cocher(page.get_by_label(besoin))
     page.get_by_label("Disponibilités").fill(disponibilites)
-    page.get_by_label("L’élève est volontaire").check(force=True)
+    cocher(page.get_by_label("L’élève est volontaire"))
     page.get_by_label("Volontaire depuis le").fill(jour(aujourd_hui))
     page.get_by_label("Responsables légaux informés le").fill(jour(aujourd_hui))
     if accord_parental:
@@ -149,8 +150,8 @@ def test_eleve_importe_propose_retenu_volontaire_puis_apparie(page, live_server,
     assert page.get_by_label(re.compile("^Inès Ben Saïd — 1MELEC")).count() == 1
     page.get_by_label("Classe", exact=True).select_option("2MELEC")
     page.get_by_role("button", name="Filtrer").click()
-    page.get_by_label(lea, exact=True).check(force=True)
-    page.get_by_label(str(mentor), exact=True).check(force=True)
+    cocher(page.get_by_label(lea, exact=True))
+    cocher(page.get_by_label(str(mentor), exact=True))
     page.get_by_role("button", name="Calculer les propositions").click()
     page.get_by_text("1 proposition calculée").wait_for()
     tableau = page.locator("table")

@@ -6,6 +6,7 @@ import pytest
 
 from etablissements.tests.factories import AffectationFactory
 from socle.roles import Role
+from tests.outils import cocher
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -51,10 +52,10 @@ def test_referent_met_en_place_le_cadre_et_le_chef_valide(page, live_server):
     # 2. The diagnostic.
     sous_navigation.get_by_role("link", name="Diagnostic").click()
     page.get_by_role("link", name="Remplir le diagnostic").click()
-    page.get_by_label("Démarche Qualéduc").check(force=True)
-    page.get_by_label("Enquêtes locales de climat scolaire").check(force=True)
+    cocher(page.get_by_label("Démarche Qualéduc"))
+    cocher(page.get_by_label("Enquêtes locales de climat scolaire"))
     page.get_by_label("Besoins et attentes identifiés").fill("Trouver des lieux de stage, prendre confiance.")
-    page.get_by_label("Insertion professionnelle").check(force=True)
+    cocher(page.get_by_label("Insertion professionnelle"))
     page.get_by_label("Public d’élèves ciblé").fill("Élèves volontaires de première bac pro.")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Le diagnostic est enregistré.").wait_for()
@@ -82,8 +83,8 @@ def test_referent_met_en_place_le_cadre_et_le_chef_valide(page, live_server):
     page.get_by_label("Objectifs du dispositif").fill("Accompagner les élèves vers leur stage.")
     page.get_by_label("Public ciblé").fill("Premières bac pro volontaires.")
     page.get_by_label("Durée du mentorat (en mois)").fill("8")
-    page.get_by_label("Taux d’abandon").check(force=True)
-    page.get_by_label("Visites d’entreprise").check(force=True)
+    cocher(page.get_by_label("Taux d’abandon"))
+    cocher(page.get_by_label("Visites d’entreprise"))
     page.locator("#id_comites-0-nom").fill("Comité de pilotage")
     page.locator("#id_comites-0-membres").fill("Chef, référent, association")
     page.locator("#id_comites-0-frequence").fill("Deux fois par an")

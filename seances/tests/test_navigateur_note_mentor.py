@@ -12,6 +12,7 @@ from etablissements.tests.factories import AffectationFactory
 from seances.models import Alerte, NoteMentor, Seance, TypeAlerte
 from socle.roles import Role
 from socle.tests.factories import UserFactory
+from tests.outils import cocher
 
 from .test_navigateur_seances import connexion, deconnexion
 
@@ -29,7 +30,7 @@ def test_note_du_mentor_avec_un_besoin_jusqu_au_referent(page, live_server, cast
     page.goto("/seances/nouvelle/")
     page.locator("#id_date").fill(jour.isoformat())
     page.get_by_label("Heure").fill("14:00")
-    page.get_by_role("group", name="Statut").get_by_label("Tenue").check(force=True)
+    cocher(page.get_by_role("group", name="Statut").get_by_label("Tenue"))
     page.get_by_label(f"Présent — {binome_a.mentor} — mentor", exact=True).check()
     page.get_by_label(f"Présent — {binome_a.eleve} — 1MELEC", exact=True).check()
     page.get_by_role("button", name="Enregistrer la séance").click()
@@ -45,7 +46,7 @@ def test_note_du_mentor_avec_un_besoin_jusqu_au_referent(page, live_server, cast
     assert page.get_by_role("radio", name="Oui").is_checked()
     page.get_by_label("Ce que nous avons fait").fill("Relu son CV, préparé l’appel au garage.")
     page.get_by_label("La suite prévue").fill("Appel au garage mardi.")
-    page.get_by_label("Difficulté avec l’élève").check(force=True)  # DSFR draws the box on its label
+    cocher(page.get_by_label("Difficulté avec l’élève"))  # DSFR draws the box on its label
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Enregistrer ma note").click()
     page.get_by_text("Votre note est enregistrée.").wait_for()

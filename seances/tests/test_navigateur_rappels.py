@@ -9,6 +9,7 @@ import pytest
 from seances import rappels
 from seances.tests.factories import SeanceFactory
 from seances.tests.test_navigateur_seances import connexion
+from tests.outils import cocher
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def test_le_mentor_annonce_un_empechement_depuis_son_rappel(page, live_server, c
     contenu = page.content()
     assert "jeudi 10 décembre 2026" in contenu and "B12" in contenu
     assert binome_a.eleve.prenom not in contenu and binome_a.mentor.nom not in contenu
-    page.get_by_label("J’ai un empêchement").check(force=True)  # DSFR draws the radio on its label
+    cocher(page.get_by_label("J’ai un empêchement"))  # DSFR draws the radio on its label
     page.get_by_label("Motif de l’empêchement").fill("Déplacement professionnel")
     page.get_by_role("button", name="Envoyer ma réponse").click()
     page.get_by_text("sont prévenus de votre empêchement").wait_for()

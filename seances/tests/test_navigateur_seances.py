@@ -6,6 +6,7 @@ from binomes.models import Eleve
 from binomes.tests.factories import BinomeFactory, EleveFactory
 from seances.models import EntretienAbsence, Presence, Seance, TypeSeance
 from seances.tests.factories import SeanceFactory
+from tests.outils import cocher
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -94,7 +95,7 @@ def test_saisie_sur_telephone_tous_presents_puis_un_absent(page, live_server, ca
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.locator("#id_date").fill("2026-11-20")
     page.get_by_label("Heure").fill("10:00")
-    page.get_by_role("group", name="Statut").get_by_label("Tenue").check(force=True)
+    cocher(page.get_by_role("group", name="Statut").get_by_label("Tenue"))
     page.get_by_role("button", name="Tous présents").click()
     assert page.get_by_role("status").filter(has_text="4 personnes marquées présentes.").count() == 1
     for personne in (binome_a.mentor, autre.mentor):

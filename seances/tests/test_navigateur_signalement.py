@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from binomes.models import Signalement, StatutBinome, Suspension
 from binomes.tests.factories import BinomeFactory, MentorFactory
+from tests.outils import cocher
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def test_un_eleve_signale_sur_son_telephone_puis_le_chef_suspend_le_mentor(page,
     assert _defauts(page) == []
     # The honeypot is there for robots, not for people.
     assert not page.locator("#id_site_web").is_visible()
-    page.get_by_label("Élève").check(force=True)
+    cocher(page.get_by_label("Élève"))
     page.get_by_label("Ce qui s’est passé").fill(TEXTE)
     page.get_by_role("button", name="Envoyer le signalement").click()
     page.get_by_role("heading", name="Votre signalement est envoyé").wait_for()

@@ -6,6 +6,7 @@ import pytest
 
 from binomes.tests.factories import BinomeFactory, EleveFactory
 from seances.models import Notification, Participation, Presence
+from tests.outils import cocher
 
 from .factories import SeanceFactory
 
@@ -56,8 +57,8 @@ def test_le_cpe_importe_les_absences_puis_fait_l_appel(page, live_server, cast, 
 
     page.goto("/absences/")
     page.get_by_role("link", name="Appel des séances du jour").click()
-    page.get_by_label("Absent : Théo Martin").check(force=True)
-    page.get_by_label("Justifiée : Théo Martin").check(force=True)
+    cocher(page.get_by_label("Absent : Théo Martin"))
+    cocher(page.get_by_label("Justifiée : Théo Martin"))
     page.get_by_role("button", name="Valider l’appel").click()
     page.get_by_text("1 absence enregistrée aux séances ; 1 alerte envoyée aux mentors.").wait_for()
     assert Participation.objects.get(seance=autre, eleve=theo.eleve).presence == Presence.ABSENT_EXCUSE
