@@ -92,50 +92,47 @@ def resume_du_tableau(dispositif, jour: date | None = None) -> dict:
     return resume
 
 
-# The rows of a bulk delete (`QuerySet.delete()`, a purge) share their queryset as origin: the
-# dispositif of each parent is looked up, and each version changed, once per delete, not once per row.
-_parents_par_suppression = weakref.WeakKeyDictionary()
-_versions_par_suppression = weakref.WeakKeyDictionary()
+# The rows of a bulk delete (`QuerySet.delete()`, a purge) share their queryset as origin: what the
+# delete already did is kept by origin, so that the dispositif of each parent is looked up, and each
+# version changed, once per delete, not once per row ({("parent", model, pk): dispositif id,
+# ("version", scope…): True}).
+_suppressions_en_masse = weakref.WeakKeyDictionary()
 
 
-def _dispositif_par(instance, nom, origine=None) -> int | None:
+def _dispositif_par(instance, nom, memo: dict) -> int | None:
     """The dispositif of a note or a participation (through its séance) or of an answer (its binôme):
     from the related object already loaded, else in one query."""
     parent = instance._state.fields_cache.get(nom)
     if parent is not None:
         return parent.dispositif_id
     champ = instance._meta.get_field(nom)
-    parent_id = getattr(instance, champ.attname)
-    memo = _parents_par_suppression.setdefault(origine, {}) if origine is not None else {}
-    if parent_id not in memo:
-        memo[parent_id] = (
-            champ.related_model._default_manager.filter(pk=parent_id).values_list("dispositif", flat=True).first()
-        )
-    return memo[parent_id]
+    cle = ("parent", nom, getattr(instance, champ.attname))
+    if cle not in memo:
+        memo[cle] = champ.related_model._default_manager.filter(pk=cle[2]).values_list("dispositif", flat=True).first()
+    return memo[cle]
 
 
 def _ecrit(sender, instance, **kwargs):
     origine = kwargs.get("origin")
-    if origine is not None and origine is not instance and getattr(origine, "model", None) is not sender:
+    en_masse = origine is not None and origine is not instance
+    if en_masse and getattr(origine, "model", None) is not sender:
         # Deleted in cascade: the object the deletion started from changed the version itself (a
         # séance, a pair, a student, a mentor), or took the whole dispositif or LP away.
         return
-    en_masse = origine if origine is not None and origine is not instance else None
+    memo = _suppressions_en_masse.setdefault(origine, {}) if en_masse else {}
     if sender in (Eleve, Mentor):
         portee = {"etablissement_id": instance.etablissement_id}
     elif sender in (Seance, Binome):
         portee = {"dispositif_id": instance.dispositif_id}
     else:
-        dispositif_id = _dispositif_par(instance, "binome" if sender is AvisEleve else "seance", en_masse)
+        dispositif_id = _dispositif_par(instance, "binome" if sender is AvisEleve else "seance", memo)
         if dispositif_id is None:
             return
         portee = {"dispositif_id": dispositif_id}
-    if en_masse is not None:
-        deja = _versions_par_suppression.setdefault(en_masse, set())
-        if tuple(portee.items()) in deja:
-            return
-        deja.add(tuple(portee.items()))
-    perimer(**portee)
+    cle = ("version", *portee.items())
+    if cle not in memo:
+        memo[cle] = True
+        perimer(**portee)
 
 
 def connecter():
