@@ -125,7 +125,8 @@ def test_un_resume_vu_avant_la_validation_n_est_pas_relu_apres(cast, binome, dja
     assert _en_risque(d) == []
 
 
-def test_le_tableau_de_bord_lit_le_resume_en_cache(client, cast, binome, django_assert_num_queries):
+def test_sur_la_page_une_reponse_ecrite_apres_une_vue_se_voit_a_la_suivante(client, cast, binome):
+    """Through the page (its query counts with and without the cache: seances/tests/test_sante_pages.py)."""
     client.force_login(cast.referent_a)
     client.get(reverse("accueil"))
     AvisEleveFactory(binome=binome, recu_le=AUJOURDHUI, continuer=Continuer.NON)
