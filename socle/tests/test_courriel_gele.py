@@ -32,7 +32,9 @@ def serveur_gele():
             except OSError:
                 return
             connexions.append(connexion)
-            threading.Timer(GEL, connexion.close).start()
+            fermeture = threading.Timer(GEL, connexion.close)
+            fermeture.daemon = True  # the test's end closes it anyway: no wait at the run's exit
+            fermeture.start()
 
     threading.Thread(target=accepter, daemon=True).start()
     yield ecoute.getsockname()[1]
