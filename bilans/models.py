@@ -11,6 +11,7 @@ from etablissements.models import Dispositif
 from etablissements.scoping import ScopedQuerySet
 from seances.models import TypeSeance
 from socle import roles as R
+from socle.chemins import chemin
 from socle.contraintes import Verification
 from socle.formats import compte
 from socle.roles import Role
@@ -43,7 +44,7 @@ class Enquete(models.Model):
         return f"Enquête {self.get_population_display().lower()} — {self.dispositif.annee_scolaire}"
 
     def get_absolute_url(self):
-        return reverse("bilans:enquete", args=[self.pk])
+        return chemin("bilans:enquete", self.pk)
 
     @property
     def questions(self):

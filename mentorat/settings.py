@@ -97,8 +97,9 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # The breadcrumb tag and the French formats, used by nearly every page.
-            "builtins": ["socle.templatetags.fil_ariane", "socle.templatetags.formats"],
+            # The breadcrumb tag and the French formats, used by nearly every page; `{% url %}`
+            # reversed once per process for links by id (socle/chemins.py).
+            "builtins": ["socle.templatetags.fil_ariane", "socle.templatetags.formats", "socle.templatetags.chemins"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from socle import roles as R
+from socle.chemins import chemin
 from socle.contraintes import Verification
 from socle.validators import entre
 
@@ -114,7 +114,7 @@ class VersionCadrage(models.Model):
         return f"Document de cadrage {self.dispositif.annee_scolaire}, version {self.numero}"
 
     def get_absolute_url(self):
-        return reverse("etablissements:cadrage_version", args=[self.pk])
+        return chemin("etablissements:cadrage_version", self.pk)
 
     @property
     def est_validee(self) -> bool:

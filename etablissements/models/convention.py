@@ -6,10 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from socle import roles as R
+from socle.chemins import chemin
 from socle.contraintes import Verification
 from socle.validators import DatePlausible, entre, q_date, q_ordonnees
 
@@ -157,7 +157,7 @@ class Convention(models.Model):
         return f"Convention {self.dispositif.etablissement} – {self.partenaire}"
 
     def get_absolute_url(self):
-        return reverse("etablissements:convention", args=[self.pk])
+        return chemin("etablissements:convention", self.pk)
 
     def clean(self):
         erreurs = {}

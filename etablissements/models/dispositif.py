@@ -4,10 +4,10 @@ from datetime import date
 
 from django.db import models
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from socle import roles as R
+from socle.chemins import chemin
 from socle.contraintes import Verification
 from socle.validators import ANNEE_MAX, ANNEE_MIN, AnneePlausible, q_entre
 
@@ -69,7 +69,7 @@ class Dispositif(models.Model):
         return f"{self.etablissement} — {self.annee_scolaire}"
 
     def get_absolute_url(self):
-        return reverse("etablissements:dispositif", args=[self.pk])
+        return chemin("etablissements:dispositif", self.pk)
 
     @property
     def est_courant(self) -> bool:

@@ -6,9 +6,9 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from socle import roles as R
+from socle.chemins import chemin
 from socle.roles import Role
 from socle.validators import valider_uai
 
@@ -138,7 +138,7 @@ class Etablissement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("etablissements:detail", args=[self.pk])
+        return chemin("etablissements:detail", self.pk)
 
     def code_public_renouveler(self) -> str:
         self.code_public = nouveau_code_public()

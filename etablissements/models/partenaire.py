@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from socle import roles as R
+from socle.chemins import chemin
 from socle.roles import Role
 from socle.validators import valider_siret
 
@@ -61,7 +61,7 @@ class Partenaire(models.Model):
         return self.nom
 
     def get_absolute_url(self):
-        return reverse("etablissements:partenaire", args=[self.pk])
+        return chemin("etablissements:partenaire", self.pk)
 
 
 class Entreprise(models.Model):
@@ -91,4 +91,4 @@ class Entreprise(models.Model):
         return self.nom
 
     def get_absolute_url(self):
-        return reverse("etablissements:entreprise", args=[self.pk])
+        return chemin("etablissements:entreprise", self.pk)

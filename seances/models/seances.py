@@ -5,13 +5,13 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from binomes.models import Binome, Eleve, Mentor
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.chemins import chemin
 from socle.contraintes import Verification
 from socle.formats import accorder_sexe
 from socle.roles import Role
@@ -92,7 +92,7 @@ class Seance(models.Model):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("seances:detail", args=[self.pk])
+        return chemin("seances:detail", self.pk)
 
 
 class Presence(models.TextChoices):
@@ -214,7 +214,7 @@ class EntretienAbsence(models.Model):
         return f"Entretien avec {self.eleve} (absence du {self.seance.date:%d/%m/%Y})"
 
     def get_absolute_url(self):
-        return reverse("seances:entretien", args=[self.pk])
+        return chemin("seances:entretien", self.pk)
 
 
 class TypeNotification(models.TextChoices):
@@ -348,7 +348,7 @@ class ReunionSuivi(models.Model):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("seances:reunion", args=[self.pk])
+        return chemin("seances:reunion", self.pk)
 
 
 class ActionSuivi(models.Model):
@@ -405,7 +405,7 @@ class Evenement(models.Model):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("seances:evenement", args=[self.pk])
+        return chemin("seances:evenement", self.pk)
 
 
 class NoteMentor(models.Model):

@@ -1,12 +1,12 @@
 """The vie scolaire's absence exports: the column mapping an LP keeps, and the files kept until applied."""
 
 from django.db import models
-from django.urls import reverse
 
 from binomes.models import ImportConserve
 from etablissements.models import Etablissement
 from etablissements.scoping import ScopedQuerySet
 from socle import roles as R
+from socle.chemins import chemin
 
 
 class CorrespondanceAbsences(models.Model):
@@ -51,4 +51,4 @@ class ImportAbsences(ImportConserve):
         verbose_name_plural = "imports d’absences de la vie scolaire"
 
     def get_absolute_url(self):
-        return reverse("seances:import_absences_apercu", args=[self.pk])
+        return chemin("seances:import_absences_apercu", self.pk)
