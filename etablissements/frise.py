@@ -55,7 +55,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from . import calendrier as calendrier_mod
@@ -179,6 +179,36 @@ class EtatJalon:
         return LIBELLES[self.statut_derive or A_FAIRE]
 
 
+# The day a Dispositif row's evidence was read for (an annotation): a row carrying it for the day
+# asked is read as it is, without the frise's own query.
+_LU_LE = "frise_lue_le"
+
+
+def _annotations(jour: date) -> tuple[dict, list[str]]:
+    """The evidence of every registered derivation on `jour`, and the relations to select with it."""
+    annotations, relations = {_LU_LE: Value(jour, output_field=DateField())}, set()
+    for lire, derivation in _DERIVATIONS.items():
+        propres = derivation.annotations(jour)
+        if doublons := annotations.keys() & propres.keys():
+            raise ValueError(f"{lire.__qualname__} : annotations déjà prises ({', '.join(sorted(doublons))})")
+        annotations.update(propres)
+        relations.update(derivation.relations)
+    return annotations, sorted(relations)
+
+
+def avec_la_frise(dispositifs: QuerySet, jour: date) -> QuerySet:
+    """`dispositifs` (a Dispositif queryset) annotated with what the frise reads on `jour`: a page
+    that reads its dispositif anyway spares the frise's query (`frise` reads these rows as they are).
+
+    Building the twenty EXISTS subqueries costs milliseconds of CPU: callers keep the result (a
+    queryset built once per day, filtered by copy), as `_dispositifs_annotes` does.
+    """
+    annotations, relations = _annotations(jour)
+    if doublons := annotations.keys() & dispositifs.query.annotations.keys():
+        raise ValueError(f"annotations de la frise déjà prises ({', '.join(sorted(doublons))})")
+    return dispositifs.annotate(**annotations).select_related(*relations)
+
+
 @functools.lru_cache(maxsize=4)
 def _dispositifs_annotes(jour: date, lectures: tuple) -> QuerySet:
     """Dispositif rows annotated with the evidence of every derivation on `jour`; never evaluated
@@ -188,23 +218,19 @@ def _dispositifs_annotes(jour: date, lectures: tuple) -> QuerySet:
     EXISTS subqueries cost ≈ 15 ms of CPU to build, twice the rest of the frise's query, on
     every LP dashboard (issue 18). A copy shares them and costs a few microseconds.
     """
-    annotations, relations = {}, set()
-    for lire in lectures:
-        derivation = _DERIVATIONS[lire]
-        propres = derivation.annotations(jour)
-        if doublons := annotations.keys() & propres.keys():
-            raise ValueError(f"{lire.__qualname__} : annotations déjà prises ({', '.join(sorted(doublons))})")
-        annotations.update(propres)
-        relations.update(derivation.relations)
-    return Dispositif.objects.annotate(**annotations).select_related(*sorted(relations))
+    return avec_la_frise(Dispositif.objects.all(), jour)
 
 
 def statuts_derives(dispositifs: list, jour: date) -> dict[tuple[int, str], str]:
-    """{(dispositif id, milestone code): derived status} from every registered derivation, in one query."""
+    """{(dispositif id, milestone code): derived status} from every registered derivation, in one query
+    (none when every dispositif given was read with `avec_la_frise` for `jour`)."""
     resultat: dict[tuple[int, str], str] = {}
     if not dispositifs:
         return resultat
-    lignes = _dispositifs_annotes(jour, tuple(_DERIVATIONS)).filter(pk__in=[d.pk for d in dispositifs])
+    if all(getattr(d, _LU_LE, None) == jour for d in dispositifs):
+        lignes = dispositifs
+    else:
+        lignes = _dispositifs_annotes(jour, tuple(_DERIVATIONS)).filter(pk__in=[d.pk for d in dispositifs])
     for d in lignes:
         for lire, derivation in _DERIVATIONS.items():
             for code, statut in lire(d, jour).items():

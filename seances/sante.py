@@ -267,8 +267,43 @@ _CHAMPS_NOTE = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _Avis:
+    """What the health reads of a student's latest answers."""
+
+    continuer: str
+    ressenti: str
+    utilite: str
+
+
+_CHAMPS_AVIS = ("continuer", "ressenti", "utilite")
+
+
+def avec_le_dernier_avis(binomes: models.QuerySet) -> models.QuerySet:
+    """`binomes` annotated with their student's latest answers (`avis_*`, None without any): given
+    to `sante_des_binomes`, they spare it the query of the answers."""
+    dernier = AvisEleve.objects.filter(binome=OuterRef("pk")).order_by("-recu_le", "-pk")
+    return binomes.annotate(**{f"avis_{champ}": Subquery(dernier.values(champ)[:1]) for champ in _CHAMPS_AVIS})
+
+
+def _derniers_avis(binomes: list[Binome]) -> dict[int, _Avis]:
+    if all(hasattr(b, "avis_continuer") for b in binomes):
+        # Read with the pairs (`avec_le_dernier_avis`): an answer always says whether to go on.
+        return {
+            b.pk: _Avis(*(getattr(b, f"avis_{champ}") for champ in _CHAMPS_AVIS))
+            for b in binomes
+            if b.avis_continuer is not None
+        }
+    dernier_avis = AvisEleve.objects.filter(
+        binome_id__in=[b.pk for b in binomes],
+        pk=Subquery(AvisEleve.objects.filter(binome=OuterRef("binome")).order_by("-recu_le", "-pk").values("pk")[:1]),
+    )
+    return {a.binome_id: a for a in dernier_avis.only("binome_id", *_CHAMPS_AVIS)}
+
+
 def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> dict[int, Sante]:
-    """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in three queries.
+    """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in three queries (two when
+    the pairs were read with `avec_le_dernier_avis`).
 
     Dashboards list many pairs: the séances, the notes and the answers of all of them are read at
     once (one query for the séances, one for the notes, one for the latest answers), then matched
@@ -288,11 +323,7 @@ def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> di
         .order_by("-ecrite_le", "-pk")
     ):
         notes[note.mentor_id].append(note)
-    dernier_avis = AvisEleve.objects.filter(
-        binome_id__in=[b.pk for b in binomes],
-        pk=Subquery(AvisEleve.objects.filter(binome=OuterRef("binome")).order_by("-recu_le", "-pk").values("pk")[:1]),
-    )
-    avis = {a.binome_id: a for a in dernier_avis.only("binome_id", "continuer", "ressenti", "utilite")}
+    avis = _derniers_avis(binomes)
     resultat = {}
     for b in binomes:
         siennes = {s.pk for s in seances[b.pk]}
@@ -377,12 +408,13 @@ def peut_etre_en_risque(jour: date) -> models.Q:
 
 
 def sante_des_binomes_du_dispositif(dispositif, jour: date | None = None) -> list[Sante]:
-    """The health of the dispositif's active binômes, the most worrying first, in four queries."""
+    """The health of the dispositif's active binômes, the most worrying first, in three queries (the
+    pairs with their latest answers, their séances, the mentors' notes)."""
     # Only what the health and the dashboard's list read (the pair's dates and links, the names):
     # whole student and mentor records, 150 pairs a dispositif, cost the LP dashboard ≈ 20 ms of
     # CPU to build (issue 18). A deferred field read later would cost a query per pair: the
     # dashboard's query count is pinned (bilans/tests/test_tableaux_de_bord.py).
-    binomes = (
+    binomes = avec_le_dernier_avis(
         Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF)
         .select_related("mentor", "eleve")
         .only(

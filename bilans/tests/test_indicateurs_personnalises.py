@@ -247,7 +247,7 @@ def test_tableau_lp_requetes_avec_indicateurs_propres(client, cast, binomes, dja
         _indicateur(cast.dispositif_a, source, **parametres)
     client.force_login(cast.chef_a)
     client.get(reverse("accueil"))
-    # The dashboard's 12 queries (test_tableaux_de_bord), the own indicators (1) and one per family of
+    # The dashboard's 11 queries (test_tableaux_de_bord), the own indicators (1) and one per family of
     # sources: séances, attendance and mentored students (2), meetings, binômes, interviews.
-    with django_assert_num_queries(12 + 1 + 6):
+    with django_assert_num_queries(11 + 1 + 6):
         client.get(reverse("accueil"))

@@ -143,14 +143,14 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
         BinomeFactory(dispositif=cast.dispositif_a)
     client.force_login(cast.chef_a)
     client.get(reverse("accueil"))
-    # 12 (issue 18's ceiling for an LP page: 15): the session is read from the database on every page
+    # 11 (issue 18's ceiling for an LP page: 15): the session is read from the database on every page
     # (settings: sessions do not depend on Redis being up); the chef's « À faire » would read submitted
     # cadrage versions and conventions, and the page the dispositif's own indicators, but the
-    # dispositif's row says there are none (EXISTS); the frise's statuses from every app in one query
-    # (it was one per app: 4).
+    # dispositif's row says there are none (EXISTS); the frise's evidence from every app is read
+    # with that row (it was one query per app: 4, then one query).
     with django_assert_max_num_queries(15) as requetes:
         client.get(reverse("accueil"))
-    assert len(requetes.captured_queries) == 12
+    assert len(requetes.captured_queries) == 11
 
 
 def test_tableau_lp_l_annee_precedente_depuis_le_cache(client, cast, monkeypatch):

@@ -18,7 +18,7 @@ from binomes.models import (
     StatutHonorabilite,
     StatutProposition,
 )
-from etablissements.frise import frise
+from etablissements.frise import avec_la_frise, frise
 from etablissements.models import Convention, Dispositif, VersionCadrage
 from etablissements.models.cadrage import StatutCadrage
 from etablissements.models.convention import StatutConvention
@@ -65,10 +65,11 @@ def _compte(queryset, cle):
 def _dispositifs(etablissement_ids, annee, *, a_faire=False):
     """{(etablissement_id, annee): dispositif} for the year and the one before, in one query.
 
-    With `a_faire`, each dispositif also counts the LP's pending work (the référent's list).
+    With `a_faire`, each dispositif also counts the LP's pending work (the référent's list) and carries
+    what its frise reads (no query of its own for the frise).
     """
     qs = (
-        _dispositifs_a_faire(annee, timezone.localdate() + timedelta(days=30))
+        _dispositifs_a_faire(annee, timezone.localdate())
         if a_faire
         else Dispositif.objects.select_related("rapport_annuel")
     )
@@ -79,10 +80,12 @@ def _dispositifs(etablissement_ids, annee, *, a_faire=False):
 
 
 @functools.lru_cache(maxsize=4)
-def _dispositifs_a_faire(annee, bientot):
-    """Dispositifs annotated with the LP's pending work of `annee` (checks due before `bientot`);
-    never evaluated itself: `_dispositifs` filters a copy. Built once per day: its four counting
-    subqueries cost milliseconds of CPU to build on every référent's dashboard (issue 18)."""
+def _dispositifs_a_faire(annee, jour):
+    """Dispositifs annotated with the LP's pending work of `annee` (checks due in the 30 days after
+    `jour`) and with the evidence their frise reads on `jour`; never evaluated itself: `_dispositifs`
+    filters a copy. Built once per day: its counting and EXISTS subqueries cost milliseconds of CPU to
+    build on every LP dashboard (issue 18)."""
+    bientot = jour + timedelta(days=30)
     comptes = {
         # Every interview still to hold in the LP, whatever the year of the absence: the page the
         # dashboard links to lists them all, and an interview shows "until done" (cahier des charges).
@@ -117,7 +120,7 @@ def _dispositifs_a_faire(annee, bientot):
     }
     # Counted for the year's dispositif only (the page shows the year's list): PostgreSQL runs a
     # CASE's subqueries only for the rows that reach them.
-    return Dispositif.objects.select_related("rapport_annuel").annotate(
+    dispositifs = Dispositif.objects.select_related("rapport_annuel").annotate(
         **{nom: Case(When(annee=annee, then=compte), default=Value(0)) for nom, compte in comptes.items()},
         # Whether there is anything to read at all: most LPs have no own indicator and nothing submitted
         # to the chef, and the page then skips the query that would list them (one EXISTS each here).
@@ -127,6 +130,8 @@ def _dispositifs_a_faire(annee, bientot):
             Convention.objects.filter(dispositif=OuterRef("pk"), statut=StatutConvention.SOUMISE)
         ),
     )
+    # Read for last year's dispositif too (two rows): the frise of the year only reads the year's.
+    return avec_la_frise(dispositifs, jour)
 
 
 def _graphique_tendance(courant, precedent, annee):
@@ -198,7 +203,7 @@ def _tableau_de_bord_lp(request, annee):
         }
         for code in ORDRE
     ]
-    etats = frise(dispositif)
+    etats = frise(dispositif, timezone.localdate())
     return {
         "dispositif": dispositif,
         "precedent": precedent,

@@ -329,3 +329,26 @@ def test_tableau_de_bord_du_chef_suit_la_frise(client, cast, dispositif_a):
     assert 'class="fr-badge fr-badge--sm fr-badge--success">Fait<' in ligne
     ligne = re.search(r'<th scope="row">Présentation du projet.*?</th>(.*?)</tr>', page, re.S).group(1)
     assert "fixé à la main" in ligne and ">Fait<" in ligne
+
+
+def _statuts(dispositif, jour):
+    return [(e.jalon.code, e.statut, e.statut_derive) for e in frise.frise(dispositif, jour)]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_la_frise_lue_avec_la_ligne_du_dispositif_dit_la_meme_chose(code, dispositif, django_assert_num_queries):
+    """A page that reads its dispositif with `avec_la_frise` (the LP dashboard) gets the same statuses as
+    the frise's own query, without that query; a row read for another day is not trusted."""
+    PREUVES[code](dispositif)
+    for jour in (datetime.date(2026, 9, 30), datetime.date(2027, 7, 11)):
+        with _le(jour):
+            attendu = _statuts(dispositif, jour)
+            if jour.year > ANNEE:  # the evidence is dated within its period: the milestone moved
+                assert any(statut != "a_faire" for _, statut, _ in attendu)
+            ligne = frise.avec_la_frise(Dispositif.objects.all(), jour).get(pk=dispositif.pk)
+            with django_assert_num_queries(1):  # the milestones only
+                lue = _statuts(ligne, jour)
+            assert lue == attendu
+            with django_assert_num_queries(2):  # the row was read for another day: the frise reads again
+                lendemain = _statuts(ligne, jour + UN_JOUR)
+            assert lendemain == _statuts(dispositif, jour + UN_JOUR)

@@ -8,13 +8,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from binomes.models import StatutBinome
+from binomes.models import Binome, StatutBinome
 from binomes.tests.factories import BinomeFactory, MentorFactory
 from seances.models import Continuer, Participation, Presence, Ressenti, StatutSeance, Utilite
 from seances.sante import (
     SEMAINES_A_SURVEILLER,
     SEMAINES_EN_RISQUE,
     Niveau,
+    avec_le_dernier_avis,
     sante_des_binomes,
     sante_des_binomes_du_dispositif,
 )
@@ -46,7 +47,12 @@ def seance(binome, jours, *, eleve=Presence.PRESENT, statut=StatutSeance.TENUE):
 
 
 def sante(binome):
-    return sante_des_binomes([binome])[binome.pk]
+    """The pair's health, read both ways: the answers by their own query (the alerts), and with the pair
+    (`avec_le_dernier_avis`, the dashboard); both say the same."""
+    lue = sante_des_binomes([binome])[binome.pk]
+    avec_la_paire = sante_des_binomes(avec_le_dernier_avis(Binome.objects.filter(pk=binome.pk)))[binome.pk]
+    assert (avec_la_paire.niveau, avec_la_paire.textes) == (lue.niveau, lue.textes)
+    return lue
 
 
 def seul_motif(binome, niveau, texte):
@@ -219,7 +225,7 @@ def test_sante_du_dispositif_en_requetes_constantes(cast, nombre):
     with CaptureQueriesContext(connection) as requetes:
         santes = sante_des_binomes_du_dispositif(cast.dispositif_a)
         textes = [s.textes for s in santes]
-    # The binômes, the participations of their students and mentors (one query), the notes, the
-    # latest answers.
-    assert len(requetes.captured_queries) == 4
+    # The binômes with their latest answers, the participations of their students and mentors
+    # (one query), the notes.
+    assert len(requetes.captured_queries) == 3
     assert textes == [["1 absence non excusée sur la dernière séance"]] * nombre

@@ -108,10 +108,11 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
         for _ in range(8):
             binome_en_risque()
 
-    # The référent's dashboard (12: the frise's statuses in one query, not one per app; no own
-    # indicator to read, said by the dispositif's row), the needs
-    # flagged in the mentors' notes (1) and the health of all the LP's pairs (4), computed when
-    # something it reads was written, whatever the number of pairs; else read from the cache.
+    # The référent's dashboard (11: the frise's evidence read with the dispositif's row; no own
+    # indicator to read, said by that row), the needs flagged in the mentors' notes (1) and the
+    # health of all the LP's pairs (3: the pairs with their latest answers, their séances, the
+    # notes), computed when something it reads was written, whatever the number of pairs; else
+    # read from the cache.
     with CaptureQueriesContext(connection) as premiere:
         client.get(reverse("accueil"))
     with CaptureQueriesContext(connection) as seconde:
@@ -120,7 +121,7 @@ def test_tableau_de_bord_du_referent_en_requetes_constantes(client, cast):
     with CaptureQueriesContext(connection) as apres:
         reponse = client.get(reverse("accueil"))
     assert reponse.content.decode().count("Le mentor signale une difficulté avec l’élève") == 9
-    assert (len(premiere), len(seconde), len(apres)) == (12 + 1 + 4, 12 + 1, 12 + 1 + 4)
+    assert (len(premiere), len(seconde), len(apres)) == (11 + 1 + 3, 11 + 1, 11 + 1 + 3)
 
 
 def test_page_du_binome_en_requetes_constantes(client, cast, binome):
