@@ -157,7 +157,7 @@ def peut_lire_sante(user, etablissement_id) -> bool:
     return a_un_role(user, etablissement_id, ROLES_SANTE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _SeanceDuBinome:
     pk: int
     date: date
@@ -173,6 +173,8 @@ def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_Se
     the pairs' students and of their mentors are read together (PostgreSQL walks the dispositifs'
     séances in their index and filters each one's participations, as it did for each of the two
     queries this replaced, issue 18), then told apart: a participation is a student's or a mentor's.
+    A dispositif's year holds thousands of them, recomputed after each write: they are kept as
+    tuples, sorted as such (date, then séance), and made records only once matched to a pair.
     """
     dispositifs = {b.dispositif_id for b in binomes}
     eleves_ids, mentors_ids = {b.eleve_id for b in binomes}, {b.mentor_id for b in binomes}
@@ -186,19 +188,22 @@ def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_Se
         "eleve_id", "mentor_id", "seance_id", "seance__dispositif_id", "seance__date", "seance__statut", "presence"
     ):
         if eleve_id is not None:
-            eleves[eleve_id].append((dispositif_id, _SeanceDuBinome(seance_id, jour_seance, statut, presence)))
+            eleves[eleve_id].append((jour_seance, seance_id, dispositif_id, statut, presence))
         else:
             mentors[mentor_id].add(seance_id)
     resultat = {}
     for b in binomes:
-        seances = [
-            s
-            for dispositif_id, s in eleves[b.eleve_id]
-            if dispositif_id == b.dispositif_id
-            and s.pk in mentors[b.mentor_id]
-            and (b.date_debut is None or s.date >= b.date_debut)
+        dispositif_id, du_mentor, debut = b.dispositif_id, mentors[b.mentor_id], b.date_debut
+        lignes = [
+            ligne
+            for ligne in eleves[b.eleve_id]
+            if ligne[2] == dispositif_id and ligne[1] in du_mentor and (debut is None or ligne[0] >= debut)
         ]
-        resultat[b.pk] = sorted(seances, key=lambda s: (s.date, s.pk), reverse=True)
+        lignes.sort(reverse=True)  # newest first: (date, séance id) is unique for a student
+        resultat[b.pk] = [
+            _SeanceDuBinome(seance_id, jour_seance, statut, presence)
+            for jour_seance, seance_id, _, statut, presence in lignes
+        ]
     return resultat
 
 
