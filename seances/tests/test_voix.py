@@ -259,11 +259,11 @@ def test_tableau_du_referent_requetes_constantes(client, cast, seance, binome_a)
     # The référent's dashboard reads much (indicators, timeline, to-dos): the needs cost one query.
     client.get(reverse("accueil"))
     plus()
-    # 13 (the frise's statuses in one query, not one per app), and the health of the LP's pairs
-    # (4, seances.sante), computed again since notes were written (seances.sante_en_cache).
+    # 12 (the frise's evidence read with the dispositif's row), and the health of the LP's pairs
+    # (3, seances.sante), computed again since notes were written (seances.sante_en_cache).
     with CaptureQueriesContext(connection) as apres:
         reponse = client.get(reverse("accueil"))
-    assert len(apres) == 13 + 4
+    assert len(apres) == 12 + 3
     assert len(reponse.context["lp"]["besoins_mentors"]) == 6
 
 
