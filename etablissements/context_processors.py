@@ -20,10 +20,11 @@ def navigation(request):
     if any(Role.RESPONSABLE in held for held in p.roles_partenaires.values()):
         roles.add(Role.RESPONSABLE)
     ids = [pk for pk, held in p.roles.items() if held - {Role.PILOTAGE}]
+    accessibles = getattr(request, "etablissements_accessibles", None)  # read by the middleware
+    if accessibles is None and len(ids) > 1:
+        accessibles = list(Etablissement.objects.filter(pk__in=ids).only("pk", "nom", "uai"))
     return {
         "menu": menu_pour(roles, request.path),
-        "etablissements_accessibles": list(Etablissement.objects.filter(pk__in=ids).only("pk", "nom", "uai"))
-        if len(ids) > 1
-        else [],
+        "etablissements_accessibles": accessibles or [],
         "roles_courants": [Role(r).label for r in sorted(getattr(request, "roles", ()))],
     }

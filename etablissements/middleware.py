@@ -13,15 +13,20 @@ SESSION_KEY = "etablissement_id"
 
 
 def etablissement_courant(request):
-    """The LP the user works on: the one picked in the switcher, else the first one they reach."""
+    """The LP the user works on: the one picked in the switcher, else the first one they reach.
+
+    A user of several LPs (a coordinator serves each LP of their association) also gets them all in
+    `request.etablissements_accessibles`, for the switcher of every page: read in the same query.
+    """
     ids = [pk for pk, roles in perimetre(request.user).roles.items() if roles - {Role.PILOTAGE}]
     if not ids:
         return None
-    choisi = request.session.get(SESSION_KEY)
     qs = Etablissement.objects.select_related("academie")
-    if choisi in ids:
-        return qs.filter(pk=choisi).first()
-    return qs.filter(pk__in=ids).order_by("nom").first()
+    if len(ids) == 1:
+        return qs.filter(pk=ids[0]).first()
+    request.etablissements_accessibles = tous = list(qs.filter(pk__in=ids).order_by("nom"))
+    choisi = request.session.get(SESSION_KEY)
+    return next((e for e in tous if e.pk == choisi), tous[0] if tous else None)
 
 
 class EtablissementCourantMiddleware:
