@@ -4,12 +4,9 @@ Entries are values (URL names as strings), so this bottom layer imports no app a
 """
 
 from dataclasses import dataclass
-from functools import cache
-
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import roles as R
+from .chemins import chemin as url_de
 from .roles import Role
 
 
@@ -51,19 +48,12 @@ MENU = [
 
 
 def menu_pour(roles, chemin: str):
+    # The menu is on every page: its dozen URLs are reversed once per process (socle.chemins).
     items = []
     for entree in MENU:
         if not (entree.roles & set(roles)):
             continue
-        url = _url(entree.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        url = url_de(entree.url_name)
         actif = chemin == url if not entree.prefixe else chemin.startswith(entree.prefixe)
         items.append({"libelle": entree.libelle, "url": url, "actif": actif})
     return items
-
-
-@cache
-def _url(url_name: str, _prefixe: str, _urlconf: str) -> str:
-    """An entry's URL, reversed once per process: the menu is on every page, and reversing its
-    dozen entries cost each page about a millisecond (issue 18). The URL depends on nothing else
-    than the script prefix and the URLconf, both part of the key."""
-    return reverse(url_name)
