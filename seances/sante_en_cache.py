@@ -1,7 +1,7 @@
 """The référent's dashboard summary of the pairs' health, cached per LP (issue 18).
 
 The health is computed from the data, never stored (`seances.sante`): on the référent's dashboard,
-the heaviest page people open all day, it was half the page's CPU and five of its queries, four now (150 pairs,
+the heaviest page people open all day, it was half the page's CPU and five of its queries, three now (150 pairs,
 their séances, notes and answers matched in Python). The summary the dashboard shows (the pairs « en
 risque » with their reasons, how many are « à surveiller ») is now kept in the cache under a key
 holding the day and two *versions*, the LP's (its students and mentors) and the dispositif's (its
