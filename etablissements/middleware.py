@@ -1,15 +1,37 @@
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from socle.middleware import CLE_APPAREIL_OTP
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
 
-from .models import Etablissement
+from .models import Academie, Etablissement
 from .scoping import perimetre
 
 SESSION_KEY = "etablissement_id"
+
+
+_CHAMPS_LP = tuple(f.attname for f in Etablissement._meta.concrete_fields)
+_CHAMPS_ACADEMIE = tuple(f.attname for f in Academie._meta.concrete_fields)
+# Read on nearly every signed-in page (a user of one LP): compiled once (socle.requetes).
+_LP = RequeteCompilee(
+    lambda pk: Etablissement.objects.filter(pk=pk).values_list(
+        *_CHAMPS_LP, *(f"academie__{champ}" for champ in _CHAMPS_ACADEMIE)
+    ),
+    int,
+)
+
+
+def _etablissement(pk) -> Etablissement | None:
+    """The LP with its académie, as `select_related("academie")` would load them."""
+    for ligne in _LP.lignes(pk):
+        lp = Etablissement.from_db(DEFAULT_DB_ALIAS, _CHAMPS_LP, ligne[: len(_CHAMPS_LP)])
+        lp.academie = Academie.from_db(DEFAULT_DB_ALIAS, _CHAMPS_ACADEMIE, ligne[len(_CHAMPS_LP) :])
+        return lp
+    return None
 
 
 def etablissement_courant(request):
@@ -21,9 +43,9 @@ def etablissement_courant(request):
     ids = [pk for pk, roles in perimetre(request.user).roles.items() if roles - {Role.PILOTAGE}]
     if not ids:
         return None
-    qs = Etablissement.objects.select_related("academie")
     if len(ids) == 1:
-        return qs.filter(pk=ids[0]).first()
+        return _etablissement(ids[0])
+    qs = Etablissement.objects.select_related("academie")
     request.etablissements_accessibles = tous = list(qs.filter(pk__in=ids).order_by("nom"))
     choisi = request.session.get(SESSION_KEY)
     return next((e for e in tous if e.pk == choisi), tous[0] if tous else None)

@@ -11,7 +11,22 @@ from django.db import models
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
+
+
+def _affectations(user_id):
+    # The affectation model through the user model's relation: this module imports no model class.
+    from django.contrib.auth import get_user_model
+
+    affectations = get_user_model()._meta.get_field("affectations").related_model.objects
+    return affectations.filter(user_id=user_id).values_list(
+        "role", "etablissement_id", "partenaire_id", "academie_id", "partenaire__conventions__dispositif__etablissement"
+    )
+
+
+# Read on every signed-in page: compiled once (socle.requetes).
+_AFFECTATIONS = RequeteCompilee(_affectations, int)
 
 
 class Perimetre:
@@ -35,13 +50,7 @@ class Perimetre:
         # the LPs where that association holds a convention (one row per convention: an outer join,
         # NULL for the other affectations and for an association without any convention yet).
         lps_des_partenaires = set()
-        for role, etablissement_id, partenaire_id, academie_id, lp_servi in user.affectations.values_list(
-            "role",
-            "etablissement_id",
-            "partenaire_id",
-            "academie_id",
-            "partenaire__conventions__dispositif__etablissement",
-        ):
+        for role, etablissement_id, partenaire_id, academie_id, lp_servi in _AFFECTATIONS.lignes(user.pk):
             if etablissement_id:
                 self.roles.setdefault(etablissement_id, set()).add(role)
             elif partenaire_id:

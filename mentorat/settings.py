@@ -254,7 +254,8 @@ CACHES = {
 }
 # Sessions live in the database only: a session cached in Redis would survive a sign-out
 # made while Redis was frozen (the cache's delete is lost, its copy comes back with Redis).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# socle.sessions is Django's database engine, its read compiled once (issue 18).
+SESSION_ENGINE = "socle.sessions"
 
 # --- Celery ----------------------------------------------------------------------------
 # Without REDIS_URL, tasks run in-process at once and their errors propagate:

@@ -1,0 +1,152 @@
+"""Queries compiled once (`socle.requetes`): the same rows as the ORM gives, for every value, through
+the database's converters; compiled once per connection; refused where they would be wrong. And their
+three uses on every signed-in page: the session, the user's roles, the current LP."""
+
+import datetime
+import threading
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connections
+from django.urls import reverse
+
+from binomes.models import Binome
+from binomes.tests.factories import BinomeFactory
+from etablissements.middleware import _etablissement
+from etablissements.models import Affectation, Etablissement
+from etablissements.scoping import Perimetre
+from etablissements.tests.factories import AffectationFactory, EtablissementFactory
+from socle.requetes import RequeteCompilee
+from socle.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _binomes_du_mentor(mentor_id, statut):
+    return (
+        Binome.objects.filter(mentor_id=mentor_id, statut=statut)
+        .order_by("pk")
+        .values_list("pk", "date_debut", "dispositif__etablissement__nom", "eleve__date_naissance")
+    )
+
+
+def test_les_memes_lignes_que_l_orm_pour_chaque_valeur(cast):
+    """Dates (strings under SQLite, converted back), joins, several values of two types."""
+    for date_debut in (datetime.date(2026, 9, 14), None, datetime.date(2025, 10, 1)):
+        BinomeFactory(dispositif=cast.dispositif_a, date_debut=date_debut, statut="actif")
+    BinomeFactory(dispositif=cast.dispositif_b, statut="termine")
+    requete = RequeteCompilee(_binomes_du_mentor, int, str)
+    for binome in Binome.objects.all():
+        for statut in ("actif", "termine", "propose"):
+            lignes = requete.lignes(binome.mentor_id, statut)
+            assert lignes == list(_binomes_du_mentor(binome.mentor_id, statut))
+            assert all(isinstance(ligne, tuple) for ligne in lignes)
+    assert requete.lignes(-1, "actif") == []
+    date_lue = requete.lignes(Binome.objects.get(date_debut=datetime.date(2026, 9, 14)).mentor_id, "actif")[0][1]
+    assert date_lue == datetime.date(2026, 9, 14)
+
+
+def test_compilee_une_fois_par_connexion(cast, django_assert_num_queries):
+    construites = []
+
+    def fabrique(pk):
+        construites.append(pk)
+        return Etablissement.objects.filter(pk=pk).values_list("nom")
+
+    requete = RequeteCompilee(fabrique, int)
+    with django_assert_num_queries(3):
+        assert [requete.lignes(lp.pk) for lp in (cast.lp_a, cast.lp_b, cast.lp_a)] == [
+            [(cast.lp_a.nom,)], [(cast.lp_b.nom,)], [(cast.lp_a.nom,)]
+        ]  # fmt: skip
+    assert len(construites) == 1 and construites[0] < 0  # built once, with a marker, not a real id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chaque_fil_a_sa_compilation():
+    """Django gives each thread its own connection: each compiles the query for itself."""
+    lp = EtablissementFactory()
+    construites = []
+
+    def fabrique(pk):
+        construites.append(pk)
+        return Etablissement.objects.filter(pk=pk).values_list("uai")
+
+    requete = RequeteCompilee(fabrique, int)
+    vues = [requete.lignes(lp.pk)]
+
+    def dans_un_fil():
+        try:
+            vues.append(requete.lignes(lp.pk))
+        finally:
+            connections.close_all()
+
+    fil = threading.Thread(target=dans_un_fil)
+    fil.start()
+    fil.join()
+    assert vues == [[(lp.uai,)], [(lp.uai,)]]
+    assert len(construites) == 2
+
+
+def test_refusee_la_ou_elle_serait_fausse(cast):
+    with pytest.raises(TypeError):
+        RequeteCompilee(lambda jour: Binome.objects.filter(date_debut=jour).values_list("pk"), datetime.date)
+    requete = RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).values_list("nom"), int)
+    for mauvaise in ("12", None, True, 1.0):
+        with pytest.raises(TypeError):
+            requete.lignes(mauvaise)
+    # A value the query does not place among its parameters, or places twice: its position is unknown.
+    with pytest.raises(ValueError):
+        RequeteCompilee(lambda pk: Etablissement.objects.values_list("nom"), int).lignes(cast.lp_a.pk)
+    with pytest.raises(ValueError):
+        RequeteCompilee(
+            lambda pk: Etablissement.objects.filter(pk=pk).exclude(pk__gt=pk).values_list("nom"), int
+        ).lignes(cast.lp_a.pk)
+
+
+# Its uses.
+
+
+def test_le_perimetre_est_celui_des_affectations(cast):
+    """Roles read by the compiled query: the same as read through the ORM, for an LP, a partner
+    association (the LPs it serves) and an académie."""
+    AffectationFactory(user=cast.referent_a, role=Role.CHEF, etablissement=cast.lp_b)
+    for user in (cast.referent_a, cast.chef_a, cast.coordonnateur_a, cast.pilotage):
+        lignes = list(
+            Affectation.objects.filter(user=user).values_list(
+                "role", "etablissement_id", "partenaire_id", "academie_id",
+                "partenaire__conventions__dispositif__etablissement",
+            )
+        )  # fmt: skip
+        perimetre = Perimetre(user)
+        assert {(lp, r) for lp, roles in perimetre.roles.items() for r in roles} >= {
+            (etablissement_id, role) for role, etablissement_id, *_ in lignes if etablissement_id
+        }
+        assert set(perimetre.roles_partenaires) == {partenaire for _, _, partenaire, *_ in lignes if partenaire}
+        assert set(perimetre.roles_academies) == {academie for _, _, _, academie, _ in lignes if academie}
+    assert Perimetre(cast.coordonnateur_a).roles  # the coordinator reaches the LPs their association serves
+
+
+def test_le_lp_courant_avec_son_academie_sans_autre_requete(cast, django_assert_num_queries):
+    attendu = Etablissement.objects.select_related("academie").get(pk=cast.lp_a.pk)
+    with django_assert_num_queries(1):
+        lp = _etablissement(cast.lp_a.pk)
+        assert lp.academie.nom == attendu.academie.nom
+    assert [getattr(lp, f.attname) for f in Etablissement._meta.concrete_fields] == [
+        getattr(attendu, f.attname) for f in Etablissement._meta.concrete_fields
+    ]
+    assert lp._state.adding is False and lp._state.db == "default"
+    assert _etablissement(-1) is None
+
+
+def test_la_session_lue_une_fois_compilee(client, cast, django_assert_num_queries):
+    client.force_login(cast.referent_a)
+    # Session, user, roles, current LP: the legal notice reads nothing else.
+    with django_assert_num_queries(4):
+        assert client.get(reverse("mentions_legales")).wsgi_request.user == cast.referent_a
+    # An expired session, or one no longer in the database, signs out: the page asks to sign in.
+    Session.objects.update(expire_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    assert client.get(reverse("accueil")).status_code == 302
+    client.force_login(cast.referent_a)
+    assert client.get(reverse("accueil")).status_code == 200
+    Session.objects.all().delete()
+    assert client.get(reverse("accueil")).status_code == 302
