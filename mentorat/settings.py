@@ -157,7 +157,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mentorat.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the signed-in user read by a compiled query (signs out sessions opened
+    # under django.contrib.auth.backends.ModelBackend: once, when it replaced it).
+    "socle.authentification.ModelBackend",
     # ProConnect (OpenID Connect): answers only its own callback, and only when configured.
     "etablissements.proconnect.ProConnectBackend",
 ]

@@ -292,7 +292,7 @@ def test_compte_desactive_refuse(fournisseur_http, cast):
 
 def test_deconnexion_par_mot_de_passe_inchangee(fournisseur_http, cast):
     client = Client()
-    client.force_login(cast.cpe_a, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast.cpe_a, backend="socle.authentification.ModelBackend")
     reponse = client.post("/deconnexion/")
     assert reponse.status_code == 302 and reponse["Location"] == "/connexion/"
 

@@ -182,7 +182,7 @@ def invitation(request, jeton):
             )
         except service.InvitationInvalide as erreur:
             return render(request, "etablissements/invitation_invalide.html", {"message": erreur.message}, status=410)
-        login(request, nouveau, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, nouveau, backend="socle.authentification.ModelBackend")
         messages.success(
             request, f"Votre compte est créé : vous êtes {invitation.get_role_display()} ({invitation.lieu})."
         )

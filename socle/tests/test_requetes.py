@@ -150,3 +150,24 @@ def test_la_session_lue_une_fois_compilee(client, cast, django_assert_num_querie
     assert client.get(reverse("accueil")).status_code == 200
     Session.objects.all().delete()
     assert client.get(reverse("accueil")).status_code == 302
+
+
+def test_l_utilisateur_de_la_requete_charge_comme_par_django(client, cast, django_assert_num_queries):
+    from django.contrib.auth.backends import ModelBackend as ModelBackendDjango
+
+    from socle.authentification import ModelBackend
+
+    attendu = ModelBackendDjango().get_user(cast.referent_a.pk)
+    with django_assert_num_queries(1):
+        lu = ModelBackend().get_user(cast.referent_a.pk)
+    assert lu == attendu and lu._state.adding is False
+    assert [getattr(lu, f.attname) for f in type(lu)._meta.concrete_fields] == [
+        getattr(attendu, f.attname) for f in type(attendu)._meta.concrete_fields
+    ]
+    assert ModelBackend().get_user(-1) is None
+    # A deactivated account is signed out at its next request, as with Django's backend.
+    client.force_login(cast.referent_a)
+    assert client.get(reverse("accueil")).status_code == 200
+    type(cast.referent_a).objects.filter(pk=cast.referent_a.pk).update(is_active=False)
+    assert ModelBackend().get_user(cast.referent_a.pk) is None
+    assert client.get(reverse("accueil")).status_code == 302
