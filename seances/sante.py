@@ -146,8 +146,8 @@ def semaines_sans_seance(depuis: date, jour: date, *, binome: Binome) -> int:
     """Full weeks of inactivity between `depuis` (the last séance held, or the pair's start) and `jour`.
 
     The only place where inactivity is measured: the school calendar may count school weeks only
-    (holidays and work placements excluded) by replacing this function; `binome` (its dispositif
-    selected) tells which LP's calendar applies.
+    (holidays and work placements excluded) by replacing this function; `binome` (a Binome, or the
+    dashboard's `PaireDuTableau`: its `dispositif_id` in both) tells which LP's calendar applies.
     """
     return max((jour - depuis).days, 0) // 7
 
