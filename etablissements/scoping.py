@@ -6,6 +6,7 @@ that may read and write it; `Model.objects.for_user(user)` keeps only what those
 reach, and `get_for_user()` answers 404 to outsiders and 403 to readers who write.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
@@ -17,8 +18,6 @@ from socle.roles import Role
 
 def _affectations(user_id):
     # The affectation model through the user model's relation: this module imports no model class.
-    from django.contrib.auth import get_user_model
-
     affectations = get_user_model()._meta.get_field("affectations").related_model.objects
     return affectations.filter(user_id=user_id).values_list(
         "role", "etablissement_id", "partenaire_id", "academie_id", "partenaire__conventions__dispositif__etablissement"

@@ -6,6 +6,7 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.auth.backends import ModelBackend as ModelBackendDjango
 from django.contrib.sessions.models import Session
 from django.db import connections
 from django.urls import reverse
@@ -16,6 +17,7 @@ from etablissements.middleware import _etablissement
 from etablissements.models import Affectation, Etablissement
 from etablissements.scoping import Perimetre
 from etablissements.tests.factories import AffectationFactory, EtablissementFactory
+from socle.authentification import ModelBackend
 from socle.requetes import RequeteCompilee
 from socle.roles import Role
 
@@ -153,10 +155,6 @@ def test_la_session_lue_une_fois_compilee(client, cast, django_assert_num_querie
 
 
 def test_l_utilisateur_de_la_requete_charge_comme_par_django(client, cast, django_assert_num_queries):
-    from django.contrib.auth.backends import ModelBackend as ModelBackendDjango
-
-    from socle.authentification import ModelBackend
-
     attendu = ModelBackendDjango().get_user(cast.referent_a.pk)
     with django_assert_num_queries(1):
         lu = ModelBackend().get_user(cast.referent_a.pk)
