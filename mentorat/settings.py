@@ -157,8 +157,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mentorat.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, the signed-in user read by a compiled query (signs out sessions opened
-    # under django.contrib.auth.backends.ModelBackend: once, when it replaced it).
+    # Django's ModelBackend, the signed-in user read by a compiled query; the sessions opened under
+    # django.contrib.auth.backends.ModelBackend were moved to it (migration mentorat 0006).
     "socle.authentification.ModelBackend",
     # ProConnect (OpenID Connect): answers only its own callback, and only when configured.
     "etablissements.proconnect.ProConnectBackend",

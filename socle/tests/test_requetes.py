@@ -3,12 +3,15 @@ the database's converters; compiled once per connection; refused where they woul
 three uses on every signed-in page: the session, the user's roles, the current LP."""
 
 import datetime
+import importlib
 import threading
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.backends import ModelBackend as ModelBackendDjango
 from django.contrib.sessions.models import Session
 from django.db import connections
+from django.test import Client
 from django.urls import reverse
 
 from binomes.models import Binome
@@ -169,3 +172,20 @@ def test_l_utilisateur_de_la_requete_charge_comme_par_django(client, cast, djang
     type(cast.referent_a).objects.filter(pk=cast.referent_a.pk).update(is_active=False)
     assert ModelBackend().get_user(cast.referent_a.pk) is None
     assert client.get(reverse("accueil")).status_code == 302
+
+
+def test_les_sessions_ouvertes_avant_le_changement_de_backend_restent_ouvertes(cast):
+    """Migration mentorat 0006 (socle): a session opened under Django's ModelBackend name stays signed in (a form
+    being filled during the deployment is not lost); the others are left as they are."""
+    migration = importlib.import_module("socle.migrations.0006_sessions_nouveau_backend")
+    avant = Client()
+    avant.force_login(cast.referent_a, backend=migration.ANCIEN)
+    assert avant.get(reverse("accueil")).status_code == 302  # the old name is no longer a backend
+    proconnect = Client()
+    proconnect.force_login(cast.chef_a, backend="etablissements.proconnect.ProConnectBackend")
+    donnees_proconnect = Session.objects.get(pk=proconnect.session.session_key).session_data
+    migration.en_avant(apps, None)
+    assert avant.get(reverse("accueil")).status_code == 200
+    assert Session.objects.get(pk=proconnect.session.session_key).session_data == donnees_proconnect
+    migration.en_arriere(apps, None)
+    assert avant.session["_auth_user_backend"] == migration.ANCIEN
