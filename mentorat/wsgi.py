@@ -14,3 +14,9 @@ application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018 (loads the URLconf before the freeze)
 gc.collect()
 gc.freeze()
+# A request allocates tens of thousands of objects, nearly all freed by reference counting as soon as
+# they are dropped; Python's default thresholds (700, 10, 10) still ran a young collection every 700
+# allocations, dozens per request. One every 20,000 (and the older generations ten times less often)
+# leaves a request's few cycles alive a moment longer and spares 1.5 to 2 % of the instructions of the
+# load test's pages (bench/bench_instructions.py, docs/performance.md).
+gc.set_threshold(20_000, 50, 100)
