@@ -9,6 +9,7 @@ Only the référent reads a pair's health (`ROLES_SANTE`): its reasons repeat th
 which no one else reads.
 """
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -159,22 +160,23 @@ def peut_lire_sante(user, etablissement_id) -> bool:
 
 @dataclass(slots=True)
 class _SeanceDuBinome:
-    pk: int
+    """One of the pair's last held séances, as the attendance and inactivity rules read it."""
+
     date: date
-    statut: str
     presence_eleve: str
 
 
-def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_SeanceDuBinome]]:
-    """The séances of each pair up to `jour`, newest first, in one query whatever the number of pairs.
+def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, tuple[set[int], list[_SeanceDuBinome]]]:
+    """{pair id: (the ids of its séances up to `jour`, its last DERNIERES_SEANCES held ones, newest
+    first)}, in one query whatever the number of pairs.
 
     A séance of the pair is one of its dispositif, from its start, where both its student and its mentor
     are expected (an individual séance, or a collective one they both attend). The participations of
     the pairs' students and of their mentors are read together (PostgreSQL walks the dispositifs'
     séances in their index and filters each one's participations, as it did for each of the two
     queries this replaced, issue 18), then told apart: a participation is a student's or a mentor's.
-    A dispositif's year holds thousands of them, recomputed after each write: they are kept as
-    tuples, sorted as such (date, then séance), and made records only once matched to a pair.
+    A dispositif's year holds thousands of them, recomputed after each write: they stay tuples, and
+    only the last held séances of each pair are picked (date, then séance: the newest) and made records.
     """
     dispositifs = {b.dispositif_id for b in binomes}
     eleves_ids, mentors_ids = {b.eleve_id for b in binomes}, {b.mentor_id for b in binomes}
@@ -199,11 +201,12 @@ def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, list[_Se
             for ligne in eleves[b.eleve_id]
             if ligne[2] == dispositif_id and ligne[1] in du_mentor and (debut is None or ligne[0] >= debut)
         ]
-        lignes.sort(reverse=True)  # newest first: (date, séance id) is unique for a student
-        resultat[b.pk] = [
-            _SeanceDuBinome(seance_id, jour_seance, statut, presence)
-            for jour_seance, seance_id, _, statut, presence in lignes
-        ]
+        # (date, séance id) is unique for a student: the largest are the newest.
+        tenues = heapq.nlargest(DERNIERES_SEANCES, (ligne for ligne in lignes if ligne[3] == StatutSeance.TENUE))
+        resultat[b.pk] = (
+            {ligne[1] for ligne in lignes},
+            [_SeanceDuBinome(jour_seance, presence) for jour_seance, _, _, _, presence in tenues],
+        )
     return resultat
 
 
@@ -331,8 +334,7 @@ def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> di
     avis = _derniers_avis(binomes)
     resultat = {}
     for b in binomes:
-        siennes = {s.pk for s in seances[b.pk]}
-        tenues = [s for s in seances[b.pk] if s.statut == StatutSeance.TENUE]
+        siennes, tenues = seances[b.pk]
         note = next((n for n in notes[b.mentor_id] if n.seance_id in siennes), None)
         resultat[b.pk] = Sante(
             b,

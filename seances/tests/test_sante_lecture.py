@@ -52,7 +52,7 @@ def _seances_de_la_paire(binome):
 def _sante_attendue(binome) -> Sante:
     """The pair's health from the plain reading, through the same rules."""
     tenues = [
-        regles._SeanceDuBinome(s.pk, s.date, s.statut, Participation.objects.get(seance=s, eleve=binome.eleve).presence)
+        regles._SeanceDuBinome(s.date, Participation.objects.get(seance=s, eleve=binome.eleve).presence)
         for s in _seances_de_la_paire(binome).filter(statut=StatutSeance.TENUE).order_by("-date", "-pk")
     ]
     note = (
