@@ -241,6 +241,8 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "OPTIONS": {
             "IGNORE_EXCEPTIONS": True,
+            # An entry pickled by another version of the code, unreadable by this one: a miss.
+            "SERIALIZER": "socle.cache.SerialiseurTolerant",
             "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT,
             "SOCKET_TIMEOUT": REDIS_TIMEOUT,
             "CONNECTION_POOL_KWARGS": {

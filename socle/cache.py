@@ -12,6 +12,7 @@ import threading
 import time
 
 from django.conf import settings
+from django_redis.serializers.pickle import PickleSerializer
 from redis.connection import Connection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -75,3 +76,21 @@ class ConnexionDisjonctable(Connection):
         except PANNES:
             disjoncteur.declencher()
             raise
+
+
+class SerialiseurTolerant(PickleSerializer):
+    """django-redis's pickle serializer, for which an entry this code cannot read back is a miss.
+
+    An entry pickled by another version of the code names classes as that version had them: one
+    renamed, moved or removed since (or added since, read by an older process during a rolling
+    deployment or after a rollback) made its unpickling raise, and the page reading it answered 500
+    until the entry expired (seen in the load test, issue 18). Read as absent, it is computed again.
+    `cache.get(key, default)` then gives None, not `default`: the project's readers test `is None`.
+    """
+
+    def loads(self, value):
+        try:
+            return super().loads(value)
+        except Exception as erreur:  # noqa: BLE001 (whatever the unpickling raises, the entry is unusable)
+            logger.warning("Entrée du cache illisible par cette version du code, ignorée : %r", erreur)
+            return None
