@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 from django.conf import settings
 
 from conftest import manque
