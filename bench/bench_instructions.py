@@ -7,11 +7,12 @@ CPU time is a poor judge of a change on a machine whose speed varies from minute
 bench's étalon went from 155 to 316 ms within an hour on the machine of the seventh session): two
 runs of the same code differed by 25 %. `valgrind --tool=callgrind` counts the instructions the
 Python process executes instead: the same count, run after run, whatever else the machine does
-(17.05 million for a bare signed page, three times in a row). Each page runs in its own Python
-process under callgrind, with production settings (DEBUG off, the WSGI module loaded as gunicorn
-loads it, Redis cache), signed in as the load test's users (the référent of the large LP, the
-coordinator of ten LPs); counting is switched on around each measured request only (after two
-warm-up requests), so neither Django's start nor the test client's preparation counts. PostgreSQL's
+(a bare signed page: 17.05 million three times in a row in the seventh session, 9.3 million since
+the eighth). Each page runs in its own Python process under callgrind, with production settings
+(DEBUG off, the WSGI module loaded as gunicorn loads it, Redis cache), signed in as the load test's
+users (the référent of the large LP, the coordinator of ten LPs); counting is switched on around each
+measured request only (after two warm-up requests), so neither Django's start nor the test client's
+preparation counts. PostgreSQL's
 own work is not counted (another process): the query count is given beside it.
 
 Under valgrind, Python runs about 50 times slower: a page takes 15 to 30 s.
