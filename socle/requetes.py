@@ -18,9 +18,11 @@ from collections.abc import Callable
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
-# Values no real row holds, placed in the query where the looked-up values go, then found among its
-# SQL parameters: an integer below any primary key, a string no key or email contains.
-_MARQUEURS_ENTIERS = tuple(-7_340_000_000_000 - rang for rang in range(4))
+# Values placed in the query where the looked-up values go, then found among its SQL parameters (each
+# must be there once: a constant of the query equal to a marker is refused, never mistaken for it). The
+# integers fit every integer column, a positive 16-bit one included: Django answers an out-of-range
+# value without SQL. The strings, no key or email contains.
+_MARQUEURS_ENTIERS = tuple(31_337 + rang for rang in range(4))
 _MARQUEURS_TEXTES = tuple(f"\x00marqueur-{rang}\x00" for rang in range(4))
 
 
