@@ -16,7 +16,8 @@ _UTILISATEUR = RequeteCompilee(lambda pk: get_user_model()._default_manager.filt
 
 
 def utilisateur(user_id):
-    """The active user of that id, as `ModelBackend.get_user` loads them (None for a deactivated account)."""
+    """The user of that id, loaded as `ModelBackend.get_user` loads them (None if there is none); the
+    backend then refuses a deactivated account."""
     modele = get_user_model()
     alias = router.db_for_read(modele)
     for ligne in _UTILISATEUR.lignes(user_id, using=alias):
