@@ -103,7 +103,7 @@ class Raison:
 class Sante:
     """The health of one binôme on one day: its level follows from its reasons."""
 
-    binome: Binome
+    binome: "Paire"
     raisons: list[Raison] = field(default_factory=list)
 
     @property
@@ -143,7 +143,7 @@ class Sante:
         return textes
 
 
-def semaines_sans_seance(depuis: date, jour: date, *, binome: Binome) -> int:
+def semaines_sans_seance(depuis: date, jour: date, *, binome: "Paire") -> int:
     """Full weeks of inactivity between `depuis` (the last séance held, or the pair's start) and `jour`.
 
     The only place where inactivity is measured: the school calendar may count school weeks only
@@ -166,7 +166,7 @@ class _SeanceDuBinome:
     presence_eleve: str
 
 
-def _seances_par_binome(binomes: list[Binome], jour: date) -> dict[int, tuple[set[int], list[_SeanceDuBinome]]]:
+def _seances_par_binome(binomes: list["Paire"], jour: date) -> dict[int, tuple[set[int], list[_SeanceDuBinome]]]:
     """{pair id: (the ids of its séances up to `jour`, its last DERNIERES_SEANCES held ones, newest
     first)}, in one query whatever the number of pairs.
 
@@ -294,7 +294,7 @@ def avec_le_dernier_avis(binomes: models.QuerySet) -> models.QuerySet:
     return binomes.annotate(**{f"avis_{champ}": Subquery(dernier.values(champ)[:1]) for champ in _CHAMPS_AVIS})
 
 
-def _derniers_avis(binomes: list[Binome]) -> dict[int, _Avis]:
+def _derniers_avis(binomes: list["Paire"]) -> dict[int, _Avis]:
     if all(hasattr(b, "avis_continuer") for b in binomes):
         # Read with the pairs (`avec_le_dernier_avis`): an answer always says whether to go on.
         return {
@@ -309,7 +309,7 @@ def _derniers_avis(binomes: list[Binome]) -> dict[int, _Avis]:
     return {a.binome_id: a for a in dernier_avis.only("binome_id", *_CHAMPS_AVIS)}
 
 
-def sante_des_binomes(binomes: Iterable[Binome], jour: date | None = None) -> dict[int, Sante]:
+def sante_des_binomes(binomes: Iterable["Paire"], jour: date | None = None) -> dict[int, Sante]:
     """{binôme id: Sante} of the active binômes among `binomes`, on `jour`, in three queries (two when
     the pairs were read with `avec_le_dernier_avis`).
 
@@ -439,6 +439,9 @@ class PaireDuTableau:
         # As Binome.__str__, from the names of the mentor and the student.
         return f"{self.mentor_prenom} {self.mentor_nom} – {self.eleve_prenom} {self.eleve_nom}"
 
+
+# What the rules read a pair from: a Binome, or the dashboard's record of one.
+Paire = Binome | PaireDuTableau
 
 # PaireDuTableau's fields, in its order, as lookups from Binome.
 _CHAMPS_PAIRE = (
