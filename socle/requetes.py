@@ -14,8 +14,9 @@ written in SQL differently depending on the database, or are not parameters at a
 
 import weakref
 from collections.abc import Callable
+from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections, router
 from django.db.models import QuerySet
 
 # Values placed in the query where the looked-up values go, then found among its SQL parameters (each
@@ -32,7 +33,8 @@ class RequeteCompilee:
     `fabrique(*valeurs)` returns the queryset for the given values; it is called once per connection
     with markers of the types in `types` (int or str), to find where each value goes in the SQL.
     `lignes(*valeurs)` then runs the compiled SQL: the same rows as `list(fabrique(*valeurs))`, in one
-    query, without building the queryset again.
+    query, without building the queryset again, on the database the routers choose for reading its
+    model, as the queryset would (a dashboard marked to read the replica reads it there too).
     """
 
     def __init__(self, fabrique: Callable[..., QuerySet], *types: type):
@@ -47,6 +49,11 @@ class RequeteCompilee:
     def _marqueurs(self) -> list:
         compteurs = {int: iter(_MARQUEURS_ENTIERS), str: iter(_MARQUEURS_TEXTES)}
         return [next(compteurs[t]) for t in self.types]
+
+    @cached_property
+    def modele(self):
+        """The model the queries read (for the routers), from a queryset built once with markers."""
+        return self.fabrique(*self._marqueurs()).model
 
     def _compiler(self, connexion, alias):
         compilee = self._compilees.get(connexion)
@@ -64,9 +71,10 @@ class RequeteCompilee:
             compilee = self._compilees[connexion] = (compiler, sql, tuple(parametres), tuple(positions))
         return compilee
 
-    def lignes(self, *valeurs, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    def lignes(self, *valeurs, using: str | None = None) -> list[tuple]:
         if len(valeurs) != len(self.types) or any(type(v) is not t for v, t in zip(valeurs, self.types, strict=True)):
             raise TypeError(f"RequeteCompilee : valeurs attendues de types {self.types}, reçu {valeurs!r}")
+        using = using or router.db_for_read(self.modele)
         connexion = connections[using]
         compiler, sql, parametres, positions = self._compiler(connexion, using)
         parametres = list(parametres)

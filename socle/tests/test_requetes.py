@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
+from django.utils.connection import ConnectionDoesNotExist
 
 from binomes.models import Binome
 from binomes.tests.factories import BinomeFactory
@@ -63,7 +64,30 @@ def test_compilee_une_fois_par_connexion(cast, django_assert_num_queries):
         assert [requete.lignes(lp.pk) for lp in (cast.lp_a, cast.lp_b, cast.lp_a)] == [
             [(cast.lp_a.nom,)], [(cast.lp_b.nom,)], [(cast.lp_a.nom,)]
         ]  # fmt: skip
-    assert construites == [31_337]  # built once, with a marker, not a real id
+    # Built with a marker, never a real id: once for the model the routers are asked about, once to compile.
+    assert construites == [31_337, 31_337]
+
+
+class _RouteurQuiNote:
+    """Reads of Etablissement go to a database that does not exist: where the compiled query goes shows."""
+
+    lus = []
+
+    def db_for_read(self, model, **hints):
+        self.lus.append(model)
+        return "base_inconnue" if model is Etablissement else None
+
+
+def test_lue_sur_la_base_que_choisit_le_routeur(cast, settings):
+    """As a queryset would: a dashboard marked to read the replica (socle.routeur) reads it there too."""
+    requete = RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).values_list("nom"), int)
+    assert requete.lignes(cast.lp_a.pk) == [(cast.lp_a.nom,)]
+    settings.DATABASE_ROUTERS = ["socle.tests.test_requetes._RouteurQuiNote", *settings.DATABASE_ROUTERS]
+    with pytest.raises(ConnectionDoesNotExist):
+        requete.lignes(cast.lp_a.pk)
+    assert _RouteurQuiNote.lus[-1] is Etablissement
+    # An explicit database wins, as `using()` does.
+    assert requete.lignes(cast.lp_b.pk, using="default") == [(cast.lp_b.nom,)]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -89,7 +113,8 @@ def test_chaque_fil_a_sa_compilation():
     fil.start()
     fil.join()
     assert vues == [[(lp.uai,)], [(lp.uai,)]]
-    assert len(construites) == 2
+    # One compilation per thread's connection, plus the one that told the model to the routers.
+    assert len(construites) == 3
 
 
 def test_refusee_la_ou_elle_serait_fausse(cast):
