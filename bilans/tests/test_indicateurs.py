@@ -4,8 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
-from bilans.indicateurs import indicateurs, indicateurs_par_dispositif
+from bilans.indicateurs import _chiffres, _comptages_d_un_dispositif, indicateurs, indicateurs_par_dispositif
 from bilans.models import ResultatEleve, Situation
 from binomes.models import StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
@@ -128,3 +129,19 @@ def test_nombre_de_requetes_constant(donnees, django_assert_num_queries):
         tous = indicateurs_par_dispositif([donnees.pk, *autres])
     assert tous[donnees.pk]["filles"].valeur == 2
     assert tous[autres[0]]["filles"].valeur == 0
+
+
+def test_un_dispositif_seul_compte_comme_plusieurs(donnees, cast):
+    """One dispositif's counts run the queries compiled once per connection (the dashboards and reports);
+    several run the ORM's querysets: the same figures, types included (budget sums are Decimals)."""
+    seul = _chiffres([donnees.pk])[donnees.pk]
+    avec_d_autres = _chiffres([donnees.pk, cast.dispositif_b.pk])
+    assert seul == avec_d_autres[donnees.pk]
+    assert seul["commences"] == 5 and seul["alloue"] == Decimal("2000.50") and type(seul["alloue"]) is Decimal
+    assert _chiffres([cast.dispositif_b.pk])[cast.dispositif_b.pk] == avec_d_autres[cast.dispositif_b.pk] == {}
+    # Built once per connection: another dispositif reuses the compiled SQL.
+    compilees = [compilee._compilees for compilee, _noms in _comptages_d_un_dispositif()]
+    assert all(connections["default"] in par_connexion for par_connexion in compilees)
+    avant = [dict(par_connexion) for par_connexion in compilees]
+    _chiffres([DispositifFactory().pk])
+    assert [dict(par_connexion) for par_connexion in compilees] == avant
