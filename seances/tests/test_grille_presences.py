@@ -57,6 +57,8 @@ def test_par_defaut_les_binomes_actifs_du_dispositif(client, cast, lp):
 
 
 def test_tous_les_eleves_et_mentors_du_lp_sur_demande(client, cast, lp):
+    # A student who has left the LP is not offered for a new séance.
+    parti = EleveFactory(etablissement=cast.lp_a, nom="Parti", date_sortie=datetime.date(2026, 10, 1))
     client.force_login(cast.coordonnateur_a)
     reponse = client.get(URL, {"dispositif": cast.dispositif_a.pk, "tous": "1"})
     cles = lignes(reponse)
@@ -69,7 +71,8 @@ def test_tous_les_eleves_et_mentors_du_lp_sur_demande(client, cast, lp):
     binome = [f"m{lp.binome.mentor.pk}", f"e{lp.binome.eleve.pk}"]
     mentors = [f"m{pk}" for pk in Mentor.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
     eleves = [f"e{pk}" for pk in Eleve.objects.filter(etablissement=cast.lp_a).values_list("pk", flat=True)]
-    assert cles == binome + [cle for cle in mentors + eleves if cle not in binome]
+    assert f"e{parti.pk}" in eleves and f"e{parti.pk}" not in cles
+    assert cles == binome + [cle for cle in mentors + eleves if cle not in binome and cle != f"e{parti.pk}"]
     root = dom(reponse.content.decode())
     assert liens(root)[BINOMES] == f"?dispositif={cast.dispositif_a.pk}"
     assert TOUS not in liens(root)

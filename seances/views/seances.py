@@ -17,6 +17,7 @@ from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
 from socle.decorators import role_required
 from socle.pagination import TranchesParGroupe
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
 
 from .. import rappels, services, voix
@@ -133,20 +134,54 @@ class Personne:
         return f"{self.prenom} {self.nom}"
 
 
+# The séance entry (its form and its POST, the page a coordinator uses all day) reads the LP's
+# mentors and students, and the dispositif's active pairs, by one id: compiled once per connection
+# (socle.requetes; ≈ 1 ms of CPU each on the slow machines of the load test, issue 18).
+_MENTORS_DU_LP = RequeteCompilee(
+    lambda etablissement_id: (
+        Mentor.objects.filter(etablissement_id=etablissement_id)
+        .order_by("nom", "prenom")
+        .values_list("pk", "prenom", "nom")
+    ),
+    int,
+)
+_ELEVES_DU_LP = RequeteCompilee(
+    lambda etablissement_id: (
+        Eleve.objects.filter(etablissement_id=etablissement_id, date_sortie__isnull=True)
+        .order_by("nom", "prenom")
+        .values_list("pk", "prenom", "nom", "classe")
+    ),
+    int,
+)
+_BINOMES_ACTIFS = RequeteCompilee(
+    lambda dispositif_id: (
+        Binome.objects.filter(dispositif_id=dispositif_id, statut=StatutBinome.ACTIF)
+        .order_by("eleve__nom", "eleve__prenom", "pk")
+        .values_list("mentor_id", "eleve_id")
+    ),
+    int,
+)
+
+
 def _personnes(etablissement_id, seance=None):
-    """The people who may attend a séance of this LP, keyed for the grid ("m12", "e34")."""
+    """The people who may attend a séance of this LP, keyed for the grid ("m12", "e34"): its mentors,
+    its students still there and, for a séance already written, its students who have left since."""
     personnes = {}
-    mentors = Mentor.objects.filter(etablissement_id=etablissement_id).order_by("nom", "prenom")
-    for pk, prenom, nom in mentors.values_list("pk", "prenom", "nom"):
+    for pk, prenom, nom in _MENTORS_DU_LP.lignes(etablissement_id):
         mentor = Personne(pk, prenom, nom, "", True)
         mentor.libelle = f"{mentor} — mentor"
         personnes[f"m{pk}"] = mentor
-    eleves = Eleve.objects.filter(etablissement_id=etablissement_id).filter(
-        Q(date_sortie__isnull=True) | Q(participations__seance=seance) if seance else Q(date_sortie__isnull=True)
-    )
-    for pk, prenom, nom, classe in (
-        eleves.distinct().order_by("nom", "prenom").values_list("pk", "prenom", "nom", "classe")
-    ):
+    if seance is None:
+        eleves = _ELEVES_DU_LP.lignes(etablissement_id)
+    else:
+        eleves = (
+            Eleve.objects.filter(etablissement_id=etablissement_id)
+            .filter(Q(date_sortie__isnull=True) | Q(participations__seance=seance))
+            .distinct()
+            .order_by("nom", "prenom")
+            .values_list("pk", "prenom", "nom", "classe")
+        )
+    for pk, prenom, nom, classe in eleves:
         eleve = Personne(pk, prenom, nom, classe, False)
         eleve.libelle = f"{eleve} — {classe}" if classe else str(eleve)
         personnes[f"e{pk}"] = eleve
@@ -177,12 +212,7 @@ def _binomes_actifs(dispositif):
     Suspended binômes are left out: their mentoring is paused, no séance is planned for them.
     Their people stay one click away (?tous=1), and stay listed in a séance they attend.
     """
-    return [
-        (f"m{mentor_id}", f"e{eleve_id}")
-        for mentor_id, eleve_id in Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF)
-        .order_by("eleve__nom", "eleve__prenom", "pk")
-        .values_list("mentor_id", "eleve_id")
-    ]
+    return [(f"m{mentor_id}", f"e{eleve_id}") for mentor_id, eleve_id in _BINOMES_ACTIFS.lignes(dispositif.pk)]
 
 
 def _groupes(personnes, binomes):
