@@ -9,11 +9,13 @@ Only the référent reads a pair's health (`ROLES_SANTE`): its reasons repeat th
 which no one else reads.
 """
 
+import functools
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -23,6 +25,7 @@ from binomes.encarts import Encart
 from binomes.models import Binome, StatutBinome
 from etablissements.scoping import a_un_role
 from socle.formats import compte
+from socle.requetes import RequeteCompilee
 
 from .models import (
     AvisEleve,
@@ -166,29 +169,39 @@ class _SeanceDuBinome:
     presence_eleve: str
 
 
-def _seances_par_binome(binomes: list["Paire"], jour: date) -> dict[int, tuple[set[int], list[_SeanceDuBinome]]]:
-    """{pair id: (the ids of its séances up to `jour`, its last DERNIERES_SEANCES held ones, newest
-    first)}, in one query whatever the number of pairs.
+# What the health reads of a participation: whose (a student's or a mentor's), which séance, and
+# that séance's dispositif, date and status, and the attendance.
+_CHAMPS_PARTICIPATION = (
+    "eleve_id", "mentor_id", "seance_id", "seance__dispositif_id", "seance__date", "seance__statut", "presence",
+)  # fmt: skip
+
+
+def _participations(binomes: list["Paire"], jour: date):
+    """The participations of the pairs' students and mentors at séances of their dispositifs up to
+    `jour`, as `_CHAMPS_PARTICIPATION` rows, in one query whatever the number of pairs.
+
+    The participations of the pairs' students and of their mentors are read together (PostgreSQL walks
+    the dispositifs' séances in their index and filters each one's participations, as it did for each
+    of the two queries this replaced, issue 18); `_seances_par_binome` tells them apart."""
+    return Participation.objects.filter(
+        models.Q(eleve_id__in={b.eleve_id for b in binomes}) | models.Q(mentor_id__in={b.mentor_id for b in binomes}),
+        seance__dispositif_id__in={b.dispositif_id for b in binomes},
+        seance__date__lte=jour,
+    ).values_list(*_CHAMPS_PARTICIPATION)
+
+
+def _seances_par_binome(binomes: list["Paire"], participations) -> dict[int, tuple[set[int], list[_SeanceDuBinome]]]:
+    """{pair id: (the ids of its séances, its last DERNIERES_SEANCES held ones, newest first)}, from the
+    `_CHAMPS_PARTICIPATION` rows of its student and its mentor up to the day.
 
     A séance of the pair is one of its dispositif, from its start, where both its student and its mentor
-    are expected (an individual séance, or a collective one they both attend). The participations of
-    the pairs' students and of their mentors are read together (PostgreSQL walks the dispositifs'
-    séances in their index and filters each one's participations, as it did for each of the two
-    queries this replaced, issue 18), then told apart: a participation is a student's or a mentor's.
-    A dispositif's year holds thousands of them, recomputed after each write: they stay tuples, and
-    only the last held séances of each pair are picked (date, then séance: the newest) and made records.
+    are expected (an individual séance, or a collective one they both attend). A dispositif's year holds
+    thousands of participations, recomputed after each write: they stay tuples, and only the last held
+    séances of each pair are picked (date, then séance: the newest) and made records.
     """
-    dispositifs = {b.dispositif_id for b in binomes}
-    eleves_ids, mentors_ids = {b.eleve_id for b in binomes}, {b.mentor_id for b in binomes}
     eleves = defaultdict(list)
     mentors = defaultdict(set)
-    for eleve_id, mentor_id, seance_id, dispositif_id, jour_seance, statut, presence in Participation.objects.filter(
-        models.Q(eleve_id__in=eleves_ids) | models.Q(mentor_id__in=mentors_ids),
-        seance__dispositif_id__in=dispositifs,
-        seance__date__lte=jour,
-    ).values_list(
-        "eleve_id", "mentor_id", "seance_id", "seance__dispositif_id", "seance__date", "seance__statut", "presence"
-    ):
+    for eleve_id, mentor_id, seance_id, dispositif_id, jour_seance, statut, presence in participations:
         if eleve_id is not None:
             eleves[eleve_id].append((jour_seance, seance_id, dispositif_id, statut, presence))
         else:
@@ -275,6 +288,29 @@ _CHAMPS_NOTE = (
 )  # fmt: skip
 
 
+class _Note(NamedTuple):
+    """A mentor's note as the health reads it (`_CHAMPS_NOTE`)."""
+
+    mentor_id: int
+    seance_id: int
+    a_eu_lieu: bool
+    besoin_traite_le: datetime | None
+    difficulte_eleve: bool
+    besoin_aide_referent: bool
+    absence_non_prevenue: bool
+
+
+def _notes(binomes: list["Paire"]):
+    """The notes of the pairs' mentors on séances of their dispositifs, newest written first."""
+    return (
+        NoteMentor.objects.filter(
+            mentor_id__in={b.mentor_id for b in binomes}, seance__dispositif_id__in={b.dispositif_id for b in binomes}
+        )
+        .order_by("-ecrite_le", "-pk")
+        .values_list(*_CHAMPS_NOTE)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Avis:
     """What the health reads of a student's latest answers."""
@@ -321,21 +357,22 @@ def sante_des_binomes(binomes: Iterable["Paire"], jour: date | None = None) -> d
     binomes = [b for b in binomes if b.statut == StatutBinome.ACTIF]
     if not binomes:
         return {}
-    seances = _seances_par_binome(binomes, jour)
-    notes = defaultdict(list)
-    for note in (
-        NoteMentor.objects.filter(
-            mentor_id__in={b.mentor_id for b in binomes}, seance__dispositif_id__in={b.dispositif_id for b in binomes}
-        )
-        .only(*_CHAMPS_NOTE)
-        .order_by("-ecrite_le", "-pk")
-    ):
-        notes[note.mentor_id].append(note)
-    avis = _derniers_avis(binomes)
+    return _evaluer(binomes, _participations(binomes, jour), _notes(binomes), _derniers_avis(binomes), jour)
+
+
+def _evaluer(binomes: list["Paire"], participations, notes, avis: dict, jour: date) -> dict[int, Sante]:
+    """The health of the active `binomes` from the rows read for them: their students' and mentors'
+    participations (`_CHAMPS_PARTICIPATION`), their mentors' notes newest first (`_CHAMPS_NOTE`), their
+    students' latest answers by pair."""
+    seances = _seances_par_binome(binomes, participations)
+    par_mentor = defaultdict(list)
+    for note in notes:
+        note = _Note(*note)
+        par_mentor[note.mentor_id].append(note)
     resultat = {}
     for b in binomes:
         siennes, tenues = seances[b.pk]
-        note = next((n for n in notes[b.mentor_id] if n.seance_id in siennes), None)
+        note = next((n for n in par_mentor[b.mentor_id] if n.seance_id in siennes), None)
         resultat[b.pk] = Sante(
             b,
             _raisons_inactivite(b, tenues, jour)
@@ -450,14 +487,52 @@ _CHAMPS_PAIRE = (
 )  # fmt: skip
 
 
+# The dashboard's three readings of one dispositif, compiled once per connection (socle.requetes): the
+# référent's dashboard computes them again after each write in the LP, and building and compiling
+# them cost ≈ a third of the computation on the slow machines of the load test (issue 18). The
+# participations and notes are those of the dispositif's séances, whoever they are about: nearly all
+# are its active pairs' people anyway, and the matching in memory skips the others. (Selecting the
+# pairs' people in SQL, by a subquery, made PostgreSQL scan every participation of the base: 214 ms.)
+_PAIRES_DU_TABLEAU = RequeteCompilee(
+    lambda dispositif_id: avec_le_dernier_avis(
+        Binome.objects.filter(dispositif_id=dispositif_id, statut=StatutBinome.ACTIF)
+    ).values_list(*_CHAMPS_PAIRE),
+    int,
+)
+_NOTES_DU_TABLEAU = RequeteCompilee(
+    lambda dispositif_id: (
+        NoteMentor.objects.filter(seance__dispositif_id=dispositif_id)
+        .order_by("-ecrite_le", "-pk")
+        .values_list(*_CHAMPS_NOTE)
+    ),
+    int,
+)
+
+
+@functools.lru_cache(maxsize=2)
+def _participations_du_tableau(jour: date) -> RequeteCompilee:
+    """The participations the dashboard reads on `jour` (the day is a constant of the SQL)."""
+    return RequeteCompilee(
+        lambda dispositif_id: Participation.objects.filter(
+            seance__dispositif_id=dispositif_id, seance__date__lte=jour
+        ).values_list(*_CHAMPS_PARTICIPATION),
+        int,
+    )
+
+
 def sante_des_binomes_du_dispositif(dispositif, jour: date | None = None) -> list[Sante]:
     """The health of the dispositif's active binômes, the most worrying first, in three queries (the
-    pairs with their latest answers, their séances, the mentors' notes); each `Sante.binome` is a
-    `PaireDuTableau`."""
-    paires = avec_le_dernier_avis(Binome.objects.filter(dispositif=dispositif, statut=StatutBinome.ACTIF))
-    paires = paires.values_list(*_CHAMPS_PAIRE)
-    santes = sante_des_binomes([PaireDuTableau(*paire) for paire in paires], jour).values()
-    return sorted(santes, key=lambda s: (-_RANG[s.niveau], str(s.binome)))
+    pairs with their latest answers, their séances, the mentors' notes), each compiled once per
+    connection; each `Sante.binome` is a `PaireDuTableau`. The same health as `sante_des_binomes`
+    (seances/tests/test_sante_lecture.py compares both with a plain reading)."""
+    jour = jour or timezone.localdate()
+    pk = dispositif.pk
+    paires = [PaireDuTableau(*paire) for paire in _PAIRES_DU_TABLEAU.lignes(pk)]
+    if not paires:
+        return []
+    participations = _participations_du_tableau(jour).lignes(pk)
+    santes = _evaluer(paires, participations, _NOTES_DU_TABLEAU.lignes(pk), _derniers_avis(paires), jour)
+    return sorted(santes.values(), key=lambda s: (-_RANG[s.niveau], str(s.binome)))
 
 
 # The student's latest answers shown on the binôme page; the older ones stay in the database.
