@@ -8,6 +8,11 @@ bare page. Their SQL never changes, only the value looked up, so `RequeteCompile
 once per database connection and runs it again with the new value: the rows come back through
 Django's own converters, exactly as `values_list()` would give them.
 
+The same holds for a few page queries whose shape never changes and which cost milliseconds to build
+(an LP's indicator counts, its dashboard's dispositifs and pairs' health, the séance entry's lists):
+`lignes()` gives the rows of a `values_list()` query, `objets()` the model instances of a query of
+instances (its `select_related()` and annotations included), each on the database the routers choose.
+
 Only for queries looking up integers or strings by equality: other values (dates, None, lists) are
 written in SQL differently depending on the database, or are not parameters at all.
 """
@@ -18,6 +23,7 @@ from functools import cached_property
 
 from django.db import connections, router
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Values placed in the query where the looked-up values go, then found among its SQL parameters (each
 # must be there once: a constant of the query equal to a marker is refused, never mistaken for it). The
@@ -60,6 +66,8 @@ class RequeteCompilee:
         if compilee is None:
             marqueurs = self._marqueurs()
             queryset = self.fabrique(*marqueurs)
+            if queryset._prefetch_related_lookups or queryset._known_related_objects:
+                raise ValueError("RequeteCompilee : ni prefetch_related, ni queryset d’un gestionnaire de relation.")
             compiler = queryset.query.get_compiler(using=alias)
             sql, parametres = compiler.as_sql()
             positions = []
@@ -68,19 +76,50 @@ class RequeteCompilee:
                 if len(trouves) != 1:
                     raise ValueError(f"RequeteCompilee : la valeur {marqueur!r} doit paraître une fois dans {sql}")
                 positions.append(trouves[0])
-            compilee = self._compilees[connexion] = (compiler, sql, tuple(parametres), tuple(positions))
+            instances = queryset._iterable_class is ModelIterable
+            compilee = self._compilees[connexion] = (compiler, sql, tuple(parametres), tuple(positions), instances)
         return compilee
 
-    def lignes(self, *valeurs, using: str | None = None) -> list[tuple]:
+    def _executer(self, valeurs, using, *, instances):
+        """(compiler, rows as the database gave them, alias) of the compiled query run with `valeurs`;
+        `instances`: whether it must be a query of model instances, or of values."""
         if len(valeurs) != len(self.types) or any(type(v) is not t for v, t in zip(valeurs, self.types, strict=True)):
             raise TypeError(f"RequeteCompilee : valeurs attendues de types {self.types}, reçu {valeurs!r}")
         using = using or router.db_for_read(self.modele)
         connexion = connections[using]
-        compiler, sql, parametres, positions = self._compiler(connexion, using)
+        compiler, sql, parametres, positions, d_instances = self._compiler(connexion, using)
+        if d_instances is not instances:
+            raise TypeError(
+                "RequeteCompilee : objets() lit une requête d’instances, lignes() une requête values_list()."
+            )
         parametres = list(parametres)
         for position, valeur in zip(positions, valeurs, strict=True):
             parametres[position] = valeur
         with connexion.cursor() as curseur:
             curseur.execute(sql, parametres)
-            lignes = curseur.fetchall()
+            return compiler, curseur.fetchall(), using
+
+    def lignes(self, *valeurs, using: str | None = None) -> list[tuple]:
+        """The rows of a `values_list()` query, converted as the queryset would give them."""
+        compiler, lignes, _alias = self._executer(valeurs, using, instances=False)
         return list(compiler.results_iter(results=[lignes], tuple_expected=True))
+
+    def objets(self, *valeurs, using: str | None = None) -> list:
+        """The model instances of a query of instances, as iterating its queryset gives them: the
+        fields it reads, the objects of its `select_related()`, its annotations (Django's ModelIterable,
+        over the rows of the compiled SQL)."""
+        compiler, lignes, alias = self._executer(valeurs, using, instances=True)
+        klass_info, select = compiler.klass_info, compiler.select
+        debut, fin = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        champs = [colonne[0].target.attname for colonne in select[debut:fin]]
+        liees = get_related_populators(klass_info, select, alias)
+        annotations = compiler.annotation_col_map
+        objets = []
+        for ligne in compiler.results_iter(results=[lignes]):
+            objet = klass_info["model"].from_db(alias, champs, ligne[debut:fin])
+            for liee in liees:
+                liee.populate(ligne, objet)
+            for nom, position in annotations.items():
+                setattr(objet, nom, ligne[position])
+            objets.append(objet)
+        return objets

@@ -11,16 +11,19 @@ from django.apps import apps
 from django.contrib.auth.backends import ModelBackend as ModelBackendDjango
 from django.contrib.sessions.models import Session
 from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Q
 from django.test import Client
 from django.urls import reverse
 from django.utils.connection import ConnectionDoesNotExist
 
 from binomes.models import Binome
-from binomes.tests.factories import BinomeFactory
+from binomes.tests.factories import BinomeFactory, MentorFactory
 from etablissements.middleware import _etablissement
 from etablissements.models import Affectation, Dispositif, Etablissement
 from etablissements.scoping import Perimetre
-from etablissements.tests.factories import AffectationFactory, EtablissementFactory
+from etablissements.tests.factories import AffectationFactory, EntrepriseFactory, EtablissementFactory
+from seances.models import AvisEleve
+from seances.tests.factories import AvisEleveFactory
 from socle.authentification import ModelBackend
 from socle.requetes import RequeteCompilee
 from socle.roles import Role
@@ -222,3 +225,55 @@ def test_une_petite_colonne_entiere_aussi(cast):
     assert requete.lignes(cast.dispositif_a.annee) == list(
         Dispositif.objects.filter(annee=cast.dispositif_a.annee).values_list("pk")
     )
+
+
+def _binomes_lus(mentor_id):
+    return (
+        Binome.objects.filter(mentor_id=mentor_id)
+        .select_related("eleve", "mentor__entreprise", "dispositif__etablissement")
+        .annotate(
+            seances_tenues=Count("dispositif__seances", filter=Q(dispositif__seances__statut="tenue")),
+            a_un_avis=Exists(AvisEleve.objects.filter(binome=OuterRef("pk"))),
+        )
+        .order_by("pk")
+    )
+
+
+def _etat(objet, chemins):
+    """The fields read of an instance and of its related objects (None when there is none)."""
+    etat = {}
+    for chemin in chemins:
+        cible = objet
+        for nom in chemin.split("__") if chemin else ():
+            cible = getattr(cible, nom) if cible is not None else None
+        etat[chemin] = None if cible is None else {k: v for k, v in vars(cible).items() if not k.startswith("_")}
+    return etat
+
+
+def test_des_instances_comme_le_queryset_les_donne(cast, django_assert_num_queries):
+    """select_related (a nullable relation among them), annotations, dates: each object as the ORM builds
+    it, its related objects loaded with it (no query to reach them)."""
+    avec = MentorFactory(etablissement=cast.lp_a, entreprise=EntrepriseFactory(etablissement=cast.lp_a))
+    sans = MentorFactory(etablissement=cast.lp_a, entreprise=None)
+    for mentor in (avec, avec, sans):
+        binome = BinomeFactory(dispositif=cast.dispositif_a, mentor=mentor, date_debut=datetime.date(2026, 9, 14))
+    AvisEleveFactory(binome=binome)
+    requete = RequeteCompilee(_binomes_lus, int)
+    chemins = ["", "eleve", "mentor", "mentor__entreprise", "dispositif", "dispositif__etablissement"]
+    for mentor in (avec, sans, avec):
+        attendus = list(_binomes_lus(mentor.pk))
+        with django_assert_num_queries(1):
+            lus = requete.objets(mentor.pk)
+            etats = [_etat(objet, chemins) for objet in lus]
+        assert etats == [_etat(objet, chemins) for objet in attendus]
+        assert [(o.pk, o.seances_tenues, o.a_un_avis) for o in lus] == [
+            (o.pk, o.seances_tenues, o.a_un_avis) for o in attendus
+        ]
+        assert all(type(o) is Binome and o._state.db == "default" and not o._state.adding for o in lus)
+    assert lus[0].mentor.entreprise is not None and requete.objets(sans.pk)[0].mentor.entreprise is None
+    with pytest.raises(TypeError):
+        RequeteCompilee(lambda pk: Binome.objects.filter(pk=pk).values_list("pk"), int).objets(1)
+    with pytest.raises(TypeError):
+        requete.lignes(avec.pk)
+    with pytest.raises(ValueError):
+        RequeteCompilee(lambda pk: Binome.objects.filter(pk=pk).prefetch_related("seances"), int).objets(1)
