@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from bilans.indicateurs import tableaux_perimes
+from bilans.models import RapportAnnuel, StatutRapport
 from binomes.models import Eleve
 from binomes.tests.factories import BinomeFactory
 from etablissements.models import Etablissement
@@ -152,6 +153,31 @@ def test_tableau_lp_requetes_constantes(client, cast, binomes, django_assert_max
     with django_assert_max_num_queries(15) as requetes:
         client.get(reverse("accueil"))
     assert len(requetes.captured_queries) == 11
+
+
+@pytest.mark.parametrize("avec_rapport", [False, True])
+def test_tableau_lp_l_etat_du_rapport_lu_avec_le_dispositif(client, cast, avec_rapport, django_assert_num_queries):
+    """The year's dispositif and last year's come with their report (or none) in the page's one query of
+    dispositifs (compiled once: socle.requetes), whichever LP asks first."""
+    if avec_rapport:
+        RapportAnnuel.objects.create(dispositif=cast.dispositif_a, statut=StatutRapport.PRET)
+    precedent = DispositifFactory(etablissement=cast.lp_a, annee=cast.dispositif_a.annee - 1)
+    RapportAnnuel.objects.create(dispositif=precedent, statut=StatutRapport.ECHEC)
+    client.force_login(cast.referent_b)
+    assert client.get(reverse("accueil")).status_code == 200
+    client.force_login(cast.chef_a)
+    client.get(reverse("accueil"))
+    with django_assert_num_queries(11):
+        reponse = client.get(reverse("accueil"))
+    contexte = reponse.context["lp"]
+    assert contexte["dispositif"] == cast.dispositif_a and contexte["precedent"] == precedent
+    texte = reponse.content.decode()
+    if avec_rapport:
+        assert contexte["rapport"].statut == StatutRapport.PRET
+        assert 'État du rapport : <span class="fr-badge fr-badge--sm">Prêt</span>' in texte
+    else:
+        assert contexte["rapport"] is None and "État du rapport" not in texte
+    assert "Voir ou générer le rapport annuel (PDF)" in texte
 
 
 def test_tableau_lp_l_annee_precedente_depuis_le_cache(client, cast, monkeypatch):
