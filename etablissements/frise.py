@@ -58,6 +58,8 @@ from datetime import date
 from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
 from django.utils import timezone
 
+from socle.requetes import RequeteCompilee
+
 from . import calendrier as calendrier_mod
 from .models import Convention, Dispositif, Jalon, MembreEquipe, VersionCadrage
 from .models.cadrage import StatutCadrage
@@ -250,9 +252,16 @@ def etats(jalons: Iterable, jour: date | None = None) -> list[EtatJalon]:
     return [EtatJalon(j, derives.get((j.dispositif_id, j.code)), jour) for j in jalons]
 
 
+# A dispositif's milestones with who fixed each by hand: read on every LP dashboard, compiled once per
+# connection (socle.requetes, issue 18).
+_JALONS = RequeteCompilee(
+    lambda dispositif_id: Jalon.objects.filter(dispositif_id=dispositif_id).select_related("modifie_par"), int
+)
+
+
 def frise(dispositif, jour: date | None = None) -> list[EtatJalon]:
     """The timeline of one dispositif, in the sheet's order."""
-    jalons = dispositif.jalons.select_related("modifie_par")
+    jalons = _JALONS.objets(dispositif.pk)
     for j in jalons:
         j.dispositif = dispositif  # spare one query per milestone
     return etats(sorted(jalons, key=lambda j: j.ordre), jour)

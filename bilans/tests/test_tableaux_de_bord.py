@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from bilans.indicateurs import tableaux_perimes
 from bilans.models import RapportAnnuel, StatutRapport
@@ -19,6 +20,7 @@ from etablissements.tests.factories import (
     DispositifFactory,
     EtablissementFactory,
 )
+from seances.models import Alerte
 from seances.tests.factories import SeanceFactory
 from socle.roles import Role
 
@@ -256,6 +258,26 @@ def test_entretiens_ouverts_et_alertes_sur_le_tableau_de_bord(client, cast):
     assert "Léa : 2 absences" in contenu
     client.force_login(cast.chef_a)
     assert "Léa : 2 absences" not in client.get(reverse("accueil")).content.decode()
+
+
+def test_les_cinq_dernieres_alertes_du_lp_sur_le_tableau_de_bord(client, cast):
+    maintenant = timezone.now()
+    for rang in range(7):
+        alerte = Alerte.objects.create(
+            type="absences_eleve", cle=f"a{rang}", destinataire=cast.referent_a, etablissement=cast.lp_a,
+            message=f"Alerte numéro {rang} du LP",
+        )  # fmt: skip
+        Alerte.objects.filter(pk=alerte.pk).update(creee_le=maintenant - datetime.timedelta(hours=10 - rang))
+    Alerte.objects.create(
+        type="absences_eleve", cle="b", destinataire=cast.referent_a, etablissement=cast.lp_b, message="Autre LP"
+    )
+    client.force_login(cast.referent_a)
+    reponse = client.get(reverse("accueil"))
+    assert [a.message for a in reponse.context["lp"]["alertes"]] == [
+        f"Alerte numéro {r} du LP" for r in (6, 5, 4, 3, 2)
+    ]
+    contenu = reponse.content.decode()
+    assert "Alerte numéro 6 du LP" in contenu and "Alerte numéro 1 du LP" not in contenu and "Autre LP" not in contenu
 
 
 def test_le_referent_voit_ce_qui_reste_a_faire(client, cast):

@@ -191,6 +191,16 @@ def _sante_des_binomes(user, dispositif):
     return sante_en_cache.resume_du_tableau(dispositif)
 
 
+# The user's five latest alerts of the LP, read on every LP dashboard: compiled once per connection.
+_ALERTES = RequeteCompilee(
+    lambda user_id, etablissement_id: Alerte.objects.filter(
+        destinataire_id=user_id, etablissement_id=etablissement_id
+    ).order_by("-creee_le")[:5],
+    int,
+    int,
+)
+
+
 def _tableau_de_bord_lp(request, annee):
     etablissement = request.etablissement
     dispositifs = _dispositifs(etablissement.pk, annee)
@@ -251,9 +261,7 @@ def _tableau_de_bord_lp(request, annee):
         else [],
         "a_valider": _a_valider(request.roles, dispositif),
         "voir_entretiens": bool(request.roles & R.VIE_SCOLAIRE),
-        "alertes": list(
-            Alerte.objects.filter(destinataire=request.user, etablissement=etablissement).order_by("-creee_le")[:5]
-        ),
+        "alertes": _ALERTES.objets(request.user.pk, etablissement.pk),
         # The notes' scoping decides what is listed: the référent reads them, the chef and the CPE do not.
         "besoins_mentors": list(voix.besoins_a_traiter(user=request.user, etablissement=etablissement)),
         "voir_besoins_mentors": bool(request.roles & NoteMentor.ROLES_LECTURE),
