@@ -21,7 +21,16 @@ from functools import cache
 import holidays
 from vacances_scolaires_france import SchoolHolidayDates, UnsupportedYearException
 
+from socle.requetes import RequeteCompilee
+
 from .models import PeriodePFMP
+
+# The LP's PFMP periods, read on each séance written (its warnings): compiled once per connection
+# (socle.requetes, issue 18).
+_PERIODES_PFMP = RequeteCompilee(
+    lambda etablissement_id: PeriodePFMP.objects.filter(etablissement_id=etablissement_id),
+    int,
+)
 
 # Public holidays of the places whose calendar adds days to the national one (holidays' subdivisions).
 SUBDIVISIONS_PAR_DEPARTEMENT = {
@@ -103,7 +112,7 @@ class Calendrier:
 
     @classmethod
     def pour(cls, etablissement) -> "Calendrier":
-        return cls(etablissement, PeriodePFMP.objects.filter(etablissement=etablissement))
+        return cls(etablissement, _PERIODES_PFMP.objets(etablissement.pk))
 
     @property
     def vacances_connues(self) -> bool:
