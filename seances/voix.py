@@ -23,6 +23,7 @@ from etablissements.models import Affectation
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import a_un_role, peut_ecrire
 from socle.models import User
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
 
 from .models import Alerte, NoteMentor, Participation, Seance, StatutSeance, TypeAlerte
@@ -53,11 +54,19 @@ def signaux(note) -> list[tuple[str, str]]:
     return trouves
 
 
+def _mentor_participant(user_id, seance_id):
+    return Mentor.objects.filter(user_id=user_id, participations__seance_id=seance_id).order_by("pk")[:1]
+
+
+# Asked by every séance page (may the reader write a note?): compiled once per connection (socle.requetes).
+_MENTOR_DE_LA_SEANCE = RequeteCompilee(_mentor_participant, int, int)
+
+
 def mentor_de_la_seance(*, seance, user):
     """The user's mentor record taking part in the séance, or None (staff, another mentor)."""
     if not user.is_authenticated:
         return None
-    return Mentor.objects.filter(user=user, participations__seance=seance).order_by("pk").first()
+    return next(iter(_MENTOR_DE_LA_SEANCE.objets(user.pk, seance.pk)), None)
 
 
 def note_du_mentor(*, seance, mentor):

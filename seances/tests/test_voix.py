@@ -58,6 +58,20 @@ def test_le_mentor_ecrit_puis_complete_sa_note(seance, binome_a):
     assert not Alerte.objects.exists()
 
 
+def test_le_mentor_de_la_seance_est_celui_qui_y_participe(cast, seance, binome_a):
+    mentor = binome_a.mentor
+    assert voix.mentor_de_la_seance(seance=seance, user=mentor.user) == mentor
+    # The same person also mentors in LP B: their record there takes no part in this séance.
+    MentorFactory(etablissement=cast.lp_b, user=mentor.user)
+    assert voix.mentor_de_la_seance(seance=seance, user=mentor.user) == mentor
+    autre = MentorFactory(
+        etablissement=cast.lp_a, user=AffectationFactory(role=Role.MENTOR, etablissement=cast.lp_a).user
+    )
+    assert voix.mentor_de_la_seance(seance=seance, user=autre.user) is None
+    assert voix.mentor_de_la_seance(seance=SeanceFactory(dispositif=cast.dispositif_a), user=mentor.user) is None
+    assert voix.mentor_de_la_seance(seance=seance, user=cast.referent_a) is None
+
+
 def test_seul_un_mentor_de_la_seance_ecrit(cast, seance, binome_a):
     autre = MentorFactory(
         etablissement=cast.lp_a, user=AffectationFactory(role=Role.MENTOR, etablissement=cast.lp_a).user
