@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -8,30 +7,19 @@ from socle.middleware import CLE_APPAREIL_OTP
 from socle.requetes import RequeteCompilee
 from socle.roles import Role
 
-from .models import Academie, Etablissement
+from .models import Etablissement
 from .scoping import perimetre
 
 SESSION_KEY = "etablissement_id"
 
 
-_CHAMPS_LP = tuple(f.attname for f in Etablissement._meta.concrete_fields)
-_CHAMPS_ACADEMIE = tuple(f.attname for f in Academie._meta.concrete_fields)
 # Read on nearly every signed-in page (a user of one LP): compiled once (socle.requetes).
-_LP = RequeteCompilee(
-    lambda pk: Etablissement.objects.filter(pk=pk).values_list(
-        *_CHAMPS_LP, *(f"academie__{champ}" for champ in _CHAMPS_ACADEMIE)
-    ),
-    int,
-)
+_LP = RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).select_related("academie"), int)
 
 
 def _etablissement(pk) -> Etablissement | None:
-    """The LP with its académie, as `select_related("academie")` would load them."""
-    for ligne in _LP.lignes(pk):
-        lp = Etablissement.from_db(DEFAULT_DB_ALIAS, _CHAMPS_LP, ligne[: len(_CHAMPS_LP)])
-        lp.academie = Academie.from_db(DEFAULT_DB_ALIAS, _CHAMPS_ACADEMIE, ligne[len(_CHAMPS_LP) :])
-        return lp
-    return None
+    """The LP with its académie, as `select_related("academie")` loads them."""
+    return next(iter(_LP.objets(pk)), None)
 
 
 def etablissement_courant(request):

@@ -2,7 +2,6 @@
 request reads its session first (issue 18). Writes, expiry and sign-out are Django's own."""
 
 from django.contrib.sessions.backends.db import SessionStore as SessionStoreBase
-from django.db import router
 from django.utils import timezone
 
 from .requetes import RequeteCompilee
@@ -20,7 +19,7 @@ class SessionStore(SessionStoreBase):
         # As Django's: the session whose key the cookie holds, unless it expired; else no key.
         cle = self.session_key
         if isinstance(cle, str):
-            for donnees, expire_le in _SESSION.lignes(cle, using=router.db_for_read(self.model)):
+            for donnees, expire_le in _SESSION.lignes(cle):
                 if expire_le > timezone.now():
                     return self.model(session_key=cle, session_data=donnees, expire_date=expire_le)
         self._session_key = None
