@@ -75,6 +75,7 @@ def _dispositifs(etablissement_id, annee) -> dict:
 
 @functools.lru_cache(maxsize=4)
 def _dispositifs_compiles(annee, jour) -> RequeteCompilee:
+    """The query of `_dispositifs`, built once a day (its dates are constants of the SQL)."""
     base = _dispositifs_a_faire(annee, jour)
     return RequeteCompilee(
         lambda etablissement_id, annee_1, annee_2: base.filter(
@@ -86,12 +87,10 @@ def _dispositifs_compiles(annee, jour) -> RequeteCompilee:
     )
 
 
-@functools.lru_cache(maxsize=4)
 def _dispositifs_a_faire(annee, jour):
     """Dispositifs annotated with the LP's pending work of `annee` (checks due in the 30 days after
-    `jour`) and with the evidence their frise reads on `jour`; never evaluated itself: `_dispositifs`
-    filters a copy. Built once per day: its counting and EXISTS subqueries cost milliseconds of CPU to
-    build on every LP dashboard (issue 18)."""
+    `jour`) and with the evidence their frise reads on `jour`; never evaluated itself:
+    `_dispositifs_compiles` filters a copy for one LP."""
     bientot = jour + timedelta(days=30)
     comptes = {
         # Every interview still to hold in the LP, whatever the year of the absence: the page the
