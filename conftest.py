@@ -48,16 +48,20 @@ def _horloge(request):
 def _cache_vide():
     """Each test starts with an empty cache: cached figures (bilans.indicateurs) of one test's
     dispositif must not show up in another test whose rows got the same primary keys. Nor may
-    a health result kept in memory (socle.sante) hide the outage another test makes."""
+    a health result kept in memory (socle.sante) hide the outage another test makes, nor a filter
+    form drawn by another test (socle.filters) spare this one the drawing it checks."""
     from django.core.cache import cache
 
+    from socle.filters import oublier_les_rendus
     from socle.sante import memoire
 
     cache.clear()
     memoire.vider()
+    oublier_les_rendus()
     yield
     cache.clear()
     memoire.vider()
+    oublier_les_rendus()
 
 
 @dataclass

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from etablissements.models import Entreprise, Formation
 from socle.filters import DsfrFilterSet
+from socle.requetes import RequeteCompilee
 
 from .models import Besoin, Binome, Eleve, Mentor, Sexe, StatutBinome, StatutEleve, StatutHonorabilite
 
@@ -18,14 +19,34 @@ def _besoins(queryset, prefixe, valeurs):
     return queryset.filter(condition)
 
 
+# The options of the LP lists' choice lists, compiled once per connection (socle.requetes): every page
+# of the students', mentors' and pairs' lists reads them (issue 18).
+_OPTIONS_DU_LP = {
+    "formation": RequeteCompilee(lambda lp_id: Formation.objects.filter(etablissement_id=lp_id), int),
+    "entreprise": RequeteCompilee(lambda lp_id: Entreprise.objects.filter(etablissement_id=lp_id), int),
+}
+
+
 class _FiltreLP(DsfrFilterSet):
     """A filter set whose choice lists only hold the current LP's formations and companies."""
 
     def __init__(self, data=None, queryset=None, *, request=None, etablissement=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
+        self.etablissement = etablissement
         for nom, modele in (("formation", Formation), ("entreprise", Entreprise)):
             if nom in self.filters:
                 self.filters[nom].queryset = modele.objects.filter(etablissement=etablissement)
+
+    def lectures_des_options(self):
+        # The same objects as the querysets above (validation still reads those).
+        if self.etablissement is None:
+            return {}
+        lp_id = self.etablissement.pk
+        return {
+            nom: (lambda requete=requete: requete.objets(lp_id))
+            for nom, requete in _OPTIONS_DU_LP.items()
+            if nom in self.filters
+        }
 
 
 class EleveFiltre(_FiltreLP):
