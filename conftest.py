@@ -49,19 +49,19 @@ def _cache_vide():
     """Each test starts with an empty cache: cached figures (bilans.indicateurs) of one test's
     dispositif must not show up in another test whose rows got the same primary keys. Nor may
     a health result kept in memory (socle.sante) hide the outage another test makes, nor a filter
-    form drawn by another test (socle.filters) spare this one the drawing it checks."""
+    form drawn by another test (socle.dessins) spare this one the drawing it checks."""
     from django.core.cache import cache
 
-    from socle.filters import oublier_les_rendus
+    from socle.dessins import oublier_les_dessins
     from socle.sante import memoire
 
     cache.clear()
     memoire.vider()
-    oublier_les_rendus()
+    oublier_les_dessins()
     yield
     cache.clear()
     memoire.vider()
-    oublier_les_rendus()
+    oublier_les_dessins()
 
 
 @dataclass

@@ -1,13 +1,10 @@
-import threading
-from collections import OrderedDict
-
 import django_filters
-from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.utils.safestring import SafeString
 from django_filters.fields import ModelChoiceIterator as ModelChoiceIteratorFiltre
 
 from .crispy_dsfr import DateInput, DsfrFormHelper
+from .dessins import dessiner
 from .models import ActionJournal, JournalAcces
 
 
@@ -33,28 +30,6 @@ class _OptionsEnUneRequete(forms.models.ModelChoiceIterator):
 
 class OptionsDuFiltre(ModelChoiceIteratorFiltre, _OptionsEnUneRequete):
     """django-filter's iterator (its « null » choice after the empty one) over the plain reading above."""
-
-
-# The filter forms already drawn, by everything their HTML depends on (`DsfrFilterSet._cle_du_rendu`),
-# most recently drawn last. Per process; a few kilobytes each.
-_RENDUS: OrderedDict = OrderedDict()
-_RENDUS_MAX = 256
-_RENDUS_VERROU = threading.Lock()
-
-
-def oublier_les_rendus():
-    """Forget the filter forms drawn (for tests that compare renderings)."""
-    with _RENDUS_VERROU:
-        _RENDUS.clear()
-
-
-def _fige(valeur):
-    """`valeur` (choices, attributes, a field's value) as a hashable key of text."""
-    if isinstance(valeur, (list, tuple)):
-        return tuple(_fige(v) for v in valeur)
-    if isinstance(valeur, dict):
-        return tuple(sorted((str(k), _fige(v)) for k, v in valeur.items()))
-    return valeur if valeur is None or isinstance(valeur, (bool, int)) else str(valeur)
 
 
 class DsfrFilterSet(django_filters.FilterSet):
@@ -90,55 +65,9 @@ class DsfrFilterSet(django_filters.FilterSet):
 
     @property
     def html(self) -> SafeString:
-        """The filter form in DSFR markup, as `{% crispy filtre.form %}` draws it.
-
-        A list's filter form is drawn on every page of the list, nearly always the same: the same
-        fields, options and values. Drawing it through crispy's templates cost a quarter of a list
-        page's CPU on the slow machines of the load test (issue 18); the HTML is kept per process,
-        keyed by everything it is drawn from (`_cle_du_rendu`): a form with errors is always drawn.
-        """
-        form = self.form
-        for champ in form.fields.values():
-            choix = getattr(champ.widget, "choices", None)
-            if choix is not None and not isinstance(choix, list):
-                # Read once (a query for a list from the database), for the key and the drawing both;
-                # through iter(): list() would first ask a ModelChoiceIterator its length (a COUNT query).
-                champ.widget.choices = list(iter(choix))
-        if form.is_bound and form.errors:
-            return render_crispy_form(form, form.helper)
-        cle = self._cle_du_rendu(form)
-        with _RENDUS_VERROU:
-            html = _RENDUS.get(cle)
-            if html is not None:
-                _RENDUS.move_to_end(cle)
-                return html
-        html = render_crispy_form(form, form.helper)
-        with _RENDUS_VERROU:
-            _RENDUS[cle] = html
-            while len(_RENDUS) > _RENDUS_MAX:
-                _RENDUS.popitem(last=False)
-        return html
-
-    @staticmethod
-    def _cle_du_rendu(form) -> tuple:
-        """What the form's HTML is drawn from: its class, its prefix, its helper's settings, and for each
-        field its name, kind, label, help, widget attributes, state, value and choices."""
-        helper = form.helper
-        champs = []
-        for champ in form:
-            field, widget = champ.field, champ.field.widget
-            champs.append(
-                (
-                    champ.html_name, type(field), type(widget), str(champ.label), str(champ.help_text),
-                    _fige(widget.attrs), field.required, field.disabled, _fige(champ.value()),
-                    _fige(getattr(widget, "choices", None)),
-                )
-            )  # fmt: skip
-        reglages = (
-            helper.form_method, helper.form_action, helper.form_id, helper.form_class, helper.form_tag,
-            helper.disable_csrf, _fige(helper.attrs), tuple((type(i), _fige(vars(i))) for i in helper.inputs),
-        )  # fmt: skip
-        return (type(form).__module__, type(form).__qualname__, form.prefix, form.is_bound, reglages, tuple(champs))
+        """The filter form in DSFR markup, as `{% crispy filtre.form %}` draws it, drawn once per process
+        for the same inputs (`socle.dessins`): a list's filter form is drawn on every page of the list."""
+        return dessiner(self.form)
 
 
 class JournalFiltre(DsfrFilterSet):

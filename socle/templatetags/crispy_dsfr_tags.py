@@ -14,6 +14,7 @@ from django.template.base import render_value_in_context
 from django.utils.safestring import mark_safe
 
 from socle.crispy_dsfr_champs import GABARIT_DISPATCH, attributs_html, field_html, options_html, sans_describedby
+from socle.dessins import dessiner
 
 register = template.Library()
 
@@ -56,3 +57,12 @@ def champ_dsfr(parser, token):
     if len(token.split_contents()) != 1:
         raise template.TemplateSyntaxError("champ_dsfr takes no argument")
     return ChampNode()
+
+
+@register.simple_tag(takes_context=True)
+def crispy_memorise(context, form):
+    """`{% crispy_memorise form %}`: what `{% crispy form %}` draws with the form's helper, drawn once
+    per process for the same inputs (socle.dessins): for the forms of the pages seen all day. A form
+    whose drawing reads the page (a CSRF token written by its helper, `HTML` pieces) is drawn every
+    time, with the page's context."""
+    return dessiner(form, context.flatten())

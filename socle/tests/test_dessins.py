@@ -1,30 +1,39 @@
-"""A list's filter form is drawn once per process for the same inputs (`DsfrFilterSet.html`, issue 18).
+"""The forms of the pages seen all day are drawn once per process for the same inputs (socle.dessins,
+issue 18): the lists' filter forms (`DsfrFilterSet.html`) and the séance entry form.
 
-What must hold: the HTML is exactly what `{% crispy filtre.form %}` draws; it is drawn again as soon
-as anything it shows changes (an option, its label, a value chosen, the filter set's class); a form
-with errors is always drawn (its messages are the user's own).
+What must hold: the HTML is exactly what `{% crispy form %}` draws; it is drawn again as soon as
+anything it shows changes (an option, its label, a value chosen, the class); a form with errors is
+always drawn (its messages are the user's own), and so is a form whose drawing holds a CSRF token.
 """
 
 import re
 
 import pytest
-from django.template import Context, Template
+from crispy_forms.layout import HTML, Fieldset, Layout
+from django import forms
+from django.template import Context, RequestContext, Template
+from django.test import RequestFactory
 from django.urls import reverse
 
 from binomes.filters import BinomeFiltre, EleveFiltre, MentorFiltre
 from binomes.models import Binome, Eleve, Mentor
+from binomes.tests.factories import BinomeFactory
 from etablissements.filters import DispositifFiltre, EntrepriseFiltre, PartenaireFiltre
 from etablissements.models import Dispositif, Entreprise, Etablissement, Partenaire
 from etablissements.tests.factories import EntrepriseFactory, FormationFactory
 from seances.filters import SeanceFiltre
+from seances.forms import SeanceForm
 from seances.models import Seance
-from socle import filters
+from socle import dessins as memoire
+from socle.crispy_dsfr import DsfrFormHelper
+from socle.dessins import dessiner
 from socle.filters import JournalFiltre
 from socle.models import JournalAcces
 
 pytestmark = pytest.mark.django_db
 
 CRISPY = Template("{% load crispy_forms_tags %}{% crispy filtre.form %}")
+CRISPY_FORM = Template("{% load crispy_forms_tags %}{% crispy form %}")
 
 
 def _tous(lp, donnees):
@@ -44,13 +53,13 @@ def _tous(lp, donnees):
 def dessins(monkeypatch):
     """The filter forms actually drawn (not served from memory), by class name."""
     faits = []
-    dessiner = filters.render_crispy_form
+    dessiner_vraiment = memoire.render_crispy_form
 
-    def compter(form, helper):
+    def compter(form, helper, contexte=None):
         faits.append(type(form).__name__)
-        return dessiner(form, helper)
+        return dessiner_vraiment(form, helper, contexte)
 
-    monkeypatch.setattr(filters, "render_crispy_form", compter)
+    monkeypatch.setattr(memoire, "render_crispy_form", compter)
     return faits
 
 
@@ -118,14 +127,14 @@ def test_redessine_quand_ce_qu_il_montre_change(cast, dessins):
 
 
 def test_memoire_bornee(cast, dessins, monkeypatch):
-    monkeypatch.setattr(filters, "_RENDUS_MAX", 3)
+    monkeypatch.setattr(memoire, "_DESSINS_MAX", 3)
 
     def html(classe):
         return BinomeFiltre({"classe": classe}, Binome.objects.none(), etablissement=cast.lp_a).html
 
     for rang in range(5):
         assert f'value="C{rang}"' in html(f"C{rang}")
-    assert len(filters._RENDUS) == 3
+    assert len(memoire._DESSINS) == 3
     # The oldest were forgotten: drawn again; the latest are served from memory.
     assert 'value="C4"' in html("C4")
     assert 'value="C0"' in html("C0")
@@ -145,3 +154,75 @@ def test_page_de_liste(client, cast, dessins):
         assert page(nom) == premiere
         assert 'method="get"' in premiere and ">Filtrer<" in premiere.replace("\n", "").replace(" ", "")
     assert len(dessins) == 4
+
+
+# --- The séance entry form ----------------------------------------------------------------------
+
+
+def test_formulaire_de_seance_comme_crispy(cast, dessins):
+    """The séance form, blank then sent back with errors: what `{% crispy form %}` draws, the blank
+    one drawn once, the one with errors every time (with its message)."""
+    vierge = SeanceForm(instance=Seance(dispositif=cast.dispositif_a))
+    attendu = CRISPY_FORM.render(Context({"form": vierge}))
+    assert "csrfmiddlewaretoken" not in attendu  # the page's form writes the token, not the drawing
+    assert dessiner(vierge) == attendu
+    assert dessiner(SeanceForm(instance=Seance(dispositif=cast.dispositif_a))) == attendu
+    assert dessins == ["SeanceForm"]
+    erronees = {"type": "entretien", "date": "31/02/2026", "statut": "tenue", "duree": "60", "lieu": "lycee"}
+    for _ in range(2):
+        form = SeanceForm(erronees, instance=Seance(dispositif=cast.dispositif_a))
+        html = dessiner(form)
+        assert html == CRISPY_FORM.render(Context({"form": form}))
+        assert "Saisissez une date valide" in html
+    assert dessins == ["SeanceForm"] * 3  # each form with errors drawn again
+
+
+def test_un_jeton_csrf_n_est_jamais_garde(cast, dessins):
+    """A helper that writes the request's CSRF token is drawn every time, with each request's token."""
+
+    class AvecJeton(forms.Form):
+        nom = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = DsfrFormHelper(self)
+
+    jetons = []
+    for _ in range(2):
+        requete = RequestFactory().get("/")
+        html = Template("{% load crispy_dsfr_tags %}{% crispy_memorise form %}").render(
+            RequestContext(requete, {"form": AvecJeton()})
+        )
+        jetons.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert len(set(jetons)) == 2 and dessins == ["AvecJeton"] * 2
+
+
+def test_des_morceaux_html_lisent_la_page(cast, dessins):
+    """`HTML` pieces of a layout read the page's context: such a form is drawn every time, with it."""
+
+    class AvecMorceau(forms.Form):
+        nom = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = DsfrFormHelper(self, submit_label=None)
+            self.helper.form_tag = False
+            self.helper.layout = Layout(Fieldset("Qui", "nom", HTML("<p>Bonjour {{ qui }}</p>")))
+
+    gabarit = Template("{% load crispy_dsfr_tags %}{% crispy_memorise form %}")
+    for qui in ("Léa", "Omar"):
+        assert f"<p>Bonjour {qui}</p>" in gabarit.render(Context({"form": AvecMorceau(), "qui": qui}))
+    assert dessins == ["AvecMorceau"] * 2
+
+
+def test_page_de_saisie(client, cast, dessins):
+    """The entry page draws its form through `{% crispy_memorise %}`: the second blank page draws nothing,
+    and its one CSRF token per form is the request's own."""
+    BinomeFactory(dispositif=cast.dispositif_a, mentor__verifie=True)
+    client.force_login(cast.coordonnateur_a)
+    url = reverse("seances:nouvelle")
+    pages = [client.get(url).content.decode() for _ in range(2)]
+    assert dessins == ["SeanceForm"]
+    saisie = [re.search(r'<form method="post" id="saisie-seance">(.*?)</form>', page, re.S).group(1) for page in pages]
+    assert [s.count("csrfmiddlewaretoken") for s in saisie] == [1, 1]
+    assert 'name="date"' in saisie[0] and 'name="p-TOTAL_FORMS"' in saisie[0]
