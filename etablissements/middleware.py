@@ -13,8 +13,12 @@ from .scoping import perimetre
 SESSION_KEY = "etablissement_id"
 
 
-# Read on nearly every signed-in page (a user of one LP): compiled once (socle.requetes).
+# Read on nearly every signed-in page (a user of one LP; the LPs of a user of several): compiled once
+# (socle.requetes).
 _LP = RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).select_related("academie"), int)
+_LPS = RequeteCompilee(
+    lambda pks: Etablissement.objects.filter(pk__in=pks).select_related("academie").order_by("nom"), list
+)
 
 
 def _etablissement(pk) -> Etablissement | None:
@@ -33,8 +37,7 @@ def etablissement_courant(request):
         return None
     if len(ids) == 1:
         return _etablissement(ids[0])
-    qs = Etablissement.objects.select_related("academie")
-    request.etablissements_accessibles = tous = list(qs.filter(pk__in=ids).order_by("nom"))
+    request.etablissements_accessibles = tous = _LPS.objets(ids)
     choisi = request.session.get(SESSION_KEY)
     return next((e for e in tous if e.pk == choisi), tous[0] if tous else None)
 

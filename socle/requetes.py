@@ -13,17 +13,26 @@ The same holds for a few page queries whose shape never changes and which cost m
 `lignes()` gives the rows of a `values_list()` query, `objets()` the model instances of a query of
 instances (its `select_related()` and annotations included), each on the database the routers choose.
 
-Only for queries looking up integers or strings by equality: other values (dates, None, lists) are
-written in SQL differently depending on the database, or are not parameters at all.
+Only for queries looking up integers or strings by equality, or lists of integers by `__in` (the
+perimeter of a user of several LPs, the people chosen in a form): other values (dates, None) are
+written in SQL differently depending on the database, or are not parameters at all. A list's
+`IN (%s)` is written once per length (the SQL of each length kept with the compiled query); an empty
+or very long list is left to the ORM (`__in=[]` is no SQL at all).
 """
 
+import re
 import weakref
 from collections.abc import Callable
 from functools import cached_property
 
 from django.db import connections, router
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    NamedValuesListIterable,
+    get_related_populators,
+)
 
 # Values placed in the query where the looked-up values go, then found among its SQL parameters (each
 # must be there once: a constant of the query equal to a marker is refused, never mistaken for it). The
@@ -31,6 +40,12 @@ from django.db.models.query import ModelIterable, get_related_populators
 # value without SQL. The strings, no key or email contains.
 _MARQUEURS_ENTIERS = tuple(31_337 + rang for rang in range(4))
 _MARQUEURS_TEXTES = tuple(f"\x00marqueur-{rang}\x00" for rang in range(4))
+# A list of integers is looked for as a list of one marker: `__in=[m]` is written `IN (%s)`, m its parameter.
+_MARQUEURS_LISTES = tuple(41_337 + rang for rang in range(4))
+# Longer lists are left to the ORM (SQLite bounds the number of parameters; the lists met are short).
+LISTE_MAX = 500
+# A parameter's place in Django's SQL ("%%" is a literal percent sign).
+_PLACE = re.compile(r"%%|%s")
 
 
 class RequeteCompilee:
@@ -44,8 +59,8 @@ class RequeteCompilee:
     """
 
     def __init__(self, fabrique: Callable[..., QuerySet], *types: type):
-        if not types or any(t not in (int, str) for t in types):
-            raise TypeError("RequeteCompilee : des valeurs entières ou textuelles seulement.")
+        if not types or any(t not in (int, str, list) for t in types):
+            raise TypeError("RequeteCompilee : des valeurs entières, textuelles ou des listes d’entiers seulement.")
         self.fabrique = fabrique
         self.types = types
         # Per connection object (Django gives each thread its own): the compiler holds the converters
@@ -53,8 +68,8 @@ class RequeteCompilee:
         self._compilees: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _marqueurs(self) -> list:
-        compteurs = {int: iter(_MARQUEURS_ENTIERS), str: iter(_MARQUEURS_TEXTES)}
-        return [next(compteurs[t]) for t in self.types]
+        compteurs = {int: iter(_MARQUEURS_ENTIERS), str: iter(_MARQUEURS_TEXTES), list: iter(_MARQUEURS_LISTES)}
+        return [[next(compteurs[t])] if t is list else next(compteurs[t]) for t in self.types]
 
     @cached_property
     def modele(self):
@@ -68,39 +83,59 @@ class RequeteCompilee:
             queryset = self.fabrique(*marqueurs)
             if queryset._prefetch_related_lookups or queryset._known_related_objects:
                 raise ValueError("RequeteCompilee : ni prefetch_related, ni queryset d’un gestionnaire de relation.")
+            if queryset._iterable_class in (FlatValuesListIterable, NamedValuesListIterable):
+                raise ValueError("RequeteCompilee : values_list() sans flat ni named (des tuples, comme lignes()).")
             compiler = queryset.query.get_compiler(using=alias)
             sql, parametres = compiler.as_sql()
             positions = []
             for marqueur in marqueurs:
-                trouves = [rang for rang, valeur in enumerate(parametres) if valeur == marqueur]
+                cherche = marqueur[0] if isinstance(marqueur, list) else marqueur
+                trouves = [rang for rang, valeur in enumerate(parametres) if valeur == cherche]
                 if len(trouves) != 1:
                     raise ValueError(f"RequeteCompilee : la valeur {marqueur!r} doit paraître une fois dans {sql}")
                 positions.append(trouves[0])
+            # Where each parameter is written in the SQL (offsets of its "%s"), to write a list's
+            # "IN (%s)" with as many parameters as the list has values.
+            places = [m.start() for m in _PLACE.finditer(sql) if m.group() == "%s"]
+            if len(places) != len(parametres):
+                raise ValueError(f"RequeteCompilee : paramètres et emplacements ne correspondent pas dans {sql}")
             instances = queryset._iterable_class is ModelIterable
-            compilee = self._compilees[connexion] = (compiler, sql, tuple(parametres), tuple(positions), instances)
+            compilee = self._compilees[connexion] = _Compilee(
+                compiler, sql, tuple(parametres), tuple(positions), instances, tuple(places)
+            )
         return compilee
+
+    def _verifier(self, valeurs):
+        if len(valeurs) != len(self.types) or any(
+            type(v) is not t or (t is list and any(type(e) is not int for e in v))
+            for v, t in zip(valeurs, self.types, strict=True)
+        ):
+            raise TypeError(f"RequeteCompilee : valeurs attendues de types {self.types}, reçu {valeurs!r}")
+
+    def _par_l_orm(self, valeurs) -> bool:
+        """Whether a list among `valeurs` is left to the ORM: empty (no SQL at all) or very long."""
+        return any(type(v) is list and not 0 < len(v) <= LISTE_MAX for v in valeurs)
 
     def _executer(self, valeurs, using, *, instances):
         """(compiler, rows as the database gave them, alias) of the compiled query run with `valeurs`;
         `instances`: whether it must be a query of model instances, or of values."""
-        if len(valeurs) != len(self.types) or any(type(v) is not t for v, t in zip(valeurs, self.types, strict=True)):
-            raise TypeError(f"RequeteCompilee : valeurs attendues de types {self.types}, reçu {valeurs!r}")
         using = using or router.db_for_read(self.modele)
         connexion = connections[using]
-        compiler, sql, parametres, positions, d_instances = self._compiler(connexion, using)
-        if d_instances is not instances:
+        compilee = self._compiler(connexion, using)
+        if compilee.instances is not instances:
             raise TypeError(
                 "RequeteCompilee : objets() lit une requête d’instances, lignes() une requête values_list()."
             )
-        parametres = list(parametres)
-        for position, valeur in zip(positions, valeurs, strict=True):
-            parametres[position] = valeur
+        sql, parametres = compilee.avec(valeurs)
         with connexion.cursor() as curseur:
             curseur.execute(sql, parametres)
-            return compiler, curseur.fetchall(), using
+            return compilee.compiler, curseur.fetchall(), using
 
     def lignes(self, *valeurs, using: str | None = None) -> list[tuple]:
         """The rows of a `values_list()` query, converted as the queryset would give them."""
+        self._verifier(valeurs)
+        if self._par_l_orm(valeurs):
+            return list(self.fabrique(*valeurs).using(using or router.db_for_read(self.modele)))
         compiler, lignes, _alias = self._executer(valeurs, using, instances=False)
         return list(compiler.results_iter(results=[lignes], tuple_expected=True))
 
@@ -108,6 +143,9 @@ class RequeteCompilee:
         """The model instances of a query of instances, as iterating its queryset gives them: the
         fields it reads, the objects of its `select_related()`, its annotations (Django's ModelIterable,
         over the rows of the compiled SQL)."""
+        self._verifier(valeurs)
+        if self._par_l_orm(valeurs):
+            return list(self.fabrique(*valeurs).using(using or router.db_for_read(self.modele)))
         compiler, lignes, alias = self._executer(valeurs, using, instances=True)
         klass_info, select = compiler.klass_info, compiler.select
         debut, fin = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -123,3 +161,41 @@ class RequeteCompilee:
                 setattr(objet, nom, ligne[position])
             objets.append(objet)
         return objets
+
+
+class _Compilee:
+    """A query compiled for one connection: its compiler, SQL and parameters with the markers, where
+    each value goes, and the SQL written for each length of its lists."""
+
+    __slots__ = ("compiler", "sql", "parametres", "positions", "instances", "places", "_sql_par_longueurs")
+
+    def __init__(self, compiler, sql, parametres, positions, instances, places):
+        self.compiler, self.sql, self.parametres, self.positions = compiler, sql, parametres, positions
+        self.instances, self.places = instances, places
+        self._sql_par_longueurs = {}
+
+    def avec(self, valeurs) -> tuple[str, list]:
+        """(SQL, parameters) of the query run with `valeurs` (each list's "IN (%s)" widened to its length)."""
+        parametres = list(self.parametres)
+        longueurs = tuple(len(v) for v in valeurs if type(v) is list)
+        if not longueurs:
+            for position, valeur in zip(self.positions, valeurs, strict=True):
+                parametres[position] = valeur
+            return self.sql, parametres
+        sql = self._sql_par_longueurs.get(longueurs)
+        if sql is None:
+            sql = self.sql
+            # From the last parameter to the first: the offsets of those before stay true.
+            for position, valeur in sorted(zip(self.positions, valeurs, strict=True), reverse=True):
+                if type(valeur) is list:
+                    debut = self.places[position]
+                    sql = sql[:debut] + ", ".join(["%s"] * len(valeur)) + sql[debut + 2 :]
+            # A handful of lengths per query (a user's LPs, a form's chosen people): kept.
+            self._sql_par_longueurs[longueurs] = sql
+        # Parameters spliced from the last to the first, for the same reason.
+        for position, valeur in sorted(zip(self.positions, valeurs, strict=True), reverse=True):
+            if type(valeur) is list:
+                parametres[position : position + 1] = valeur
+            else:
+                parametres[position] = valeur
+        return sql, parametres

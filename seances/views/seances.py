@@ -188,15 +188,19 @@ def _personnes(etablissement_id, seance=None):
     return personnes
 
 
+# The chosen participants' records (two of them for a binôme's séance), compiled once per connection.
+_MENTORS_CHOISIS = RequeteCompilee(lambda pks: Mentor.objects.avec_suspension().filter(pk__in=pks), list)
+_ELEVES_CHOISIS = RequeteCompilee(lambda pks: Eleve.objects.filter(pk__in=pks), list)
+
+
 def _participants(choisis, personnes):
     """(Mentor or Eleve record, presence) of each chosen (key, presence): two queries at most.
 
     None when one of them was deleted since the grid was read (a record removed meanwhile).
     """
-    mentors = Mentor.objects.avec_suspension().in_bulk(
-        [personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor]
-    )
-    eleves = Eleve.objects.in_bulk([personnes[cle].pk for cle, _presence in choisis if not personnes[cle].mentor])
+    mentors = _MENTORS_CHOISIS.objets([personnes[cle].pk for cle, _presence in choisis if personnes[cle].mentor])
+    eleves = _ELEVES_CHOISIS.objets([personnes[cle].pk for cle, _presence in choisis if not personnes[cle].mentor])
+    mentors, eleves = ({fiche.pk: fiche for fiche in fiches} for fiches in (mentors, eleves))
     participants = []
     for cle, presence in choisis:
         fiche = (mentors if personnes[cle].mentor else eleves).get(personnes[cle].pk)

@@ -277,3 +277,63 @@ def test_des_instances_comme_le_queryset_les_donne(cast, django_assert_num_queri
         requete.lignes(avec.pk)
     with pytest.raises(ValueError):
         RequeteCompilee(lambda pk: Binome.objects.filter(pk=pk).prefetch_related("seances"), int).objets(1)
+
+
+# Lists of integers (`__in`).
+
+
+def _binomes_parmi(pks, statut, mentors):
+    return (
+        Binome.objects.filter(pk__in=pks, statut=statut)
+        .exclude(mentor_id__in=mentors)
+        .order_by("pk")
+        .values_list("pk", "date_debut", "eleve__nom")
+    )
+
+
+def test_des_listes_d_entiers_comme_l_orm(cast, django_assert_num_queries):
+    """A list's IN (…) widened to each length, two lists and a text around them: the ORM's rows."""
+    binomes = BinomeFactory.create_batch(6, dispositif=cast.dispositif_a, statut="actif")
+    binomes[0].statut = "termine"
+    binomes[0].save()
+    pks = [b.pk for b in binomes]
+    requete = RequeteCompilee(_binomes_parmi, list, str, list)
+    for liste, statut, exclus in [
+        (pks[:1], "actif", [binomes[1].mentor_id]),
+        (pks, "actif", [binomes[1].mentor_id, binomes[2].mentor_id]),
+        (pks[::-1] + pks[:2], "termine", [-1]),
+        (pks[2:5], "actif", [b.mentor_id for b in binomes]),
+        ([-5, pks[3]], "actif", [-1, -2, -3]),
+    ]:
+        assert requete.lignes(liste, statut, exclus) == list(_binomes_parmi(liste, statut, exclus))
+    # An empty list is left to the ORM, which asks nothing (`__in=[]` is no SQL); so is a very long one.
+    with django_assert_num_queries(0):
+        assert requete.lignes([], "actif", [1]) == []
+    longue = pks + list(range(10**6, 10**6 + 600))
+    assert requete.lignes(longue, "actif", [-1]) == list(_binomes_parmi(pks, "actif", [-1]))
+    attendues = list(_binomes_parmi(pks[:3], "actif", [-1]))
+    with django_assert_num_queries(1):
+        assert requete.lignes(pks[:3], "actif", [-1]) == attendues
+
+
+def test_une_liste_d_instances(cast):
+    """objets() with a list: the instances, their select_related() and annotations, in the query's order."""
+    lps = [cast.lp_b, cast.lp_a, EtablissementFactory(nom="Aaa lycée")]
+    requete = RequeteCompilee(
+        lambda pks: Etablissement.objects.filter(pk__in=pks).select_related("academie").order_by("nom"), list
+    )
+    lus = requete.objets([lp.pk for lp in lps])
+    assert [lp.pk for lp in lus] == list(
+        Etablissement.objects.filter(pk__in=[lp.pk for lp in lps]).order_by("nom").values_list("pk", flat=True)
+    )
+    assert [lp.academie.nom for lp in lus] == [lp.academie.nom for lp in sorted(lps, key=lambda lp: lp.nom)]
+    assert requete.objets([]) == []
+
+
+def test_une_liste_refusee_la_ou_elle_serait_fausse(cast):
+    requete = RequeteCompilee(lambda pks: Etablissement.objects.filter(pk__in=pks).values_list("nom"), list)
+    for mauvaise in ([cast.lp_a.pk, "2"], (cast.lp_a.pk,), [True], cast.lp_a.pk, {cast.lp_a.pk}):
+        with pytest.raises(TypeError):
+            requete.lignes(mauvaise)
+    with pytest.raises(ValueError):  # flat: rows would not be tuples
+        RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).values_list("nom", flat=True), int).lignes(1)
