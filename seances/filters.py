@@ -19,6 +19,12 @@ class SeanceFiltre(DsfrFilterSet):
         model = Seance
         fields = ["etablissement", "statut", "type", "depuis"]
 
-    def __init__(self, *args, etablissements, **kwargs):
+    def __init__(self, *args, etablissements, lire_etablissements=None, **kwargs):
+        """`etablissements`: the LPs offered (a queryset, which validates the choice); `lire_etablissements`:
+        a function returning the same LPs in the same order, read otherwise (a compiled query)."""
         super().__init__(*args, **kwargs)
         self.filters["etablissement"].queryset = etablissements
+        self.lire_etablissements = lire_etablissements
+
+    def lectures_des_options(self):
+        return {"etablissement": self.lire_etablissements} if self.lire_etablissements else {}

@@ -2,10 +2,12 @@ import pytest
 from django.urls import reverse
 
 from binomes.tests.factories import EleveFactory, MentorFactory
+from etablissements.models import Etablissement
 from etablissements.tests.factories import ConventionFactory, DispositifFactory
 from seances.models import Presence, TypeSeance
 from seances.tests.conftest import pages_constantes
 from seances.tests.factories import ParticipationFactory, SeanceFactory
+from seances.views.seances import LECTURE_SEANCES
 
 URL = reverse("seances:liste")
 
@@ -37,6 +39,19 @@ def test_le_coordonnateur_voit_tous_ses_lp_et_filtre(client, cast, lp_c):
     # LP B is not among the choices: filtering on it is a form error, not a leak.
     reponse = client.get(URL, {"etablissement": cast.lp_b.pk})
     assert cast.dispositif_b.seances.first() not in reponse.context["page"]
+
+
+def test_les_lp_du_filtre_sont_ceux_que_lit_le_perimetre(client, cast, lp_c):
+    """The filter's LP options (read by a compiled query) are those of `for_user`, in their order, for a
+    coordinator of two LPs, a référent of one, and a mentor (who reads séances of their LP too)."""
+    for user in (cast.coordonnateur_a, cast.referent_a, cast.mentor_a):
+        client.force_login(user)
+        options = client.get(URL).context["filtre"].form.fields["etablissement"].widget.choices
+        attendues = [("", "---------")] + [
+            (str(lp.pk), str(lp)) for lp in Etablissement.objects.for_user(user, roles=LECTURE_SEANCES)
+        ]
+        assert [(str(valeur), str(libelle)) for valeur, libelle in options] == attendues
+        assert len(attendues) == (3 if user == cast.coordonnateur_a else 2)
 
 
 def test_filtre_par_type(client, cast):

@@ -58,13 +58,20 @@ def _participations():
 # --- Séances ------------------------------------------------------------------------------
 
 
+# The LPs of the list's filter, as `Etablissement.objects.for_user(user, roles=…)` reads them (by id,
+# in their order): compiled once per connection (socle.requetes).
+_LPS_DU_FILTRE = RequeteCompilee(lambda pks: Etablissement.objects.filter(pk__in=pks), list)
+
+
 @role_required(LECTURE_SEANCES)
 def liste(request):
     """Séances of every LP the user reaches (a coordinator serves several), filterable by LP."""
+    lps = etablissements_ou(request.user, LECTURE_SEANCES)
     filtre = SeanceFiltre(
         request.GET or None,
         queryset=Seance.objects.for_user(request.user).select_related("dispositif__etablissement"),
         etablissements=Etablissement.objects.for_user(request.user, roles=LECTURE_SEANCES),
+        lire_etablissements=lambda: _LPS_DU_FILTRE.objets(lps),
     )
     # Read dispositif by dispositif (socle.pagination): a coordinator's list spans 30 of them.
     lignes = TranchesParGroupe(
