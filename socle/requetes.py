@@ -44,6 +44,8 @@ _MARQUEURS_TEXTES = tuple(f"\x00marqueur-{rang}\x00" for rang in range(4))
 _MARQUEURS_LISTES = tuple(41_337 + rang for rang in range(4))
 # Longer lists are left to the ORM (SQLite bounds the number of parameters; the lists met are short).
 LISTE_MAX = 500
+# The SQL written for at most this many lengths (or couples of lengths) is kept per compiled query.
+LONGUEURS_GARDEES = 128
 # A parameter's place in Django's SQL ("%%" is a literal percent sign).
 _PLACE = re.compile(r"%%|%s")
 
@@ -190,8 +192,9 @@ class _Compilee:
                 if type(valeur) is list:
                     debut = self.places[position]
                     sql = sql[:debut] + ", ".join(["%s"] * len(valeur)) + sql[debut + 2 :]
-            # A handful of lengths per query (a user's LPs, a form's chosen people): kept.
-            self._sql_par_longueurs[longueurs] = sql
+            # A handful of lengths per query (a user's LPs, a form's chosen people): kept, up to a bound.
+            if len(self._sql_par_longueurs) < LONGUEURS_GARDEES:
+                self._sql_par_longueurs[longueurs] = sql
         # Parameters spliced from the last to the first, for the same reason.
         for position, valeur in sorted(zip(self.positions, valeurs, strict=True), reverse=True):
             if type(valeur) is list:

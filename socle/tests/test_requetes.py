@@ -25,7 +25,7 @@ from etablissements.tests.factories import AffectationFactory, EntrepriseFactory
 from seances.models import AvisEleve
 from seances.tests.factories import AvisEleveFactory
 from socle.authentification import ModelBackend
-from socle.requetes import RequeteCompilee
+from socle.requetes import LONGUEURS_GARDEES, RequeteCompilee
 from socle.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +314,11 @@ def test_des_listes_d_entiers_comme_l_orm(cast, django_assert_num_queries):
     attendues = list(_binomes_parmi(pks[:3], "actif", [-1]))
     with django_assert_num_queries(1):
         assert requete.lignes(pks[:3], "actif", [-1]) == attendues
+    # The SQL of each couple of lengths is kept, up to a bound; beyond it, written each time, still right.
+    compilee = next(iter(requete._compilees.values()))
+    for longueur in range(1, 200):
+        assert requete.lignes(pks[1:2] * longueur, "actif", [-1]) == attendues[:1]
+    assert len(compilee._sql_par_longueurs) == LONGUEURS_GARDEES
 
 
 def test_une_liste_d_instances(cast):
