@@ -101,7 +101,12 @@ def dessiner(form, contexte: dict | None = None) -> SafeString:
             champ.widget.choices = list(iter(choix))
     if (form.is_bound and form.errors) or _lit_la_page(form.helper):
         return render_crispy_form(form, form.helper, contexte)
-    cle = cle_du_dessin(form)
+    try:
+        cle = cle_du_dessin(form)
+    except (ValueError, TypeError):
+        # A layout whose objects cannot be made a key (too deep, a cycle, values that do not compare):
+        # drawn every time rather than kept under a key that might not say everything.
+        return render_crispy_form(form, form.helper, contexte)
     with _VERROU:
         html = _DESSINS.get(cle)
         if html is not None:

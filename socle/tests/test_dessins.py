@@ -9,7 +9,7 @@ always drawn (its messages are the user's own), and so is a form whose drawing h
 import re
 
 import pytest
-from crispy_forms.layout import HTML, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
@@ -226,3 +226,25 @@ def test_page_de_saisie(client, cast, dessins):
     saisie = [re.search(r'<form method="post" id="saisie-seance">(.*?)</form>', page, re.S).group(1) for page in pages]
     assert [s.count("csrfmiddlewaretoken") for s in saisie] == [1, 1]
     assert 'name="date"' in saisie[0] and 'name="p-TOTAL_FORMS"' in saisie[0]
+
+
+def test_une_mise_en_page_qui_ne_fait_pas_de_cle_est_dessinee_a_chaque_fois(cast, dessins):
+    """A layout object referring to itself (a cycle): no key can say it, the form is drawn every time."""
+
+    class Boucle(Div):
+        pass
+
+    class AvecBoucle(forms.Form):
+        nom = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = DsfrFormHelper(self, submit_label=None)
+            self.helper.form_tag = False
+            boucle = Boucle("nom")
+            boucle.moi = boucle
+            self.helper.layout = Layout(boucle)
+
+    for _ in range(2):
+        assert 'name="nom"' in dessiner(AvecBoucle())
+    assert dessins == ["AvecBoucle"] * 2
