@@ -33,12 +33,12 @@ class _FiltreLP(DsfrFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, etablissement=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         self.etablissement = etablissement
-        for nom, modele in (("formation", Formation), ("entreprise", Entreprise)):
+        for nom, requete in _OPTIONS_DU_LP.items():
             if nom in self.filters:
-                self.filters[nom].queryset = modele.objects.filter(etablissement=etablissement)
+                # The queryset validates the choice; the options are read by the same query, compiled.
+                self.filters[nom].queryset = requete.fabrique(etablissement.pk if etablissement else None)
 
     def lectures_des_options(self):
-        # The same objects as the querysets above (validation still reads those).
         if self.etablissement is None:
             return {}
         lp_id = self.etablissement.pk

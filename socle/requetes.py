@@ -180,25 +180,20 @@ class _Compilee:
         """(SQL, parameters) of the query run with `valeurs` (each list's "IN (%s)" widened to its length)."""
         parametres = list(self.parametres)
         longueurs = tuple(len(v) for v in valeurs if type(v) is list)
-        if not longueurs:
-            for position, valeur in zip(self.positions, valeurs, strict=True):
-                parametres[position] = valeur
-            return self.sql, parametres
-        sql = self._sql_par_longueurs.get(longueurs)
-        if sql is None:
+        sql = self._sql_par_longueurs.get(longueurs) if longueurs else self.sql
+        a_ecrire = sql is None
+        if a_ecrire:
             sql = self.sql
-            # From the last parameter to the first: the offsets of those before stay true.
-            for position, valeur in sorted(zip(self.positions, valeurs, strict=True), reverse=True):
-                if type(valeur) is list:
-                    debut = self.places[position]
-                    sql = sql[:debut] + ", ".join(["%s"] * len(valeur)) + sql[debut + 2 :]
-            # A handful of lengths per query (a user's LPs, a form's chosen people): kept, up to a bound.
-            if len(self._sql_par_longueurs) < LONGUEURS_GARDEES:
-                self._sql_par_longueurs[longueurs] = sql
-        # Parameters spliced from the last to the first, for the same reason.
+        # From the last parameter to the first: the offsets and positions of those before stay true.
         for position, valeur in sorted(zip(self.positions, valeurs, strict=True), reverse=True):
-            if type(valeur) is list:
-                parametres[position : position + 1] = valeur
-            else:
+            if type(valeur) is not list:
                 parametres[position] = valeur
+                continue
+            parametres[position : position + 1] = valeur
+            if a_ecrire:
+                debut = self.places[position]
+                sql = sql[:debut] + ", ".join(["%s"] * len(valeur)) + sql[debut + 2 :]
+        # A handful of lengths per query (a user's LPs, a form's chosen people): kept, up to a bound.
+        if a_ecrire and len(self._sql_par_longueurs) < LONGUEURS_GARDEES:
+            self._sql_par_longueurs[longueurs] = sql
         return sql, parametres

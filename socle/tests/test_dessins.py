@@ -197,18 +197,23 @@ def test_un_jeton_csrf_n_est_jamais_garde(cast, dessins):
     assert len(set(jetons)) == 2 and dessins == ["AvecJeton"] * 2
 
 
+def _formulaire_nom(classe, mise_en_page):
+    """A form class named `classe` with one field, `nom`, drawn without a <form> tag in the layout object
+    `mise_en_page()` builds (one per form, as a form's helper is)."""
+
+    def __init__(self, *args, **kwargs):
+        forms.Form.__init__(self, *args, **kwargs)
+        self.helper = DsfrFormHelper(self, submit_label=None)
+        self.helper.form_tag = False
+        self.helper.layout = Layout(mise_en_page())
+
+    return type(classe, (forms.Form,), {"nom": forms.CharField(), "__init__": __init__})
+
+
 def test_des_morceaux_html_lisent_la_page(cast, dessins):
     """`HTML` pieces of a layout read the page's context: such a form is drawn every time, with it."""
 
-    class AvecMorceau(forms.Form):
-        nom = forms.CharField()
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.helper = DsfrFormHelper(self, submit_label=None)
-            self.helper.form_tag = False
-            self.helper.layout = Layout(Fieldset("Qui", "nom", HTML("<p>Bonjour {{ qui }}</p>")))
-
+    AvecMorceau = _formulaire_nom("AvecMorceau", lambda: Fieldset("Qui", "nom", HTML("<p>Bonjour {{ qui }}</p>")))
     gabarit = Template("{% load crispy_dsfr_tags %}{% crispy_memorise form %}")
     for qui in ("Léa", "Omar"):
         assert f"<p>Bonjour {qui}</p>" in gabarit.render(Context({"form": AvecMorceau(), "qui": qui}))
@@ -232,19 +237,11 @@ def test_une_mise_en_page_qui_ne_fait_pas_de_cle_est_dessinee_a_chaque_fois(cast
     """A layout object referring to itself (a cycle): no key can say it, the form is drawn every time."""
 
     class Boucle(Div):
-        pass
+        def __init__(self, *champs):
+            super().__init__(*champs)
+            self.moi = self
 
-    class AvecBoucle(forms.Form):
-        nom = forms.CharField()
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.helper = DsfrFormHelper(self, submit_label=None)
-            self.helper.form_tag = False
-            boucle = Boucle("nom")
-            boucle.moi = boucle
-            self.helper.layout = Layout(boucle)
-
+    AvecBoucle = _formulaire_nom("AvecBoucle", lambda: Boucle("nom"))
     for _ in range(2):
         assert 'name="nom"' in dessiner(AvecBoucle())
     assert dessins == ["AvecBoucle"] * 2
