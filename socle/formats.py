@@ -70,3 +70,26 @@ def accorder(personne, masculin: str, feminin: str) -> str:
 def accorder_sexe(sexe: str | None, masculin: str, feminin: str) -> str:
     """`accorder` from the bare `sexe` value (None: no person, or a mentor)."""
     return feminin if sexe == "F" else masculin
+
+
+def date_courte(valeur) -> str:
+    """« 07/03/2026 »: `{{ valeur|date:"d/m/Y" }}`, written directly: Django's date formatter parses its
+    format and builds a formatter object for each date, some 40 µs, and a list page shows a hundred
+    dates (issue 18). "" for no date. An aware datetime is written as given (the template filter
+    turns it to local time first)."""
+    if valeur in (None, ""):
+        return ""
+    try:
+        return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
+    except AttributeError:
+        return ""
+
+
+def heure_courte(valeur) -> str:
+    """« 14:05 »: `{{ valeur|time:"H:i" }}`, written directly, as `date_courte` (a time or a datetime)."""
+    if valeur in (None, ""):
+        return ""
+    try:
+        return f"{valeur.hour:02d}:{valeur.minute:02d}"
+    except AttributeError:
+        return ""

@@ -14,7 +14,8 @@ Give it to a ``Paginator`` in place of the queryset::
 
 ``groupes`` must contain every group the queryset's rows belong to (a superset is fine: a group
 without rows adds nothing); ``ordre`` must end with the primary key, so that the order is total
-and the merge of the groups gives exactly the queryset's order. Other databases (SQLite in
+and the merge of the groups gives exactly the queryset's order. A `values_list()` queryset gives
+its rows as tuples, which must start with the primary key. Other databases (SQLite in
 development) slice the queryset as usual.
 """
 
@@ -22,6 +23,11 @@ from django.db import connections
 from django.db.models.expressions import RawSQL
 
 __all__ = ["TranchesParGroupe"]
+
+
+def _cle(ligne):
+    """The primary key of a row: a record's, or the first value of a `values_list()` row."""
+    return ligne[0] if isinstance(ligne, tuple) else ligne.pk
 
 
 class TranchesParGroupe:
@@ -65,5 +71,5 @@ class TranchesParGroupe:
         with connexion.cursor() as curseur:
             curseur.execute(sql, (*params_groupes, *params_interne, debut, fin - debut))
             cles = [ligne[0] for ligne in curseur.fetchall()]
-        objets = {objet.pk: objet for objet in self.queryset.filter(pk__in=cles)}
+        objets = {_cle(objet): objet for objet in self.queryset.filter(pk__in=cles)}
         return [objets[cle] for cle in cles if cle in objets]

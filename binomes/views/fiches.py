@@ -14,11 +14,14 @@ from django.views.decorators.http import require_POST
 from etablissements.models import Dispositif
 from etablissements.scoping import a_un_role, etablissements_ou, get_for_user
 from socle import roles as R
+from socle.chemins import chemin
 from socle.decorators import role_required
 from socle.exports import reponse_csv
+from socle.formats import date_courte
 from socle.journal import ActionJournal, journaliser
 from socle.roles import Role
 from socle.routeur import lecture_sur_replique
+from socle.tableaux import corps_de_tableau, tiret
 
 from .. import annee, services
 from .. import mentors as mentors_service
@@ -45,6 +48,7 @@ from ..models import (
     Mentor,
     MethodeHonorabilite,
     Recommandation,
+    StatutBinome,
     StatutEleve,
     StatutHonorabilite,
 )
@@ -492,28 +496,45 @@ def _binomes(request):
     return BinomeFiltre(request.GET or None, queryset=qs, request=request, etablissement=request.etablissement)
 
 
+# A row of the pairs' list (socle.tableaux): the student's name links to the pair's page.
+LIGNE_BINOME = (
+    '<tr><td><a href="{}">{} {}</a></td><td>{}</td><td>{} {}</td><td>{}</td>'
+    '<td><p class="fr-badge fr-badge--sm">{}</p></td><td>{}</td><td>{}</td></tr>'
+)
+
+
 @role_required(R.LECTURE_PROGRAMME | {Role.MENTOR})
 def binomes(request):
     filtre = _binomes(request)
-    # Only the columns the list draws: five whole records a row (pair, student and their training,
-    # mentor and their employer), 50 rows a page, cost more to build than the page to draw
-    # (issue 18). A deferred field read by the template would cost a query a row: the page's
-    # query count is pinned (binomes/tests/test_vues_binomes.py).
-    lignes = (
-        filtre.qs.select_related(None)
-        .select_related("eleve", "mentor__entreprise")
-        .only(
-            "statut", "date_debut", "date_fin_prevue", "eleve", "mentor", "mentor__entreprise",
-            "eleve__nom", "eleve__prenom", "eleve__classe", "mentor__prenom", "mentor__nom",
-            "mentor__entreprise__nom",
-        )
+    # Only the columns the list draws, read as values: five records a row (pair, student, mentor,
+    # employer, status label), 50 rows a page, cost more to build than the page to draw (issue 18).
+    page = _page(
+        request,
+        filtre.qs.values_list(
+            "pk", "eleve__nom", "eleve__prenom", "eleve__classe", "mentor__prenom", "mentor__nom",
+            "mentor__entreprise__nom", "statut", "date_debut", "date_fin_prevue",
+        ),
+    )  # fmt: skip
+    statuts = dict(StatutBinome.choices)
+    corps = corps_de_tableau(
+        LIGNE_BINOME,
+        (
+            (
+                chemin("binomes:binome", pk), nom, prenom, classe, prenom_mentor, nom_mentor,
+                tiret(entreprise), statuts[statut], tiret(date_courte(debut)), tiret(date_courte(fin_prevue)),
+            )
+            for pk, nom, prenom, classe, prenom_mentor, nom_mentor, entreprise, statut, debut, fin_prevue in page
+        ),
+        vide="Aucun binôme.",
+        colonnes=7,
     )  # fmt: skip
     return render(
         request,
         "binomes/binomes.html",
         {
             "filtre": filtre,
-            "page": _page(request, lignes),
+            "page": page,
+            "corps": corps,
             "parametres": _parametres_sans_page(request),
             "peut_gerer": bool(request.roles & R.GESTION_PROGRAMME),
             "peut_lire_reunions": bool(request.roles & R.LECTURE_PROGRAMME),

@@ -55,7 +55,7 @@ def pages(client, parametres=None):
     while True:
         reponse = client.get(URL, {**(parametres or {}), "page": numero})
         page = reponse.context["page"]
-        cles += [seance.pk for seance in page.object_list]
+        cles += [ligne[0] for ligne in page.object_list]  # rows as values, the id first
         if not page.has_next():
             return cles, page.paginator.count
         numero += 1

@@ -15,10 +15,13 @@ from etablissements.models import Dispositif, Etablissement
 from etablissements.models.dispositif import annee_scolaire_courante
 from etablissements.scoping import etablissements_ou, get_for_user
 from socle import roles as R
+from socle.chemins import chemin
 from socle.decorators import role_required
+from socle.formats import date_courte, heure_courte
 from socle.pagination import TranchesParGroupe
 from socle.requetes import RequeteCompilee
 from socle.roles import Role
+from socle.tableaux import corps_de_tableau
 
 from .. import rappels, services, voix
 from ..avertissements import avertissements_calendrier
@@ -35,6 +38,7 @@ from ..models import (
     Presence,
     Seance,
     StatutSeance,
+    TypeSeance,
 )
 
 PAR_PAGE = 25
@@ -63,50 +67,74 @@ def _participations():
 _LPS_DU_FILTRE = RequeteCompilee(lambda pks: Etablissement.objects.filter(pk__in=pks), list)
 
 
+# A row of the séances' list (socle.tableaux): the date links to the séance's page.
+LIGNE_SEANCE = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td>'
+    '<td><p class="fr-badge fr-badge--sm {}">{}</p></td></tr>'
+)
+BADGE_STATUT = {StatutSeance.TENUE: "fr-badge--success", StatutSeance.ANNULEE: "fr-badge--error"}
+
+
 @role_required(LECTURE_SEANCES)
 def liste(request):
     """Séances of every LP the user reaches (a coordinator serves several), filterable by LP."""
     lps = etablissements_ou(request.user, LECTURE_SEANCES)
     filtre = SeanceFiltre(
         request.GET or None,
-        queryset=Seance.objects.for_user(request.user).select_related("dispositif__etablissement"),
+        queryset=Seance.objects.for_user(request.user),
         etablissements=Etablissement.objects.for_user(request.user, roles=LECTURE_SEANCES),
         lire_etablissements=lambda: _LPS_DU_FILTRE.objets(lps),
     )
-    # Read dispositif by dispositif (socle.pagination): a coordinator's list spans 30 of them.
+    # Read dispositif by dispositif (socle.pagination): a coordinator's list spans 30 of them. Only
+    # the columns the list draws, as values (issue 18).
     lignes = TranchesParGroupe(
-        filtre.qs,
+        filtre.qs.values_list("pk", "date", "heure", "type", "dispositif__etablissement__nom", "statut"),
         champ="dispositif",
         # Every dispositif of the LPs where the user reads séances (their own as a mentor included).
         groupes=Dispositif.objects.for_user(request.user, roles=LECTURE_SEANCES).values("pk"),
         ordre=["-date", "-heure", "-pk"],
     )
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
-    _nommer_les_participants(page.object_list)
+    participants = _participants_affiches([ligne[0] for ligne in page.object_list])
+    types, statuts = dict(TypeSeance.choices), dict(StatutSeance.choices)
+    corps = corps_de_tableau(
+        LIGNE_SEANCE,
+        (
+            (
+                chemin("seances:detail", pk),
+                f"{date_courte(date)} à {heure_courte(heure)}" if heure else date_courte(date),
+                types[type_], etablissement, participants[pk],
+                BADGE_STATUT.get(statut, "fr-badge--info"), statuts[statut],
+            )
+            for pk, date, heure, type_, etablissement, statut in page
+        ),
+        vide="Aucune séance.",
+        colonnes=5,
+    )  # fmt: skip
     return render(
         request,
         "seances/liste.html",
         {
             "filtre": filtre,
             "page": page,
+            "corps": corps,
             "peut_saisir": bool(etablissements_ou(request.user, R.SUIVI_PARTENAIRE)),
             "est_mentor": Role.MENTOR in request.roles,
         },
     )
 
 
-def _nommer_les_participants(seances) -> None:
-    """Give each séance of a list page `participants_affiches`: its participants' names in the
-    order of the séance's page, each with its attendance unless present or expected
-    (« Léa Martin (absente excusée) »).
+def _participants_affiches(seances: list[int]) -> dict[int, str]:
+    """For each séance of a list page, its participants' names in the order of the séance's page,
+    each with its attendance unless present or expected (« Léa Martin (absente excusée) »).
 
     Read as values in one query: a page of 25 group séances names some 500 people, whose records
     (participation, student, mentor) cost more to build and to draw one by one than the line
     they make (issue 18).
     """
-    noms = {seance.pk: [] for seance in seances}
+    noms = {seance: [] for seance in seances}
     lignes = (
-        Participation.objects.filter(seance__in=list(noms))
+        Participation.objects.filter(seance__in=seances)
         .order_by("seance", *ORDRE_PARTICIPANTS)
         .values_list(
             "seance_id", "eleve__prenom", "eleve__nom", "eleve__sexe", "mentor__prenom", "mentor__nom", "presence"
@@ -117,8 +145,7 @@ def _nommer_les_participants(seances) -> None:
         if presence not in (Presence.PRESENT, Presence.ATTENDU):
             texte += f" ({Participation.libelle_de(presence, sexe).lower()})"
         noms[seance_id].append(texte)
-    for seance in seances:
-        seance.participants_affiches = ", ".join(noms[seance.pk])
+    return {seance: ", ".join(liste) for seance, liste in noms.items()}
 
 
 @dataclass(slots=True)

@@ -48,27 +48,6 @@ def accorder(personne, formes: str):
     return formats.accorder(personne, masculin, feminin or masculin)
 
 
-@register.filter(expects_localtime=True)
-def date_courte(valeur):
-    """`{{ valeur|date:"d/m/Y" }}`, written directly: Django's date formatter parses its format and
-    builds a formatter object for each date, some 40 µs, and a list page shows a hundred dates (issue 18).
-
-    Like the `date` filter: an aware datetime in local time (`expects_localtime`), "" for no date.
-    """
-    if valeur in (None, ""):
-        return ""
-    try:
-        return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
-    except AttributeError:
-        return ""
-
-
-@register.filter(expects_localtime=True)
-def heure_courte(valeur):
-    """`{{ valeur|time:"H:i" }}`, written directly, as `date_courte` (a time or an aware datetime)."""
-    if valeur in (None, ""):
-        return ""
-    try:
-        return f"{valeur.hour:02d}:{valeur.minute:02d}"
-    except AttributeError:
-        return ""
+# `expects_localtime`: an aware datetime is shown in local time, as by the `date` and `time` filters.
+register.filter("date_courte", formats.date_courte, expects_localtime=True)
+register.filter("heure_courte", formats.heure_courte, expects_localtime=True)
