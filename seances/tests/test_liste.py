@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -46,6 +47,28 @@ def test_le_coordonnateur_voit_tous_ses_lp_et_filtre(client, cast, lp_c):
     # LP B is not among the choices: filtering on it is a form error, not a leak.
     reponse = client.get(URL, {"etablissement": cast.lp_b.pk})
     assert cast.dispositif_b.seances.first().pk not in pks(reponse)
+
+
+def test_l_annee_en_cours_par_defaut_les_autres_au_choix(client, cast, time_machine):
+    """The list opens on the current school year (by its dispositifs' year); a past year or every year
+    is chosen in the filter; a year not offered is said next to its field, and the list is not cut."""
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC), tick=False)
+    assert cast.dispositif_a.annee == 2026
+    passe = DispositifFactory(etablissement=cast.lp_a, annee=2025, partenaire=cast.partenaire_a)
+    cette_annee = SeanceFactory(dispositif=cast.dispositif_a, date=datetime.date(2026, 10, 1))
+    l_an_dernier = SeanceFactory(dispositif=passe, date=datetime.date(2026, 3, 1))
+    client.force_login(cast.coordonnateur_a)
+    reponse = client.get(URL)
+    assert pks(reponse) == [cette_annee.pk]
+    html = reponse.content.decode()
+    assert "Année scolaire" in html and '<option value="2026" selected>2026-2027</option>' in html
+    assert pks(client.get(URL, {"annee": "2025"})) == [l_an_dernier.pk]
+    assert pks(client.get(URL, {"annee": "toutes"})) == [cette_annee.pk, l_an_dernier.pk]
+    for refusee in ("1990", "deux-mille"):
+        reponse = client.get(URL, {"annee": refusee})
+        assert reponse.status_code == 200
+        assert f"Sélectionnez un choix valide. {refusee} n’en fait pas partie." in reponse.content.decode()
+        assert pks(reponse) == [cette_annee.pk, l_an_dernier.pk]
 
 
 def test_les_lp_du_filtre_sont_ceux_que_lit_le_perimetre(client, cast, lp_c):

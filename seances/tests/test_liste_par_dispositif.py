@@ -63,17 +63,25 @@ def pages(client, parametres=None):
 
 @pytest.mark.parametrize("qui", ["coordonnateur_a", "referent_a", "mentor_a"])
 def test_chaque_page_suit_l_ordre_de_la_liste(client, cast, seances, qui):
+    """Every year, the current one (the list's default) and a past one: each the plain list's order."""
     user = getattr(cast, qui)
     client.force_login(user)
-    attendues = list(Seance.objects.for_user(user).order_by("-date", "-heure", "-pk").values_list("pk", flat=True))
+    toutes = Seance.objects.for_user(user).order_by("-date", "-heure", "-pk")
+    attendues = list(toutes.values_list("pk", flat=True))
     assert len(attendues) > 2 * PAR_PAGE
     with CaptureQueriesContext(connection) as requetes:
-        cles, total = pages(client)
+        cles, total = pages(client, {"annee": "toutes"})
     assert cles == attendues and total == len(attendues)
     if connection.vendor == "postgresql":
         assert any("CROSS JOIN LATERAL" in q["sql"] for q in requetes.captured_queries)
+    annee = cast.dispositif_a.annee
+    for parametres, de_l_annee in [({}, annee), ({"annee": annee - 1}, annee - 1)]:
+        cles, total = pages(client, parametres)
+        assert cles == list(toutes.filter(dispositif__annee=de_l_annee).values_list("pk", flat=True))
+        assert total == len(cles)
+    assert cles, "the past year has séances of its own"
     # Filtered the same way as the plain list.
-    cles, _total = pages(client, {"statut": "tenue", "etablissement": cast.lp_a.pk})
+    cles, _total = pages(client, {"statut": "tenue", "etablissement": cast.lp_a.pk, "annee": "toutes"})
     assert cles == [
         pk
         for pk in attendues

@@ -77,7 +77,8 @@ BADGE_STATUT = {StatutSeance.TENUE: "fr-badge--success", StatutSeance.ANNULEE: "
 
 @role_required(LECTURE_SEANCES)
 def liste(request):
-    """Séances of every LP the user reaches (a coordinator serves several), filterable by LP."""
+    """Séances of every LP the user reaches (a coordinator serves several), of the current school year
+    unless another is chosen, filterable by LP."""
     lps = etablissements_ou(request.user, LECTURE_SEANCES)
     filtre = SeanceFiltre(
         request.GET or None,
@@ -90,8 +91,9 @@ def liste(request):
     lignes = TranchesParGroupe(
         filtre.qs.values_list("pk", "date", "heure", "type", "dispositif__etablissement__nom", "statut"),
         champ="dispositif",
-        # Every dispositif of the LPs where the user reads séances (their own as a mentor included).
-        groupes=Dispositif.objects.for_user(request.user, roles=LECTURE_SEANCES).values("pk"),
+        # Every dispositif of the LPs where the user reads séances (their own as a mentor included), of
+        # the year shown: a coordinator's list spans 10 of them, not 30.
+        groupes=_dispositifs_de_l_annee(request.user, filtre.annee_choisie).values("pk"),
         ordre=["-date", "-heure", "-pk"],
     )
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
@@ -122,6 +124,11 @@ def liste(request):
             "est_mentor": Role.MENTOR in request.roles,
         },
     )
+
+
+def _dispositifs_de_l_annee(user, annee: int | None):
+    dispositifs = Dispositif.objects.for_user(user, roles=LECTURE_SEANCES)
+    return dispositifs if annee is None else dispositifs.filter(annee=annee)
 
 
 def _participants_affiches(seances: list[int]) -> dict[int, str]:
