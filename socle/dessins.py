@@ -20,18 +20,50 @@ from crispy_forms.layout import HTML
 from crispy_forms.utils import render_crispy_form
 from django.utils.safestring import SafeString
 
-__all__ = ["cle_du_dessin", "dessiner", "oublier_les_dessins"]
+__all__ = ["DessinsGardes", "cle_du_dessin", "dessiner", "oublier_les_dessins"]
 
-# Drawings by key, the most recently used last. A few kilobytes each.
-_DESSINS: OrderedDict = OrderedDict()
-_DESSINS_MAX = 256
-_VERROU = threading.Lock()
+
+class DessinsGardes:
+    """Drawings kept by key in this process, the most recently used last, at most `maximum` of them
+    (the oldest forgotten first); shared by the threads of a worker."""
+
+    _tous: "list[DessinsGardes]" = []
+
+    def __init__(self, maximum: int):
+        self.maximum = maximum
+        self._dessins: OrderedDict = OrderedDict()
+        self._verrou = threading.Lock()
+        DessinsGardes._tous.append(self)
+
+    def lire(self, cle) -> SafeString | None:
+        with self._verrou:
+            html = self._dessins.get(cle)
+            if html is not None:
+                self._dessins.move_to_end(cle)
+            return html
+
+    def garder(self, cle, html: SafeString) -> None:
+        with self._verrou:
+            self._dessins[cle] = html
+            while len(self._dessins) > self.maximum:
+                self._dessins.popitem(last=False)
+
+    def __len__(self):
+        return len(self._dessins)
+
+    def oublier(self) -> None:
+        with self._verrou:
+            self._dessins.clear()
+
+
+# Forms' drawings: a few kilobytes each.
+_DESSINS = DessinsGardes(256)
 
 
 def oublier_les_dessins():
-    """Forget every drawing kept (for tests that compare drawings)."""
-    with _VERROU:
-        _DESSINS.clear()
+    """Forget every drawing kept, forms' and others' (for tests that compare drawings)."""
+    for dessins in DessinsGardes._tous:
+        dessins.oublier()
 
 
 def _fige(valeur, profondeur=0):
@@ -107,14 +139,8 @@ def dessiner(form, contexte: dict | None = None) -> SafeString:
         # A layout whose objects cannot be made a key (too deep, a cycle, values that do not compare):
         # drawn every time rather than kept under a key that might not say everything.
         return render_crispy_form(form, form.helper, contexte)
-    with _VERROU:
-        html = _DESSINS.get(cle)
-        if html is not None:
-            _DESSINS.move_to_end(cle)
-            return html
-    html = render_crispy_form(form, form.helper)
-    with _VERROU:
-        _DESSINS[cle] = html
-        while len(_DESSINS) > _DESSINS_MAX:
-            _DESSINS.popitem(last=False)
+    html = _DESSINS.lire(cle)
+    if html is None:
+        html = render_crispy_form(form, form.helper)
+        _DESSINS.garder(cle, html)
     return html

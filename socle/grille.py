@@ -28,9 +28,16 @@ from functools import cached_property
 from html import escape
 
 from django import forms
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from .dessins import DessinsGardes
 
 __all__ = ["GrilleChoix", "Ligne"]
+
+# Blank grids drawn, by everything they show (socle.dessins): the entry form of a séance is opened
+# again and again for the same LP, whose grid (230 rows, 1,150 buttons: ≈ 350 kB) changes only when
+# its people do. A few per process.
+_GRILLES = DessinsGardes(16)
 
 
 @dataclass(slots=True)
@@ -172,8 +179,28 @@ class GrilleChoix(forms.Form):
         """(value, value escaped, label escaped) of each choice: escaped once, not once per row."""
         return [(str(valeur), escape(str(valeur)), escape(str(libelle))) for valeur, libelle in self.choix]
 
+    def cle_du_dessin(self) -> tuple:
+        """Everything the blank grid's drawing shows: its class and texts, prefix, choices, and each
+        row's key, value, label and group."""
+        return (
+            type(self), self.prefix, self.nom_cle, self.nom_choix, self.vide, tuple(self.choix),
+            tuple((ligne.cle, ligne.valeur, ligne.libelle, ligne.groupe) for ligne in self.lignes),
+        )  # fmt: skip
+
     @property
-    def html(self):
+    def html(self) -> SafeString:
+        """The grid drawn; a blank grid is drawn once per process for the same rows (a posted one shows
+        what was posted, and its errors: drawn every time)."""
+        if self.is_bound:
+            return self._dessiner()
+        cle = self.cle_du_dessin()
+        html = _GRILLES.lire(cle)
+        if html is None:
+            html = self._dessiner()
+            _GRILLES.garder(cle, html)
+        return html
+
+    def _dessiner(self) -> SafeString:
         nom_total = escape(self.add_prefix("TOTAL_FORMS"))
         morceaux = [f'<input type="hidden" name="{nom_total}" value="{len(self.lignes)}" id="id_{nom_total}">']
         if self.is_bound and self.errors:

@@ -127,7 +127,7 @@ def test_redessine_quand_ce_qu_il_montre_change(cast, dessins):
 
 
 def test_memoire_bornee(cast, dessins, monkeypatch):
-    monkeypatch.setattr(memoire, "_DESSINS_MAX", 3)
+    monkeypatch.setattr(memoire._DESSINS, "maximum", 3)
 
     def html(classe):
         return BinomeFiltre({"classe": classe}, Binome.objects.none(), etablissement=cast.lp_a).html

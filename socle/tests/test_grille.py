@@ -188,3 +188,50 @@ def test_accolades_dans_les_libelles_et_les_choix():
         "{aucun} — Question q{0}",
         "Oui {1} — Question q{0}",
     ]
+
+
+def test_une_grille_vierge_dessinee_une_fois_pour_les_memes_lignes(monkeypatch):
+    """A blank grid is drawn once per process for the same rows (issue 18); drawn again as soon as a
+    row, a value, a label, a group, the choices or the prefix changes; a posted grid every time."""
+    from socle.dessins import oublier_les_dessins
+
+    oublier_les_dessins()
+    dessins = []
+    dessiner = GrilleChoix._dessiner
+
+    def compter(self):
+        dessins.append(type(self).__name__)
+        return dessiner(self)
+
+    monkeypatch.setattr(GrilleChoix, "_dessiner", compter)
+    lignes = [("q1", "oui"), ("q2", ""), ("x", "")]
+    premier = grille(lignes).html
+    assert grille(lignes).html == premier and len(dessins) == 1
+    # Each change shows: another value, another row, another label or group (another class), choices, prefix.
+    assert coches(dom(grille([("q1", "non"), ("q2", ""), ("x", "")]).html)) == [["non"], [""], [""]]
+    assert len(dom(grille([*lignes, ("q4", "")]).html).find_all("fieldset")) == 4
+
+    class Renommee(GrilleAvis):
+        def libelle(self, cle):
+            return f"Item {cle}"
+
+        def groupe(self, cle):
+            return ""
+
+    autre = dom(Renommee(None, prefix="form", lignes=lignes).html)
+    assert autre.find("legend").text() == "Item q1" and not autre.find_all("p", "grille-choix__titre")
+
+    class AutresChoix(GrilleAvis):
+        choix = [("", "Sans avis"), ("oui", "Oui")]
+
+    assert len(dom(AutresChoix(None, prefix="form", lignes=lignes).html).find_all("input", type="radio")) == 6
+    assert 'name="autre-0-avis"' in GrilleAvis(None, prefix="autre", lignes=lignes).html
+    assert len(dessins) == 6
+    # The same rows again: from memory.
+    assert grille(lignes).html == premier and len(dessins) == 6
+    # Posted: what was posted and its errors, drawn every time.
+    poste = donnees("oui", "oui", "oui")
+    assert "Deux « oui » au plus." in grille(data=poste).html and len(dessins) == 7
+    assert "Deux « oui » au plus." in grille(data=poste).html and len(dessins) == 8
+    oublier_les_dessins()
+    assert grille(lignes).html == premier and len(dessins) == 9
