@@ -121,6 +121,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # development closes them (runserver starts a thread, hence a connection, per request).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The queries every page runs (socle.requetes) are prepared on each PostgreSQL connection that runs them
+# twice. Off (0) behind a pooler in transaction or statement mode (PgBouncer's), which hands each
+# transaction another server connection: a session-mode pooler keeps them.
+REQUETES_PREPAREES = env.bool("REQUETES_PREPAREES", default=True)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # An unreachable database host answers nothing: give up after a few seconds (503 page).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(

@@ -18,14 +18,20 @@ perimeter of a user of several LPs, the people chosen in a form): other values (
 written in SQL differently depending on the database, or are not parameters at all. A list's
 `IN (%s)` is written once per length (the SQL of each length kept with the compiled query); an empty
 or very long list is left to the ORM (`__in=[]` is no SQL at all).
+
+On PostgreSQL, a compiled query run twice on a connection is prepared there (`PREPARE`, then
+`EXECUTE` by name): the server no longer parses and plans it at each page (`REQUETES_PREPAREES`).
 """
 
+import itertools
+import logging
 import re
 import weakref
 from collections.abc import Callable
 from functools import cached_property
 
-from django.db import connections, router
+from django.conf import settings
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -48,6 +54,15 @@ LISTE_MAX = 500
 LONGUEURS_GARDEES = 128
 # A parameter's place in Django's SQL ("%%" is a literal percent sign).
 _PLACE = re.compile(r"%%|%s")
+# On PostgreSQL, a compiled query run a second time on a connection is prepared there (PREPARE), then
+# run by name (EXECUTE): the server parses and plans it once per connection instead of once per run.
+# The dashboard's dispositifs query (some forty subqueries) cost PostgreSQL ≈ 5 ms of planning at each
+# page (issue 18). A prepared statement lasts as long as its connection (a rollback keeps it): they are
+# counted per connection, and prepared again on a new one. The first run is plain SQL: a connection
+# opened for one request only (CONN_MAX_AGE=0) prepares nothing.
+EXECUTIONS_AVANT_PREPARATION = 2
+_NOMS = itertools.count(1)
+journal = logging.getLogger(__name__)
 
 
 class RequeteCompilee:
@@ -130,7 +145,11 @@ class RequeteCompilee:
             )
         sql, parametres = compilee.avec(valeurs)
         with connexion.cursor() as curseur:
-            curseur.execute(sql, parametres)
+            nom = compilee.preparee(connexion, sql) if connexion.vendor == "postgresql" else None
+            if nom is None:
+                curseur.execute(sql, parametres)
+            else:
+                curseur.execute(f"EXECUTE {nom}({', '.join(['%s'] * len(parametres))})", parametres)
             return compilee.compiler, curseur.fetchall(), using
 
     def lignes(self, *valeurs, using: str | None = None) -> list[tuple]:
@@ -169,12 +188,54 @@ class _Compilee:
     """A query compiled for one connection: its compiler, SQL and parameters with the markers, where
     each value goes, and the SQL written for each length of its lists."""
 
-    __slots__ = ("compiler", "sql", "parametres", "positions", "instances", "places", "_sql_par_longueurs")
+    __slots__ = (
+        "compiler", "sql", "parametres", "positions", "instances", "places", "_sql_par_longueurs",
+        "_connexion_brute", "_preparees", "_executions", "_refusees",
+    )  # fmt: skip
 
     def __init__(self, compiler, sql, parametres, positions, instances, places):
         self.compiler, self.sql, self.parametres, self.positions = compiler, sql, parametres, positions
         self.instances, self.places = instances, places
         self._sql_par_longueurs = {}
+        # The server connection the statements below were prepared on: {SQL: statement name}, and the
+        # runs of each SQL not prepared yet on it.
+        self._connexion_brute = None
+        self._preparees: dict[str, str] = {}
+        self._executions: dict[str, int] = {}
+        self._refusees: set[str] = set()
+
+    def preparee(self, connexion, sql) -> str | None:
+        """The name of `sql` prepared on the connection's current server connection, prepared now on
+        its second run there; None to run it as plain SQL (first run, refused by the server, queries
+        logged, or `REQUETES_PREPAREES` off: behind a pooler in transaction mode, whose server
+        connections change from one transaction to the next)."""
+        if not settings.REQUETES_PREPAREES or sql in self._refusees or connexion.queries_logged:
+            # Queries logged (DEBUG, a test counting or reading them): run as written, so that the log
+            # shows their SQL, not a statement's name.
+            return None
+        if connexion.connection is not self._connexion_brute:
+            # A new server connection (reconnected, or the first use): nothing is prepared on it.
+            self._connexion_brute = connexion.connection
+            self._preparees, self._executions = {}, {}
+        nom = self._preparees.get(sql)
+        if nom is not None:
+            return nom
+        executions = self._executions[sql] = self._executions.get(sql, 0) + 1
+        if executions < EXECUTIONS_AVANT_PREPARATION:
+            return None
+        nom = f"mentorat_requete_{next(_NOMS)}"
+        numeros = itertools.count(1)
+        texte = _PLACE.sub(lambda m: "%" if m.group() == "%%" else f"${next(numeros)}", sql)
+        try:
+            # In a savepoint: a refusal must not break the transaction around it (a test's, a view's).
+            with transaction.atomic(using=connexion.alias), connexion.cursor() as curseur:
+                curseur.execute(f"PREPARE {nom} AS {texte}")
+        except DatabaseError:
+            journal.warning("Requête compilée non préparée (exécutée telle quelle) : %s", sql, exc_info=True)
+            self._refusees.add(sql)
+            return None
+        self._preparees[sql] = nom
+        return nom
 
     def avec(self, valeurs) -> tuple[str, list]:
         """(SQL, parameters) of the query run with `valeurs` (each list's "IN (%s)" widened to its length)."""
