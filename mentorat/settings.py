@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Outermost: remembers where the primary stood after a write request, every write included.
     "socle.routeur.EcritureRecenteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A posted form's fields read in one pass, before the CSRF check reads them (issue 18).
+    "socle.middleware.ChampsPostesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
