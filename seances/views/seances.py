@@ -131,6 +131,19 @@ def _dispositifs_de_l_annee(user, annee: int | None):
     return dispositifs if annee is None else dispositifs.filter(annee=annee)
 
 
+# The participants of a list page's séances (compiled: socle.requetes, the SQL of each page length kept).
+_PARTICIPANTS_DES_SEANCES = RequeteCompilee(
+    lambda seances: (
+        Participation.objects.filter(seance__in=seances)
+        .order_by("seance", *ORDRE_PARTICIPANTS)
+        .values_list(
+            "seance_id", "eleve__prenom", "eleve__nom", "eleve__sexe", "mentor__prenom", "mentor__nom", "presence"
+        )
+    ),
+    list,
+)
+
+
 def _participants_affiches(seances: list[int]) -> dict[int, str]:
     """For each séance of a list page, its participants' names in the order of the séance's page,
     each with its attendance unless present or expected (« Léa Martin (absente excusée) »).
@@ -140,13 +153,7 @@ def _participants_affiches(seances: list[int]) -> dict[int, str]:
     they make (issue 18).
     """
     noms = {seance: [] for seance in seances}
-    lignes = (
-        Participation.objects.filter(seance__in=seances)
-        .order_by("seance", *ORDRE_PARTICIPANTS)
-        .values_list(
-            "seance_id", "eleve__prenom", "eleve__nom", "eleve__sexe", "mentor__prenom", "mentor__nom", "presence"
-        )
-    )
+    lignes = _PARTICIPANTS_DES_SEANCES.lignes(seances)
     for seance_id, prenom, nom, sexe, prenom_mentor, nom_mentor, presence in lignes:
         texte = f"{prenom} {nom}" if nom is not None else f"{prenom_mentor} {nom_mentor}"
         if presence not in (Presence.PRESENT, Presence.ATTENDU):
