@@ -1013,10 +1013,14 @@ def section_charge(args):
     if postmaster is None:
         print("PostgreSQL n’est pas sur cette machine (ou /proc est illisible) : son CPU n’est pas mesuré.")
     passages = []
+    derniere_seance = seances_du_banc(args.grand, args.dispositif)
     for numero in range(1, args.passages + 1):
         etalon = etalonner()
         afficher_etalon(etalon, f"charge, passage {numero}")
-        passe = passe_charge(args, env, postmaster, coeurs_serveur, coeurs_client)
+        try:
+            passe = passe_charge(args, env, postmaster, coeurs_serveur, coeurs_client)
+        finally:
+            seances_du_banc(args.grand, args.dispositif, apres=derniere_seance)
         passe["etalon"] = etalon
         passages.append(passe)
         print(f"\n### Passage {numero}\n")
@@ -1450,6 +1454,27 @@ def main():
     if args.json:
         Path(args.json).write_text(json.dumps(resultats, indent=2, ensure_ascii=False, default=str))
         print(f"\nRésultats écrits dans {args.json}.")
+
+
+def seances_du_banc(base_url, dispositif, apres: int | None = None) -> int:
+    """The last séance id of the measured dispositif; with `apres`, first delete its séances made after
+    that id (those the load test logged): each pass starts from the same dispositif, not one grown by
+    the passes before it (≈ 600 séances each, which the référent's dashboard reads)."""
+    code = (
+        "from seances.models import Seance;"
+        f"qs = Seance.objects.filter(dispositif_id={int(dispositif)});"
+        + (f"qs.filter(pk__gt={int(apres)}).delete();" if apres is not None else "")
+        + "print(max(qs.values_list('pk', flat=True), default=0))"
+    )
+    sortie = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        env=env_django(base_url),
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        check=True,
+    ).stdout
+    return int(sortie.strip().splitlines()[-1])
 
 
 def dispositif_courant(base_url):
