@@ -515,13 +515,14 @@ def binomes(request):
             "mentor__entreprise__nom", "statut", "date_debut", "date_fin_prevue",
         ),
     )  # fmt: skip
-    statuts = dict(StatutBinome.choices)
+    statuts = dict(StatutBinome.choices)  # labels as get_statut_display() gives them
     corps = corps_de_tableau(
         LIGNE_BINOME,
         (
             (
                 chemin("binomes:binome", pk), nom, prenom, classe, prenom_mentor, nom_mentor,
-                tiret(entreprise), statuts[statut], tiret(date_courte(debut)), tiret(date_courte(fin_prevue)),
+                tiret(entreprise), statuts.get(statut, statut),
+                tiret(date_courte(debut)), tiret(date_courte(fin_prevue)),
             )
             for pk, nom, prenom, classe, prenom_mentor, nom_mentor, entreprise, statut, debut, fin_prevue in page
         ),

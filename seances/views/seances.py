@@ -98,6 +98,7 @@ def liste(request):
     )
     page = Paginator(lignes, PAR_PAGE).get_page(request.GET.get("page"))
     participants = _participants_affiches([ligne[0] for ligne in page.object_list])
+    # Labels as get_FOO_display() gives them (the stored value when it is not a choice).
     types, statuts = dict(TypeSeance.choices), dict(StatutSeance.choices)
     corps = corps_de_tableau(
         LIGNE_SEANCE,
@@ -105,8 +106,8 @@ def liste(request):
             (
                 chemin("seances:detail", pk),
                 f"{date_courte(date)} à {heure_courte(heure)}" if heure else date_courte(date),
-                types[type_], etablissement, participants[pk],
-                BADGE_STATUT.get(statut, "fr-badge--info"), statuts[statut],
+                types.get(type_, type_), etablissement, participants[pk],
+                BADGE_STATUT.get(statut, "fr-badge--info"), statuts.get(statut, statut),
             )
             for pk, date, heure, type_, etablissement, statut in page
         ),
