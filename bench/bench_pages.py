@@ -1456,6 +1456,19 @@ def main():
         print(f"\nRésultats écrits dans {args.json}.")
 
 
+def _entier_lu(base_url, code: str) -> int:
+    """The integer that `code`, run by `manage.py shell` on that database, prints last."""
+    sortie = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code],
+        env=env_django(base_url),
+        capture_output=True,
+        text=True,
+        cwd=RACINE,
+        check=True,
+    ).stdout
+    return int(sortie.strip().splitlines()[-1])
+
+
 def seances_du_banc(base_url, dispositif, apres: int | None = None) -> int:
     """The last séance id of the measured dispositif; with `apres`, first delete its séances made after
     that id (those the load test logged): each pass starts from the same dispositif, not one grown by
@@ -1466,15 +1479,7 @@ def seances_du_banc(base_url, dispositif, apres: int | None = None) -> int:
         + (f"qs.filter(pk__gt={int(apres)}).delete();" if apres is not None else "")
         + "print(max(qs.values_list('pk', flat=True), default=0))"
     )
-    sortie = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        env=env_django(base_url),
-        capture_output=True,
-        text=True,
-        cwd=RACINE,
-        check=True,
-    ).stdout
-    return int(sortie.strip().splitlines()[-1])
+    return _entier_lu(base_url, code)
 
 
 def dispositif_courant(base_url):
@@ -1485,15 +1490,7 @@ def dispositif_courant(base_url):
         f"print(Dispositif.objects.filter(etablissement__affectations__user__email='referent@{DOMAINE}',"
         " annee=a()).values_list('pk', flat=True).get())"
     )
-    sortie = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        env=env_django(base_url),
-        capture_output=True,
-        text=True,
-        cwd=RACINE,
-        check=True,
-    ).stdout
-    return int(sortie.strip().splitlines()[-1])
+    return _entier_lu(base_url, code)
 
 
 if __name__ == "__main__":
