@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from socle.requetes import RequeteCompilee
@@ -150,6 +151,38 @@ def get_for_user(queryset, user, *, ecriture=False, **lookup):
     model = queryset.model
     obj = get_object_or_404(queryset.for_user(user).with_etablissement_id(), **lookup)
     if ecriture and not (perimetre(user).roles_sur(obj._etablissement_scope) & set(model.ROLES_ECRITURE)):
+        raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
+    return obj
+
+
+def lectures_sur(user, model, etablissement_id) -> tuple[str, ...] | None:
+    """What `user` reads of `model`'s rows of that LP, as `for_user` reads them: None for all of them
+    (a role of ROLES_LECTURE held there), else the ACCES_PERSONNEL lookups of the roles held there
+    (the rows where the lookup is the user), () for none."""
+    roles = perimetre(user).roles_sur(etablissement_id)
+    if roles & set(model.ROLES_LECTURE):
+        return None
+    return tuple(lookup for role, lookup in getattr(model, "ACCES_PERSONNEL", {}).items() if role in roles)
+
+
+def get_compile_for_user(requete: RequeteCompilee, user, pk: int, *, ecriture=False):
+    """`get_for_user` for a page read all day, whose object comes from a query compiled once
+    (socle.requetes): `requete` looks the object up by its pk alone, annotated with its LP
+    (`with_etablissement_id()`); the perimeter already read for the request then decides, in Python,
+    what `for_user` would have said in SQL — 404 out of scope or missing, 403 to a reader asked to
+    write. A user reaching the LP's rows through ACCES_PERSONNEL only (a mentor) costs one more query,
+    whether the row names them."""
+    obj = next(iter(requete.objets(pk)), None)
+    if obj is None:
+        raise Http404
+    model = type(obj)
+    etablissement_id = obj._etablissement_scope
+    lookups = lectures_sur(user, model, etablissement_id)
+    if lookups is not None and not any(
+        model._default_manager.filter(pk=pk, **{lookup: user}).exists() for lookup in lookups
+    ):
+        raise Http404
+    if ecriture and not (perimetre(user).roles_sur(etablissement_id) & set(model.ROLES_ECRITURE)):
         raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
     return obj
 

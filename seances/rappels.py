@@ -25,6 +25,7 @@ from binomes.models import Binome
 from etablissements.models import Affectation
 from socle.courriels import envoyer_courriel, lien
 from socle.models import User
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
 from socle.tasks import apres_commit
 
@@ -296,17 +297,25 @@ def _empechement(rappel, motif: str) -> None:
 # --- What the séance page shows, and preferences ----------------------------------------------
 
 
+def _reponses(seance_id, mentors, cle):
+    return (
+        Rappel.objects.filter(seance_id=seance_id, mentor__in=mentors, cle=cle)
+        .exclude(reponse="")
+        .select_related("mentor")
+        .order_by("repondu_le")
+    )
+
+
+# Read by the séance's page: compiled once per connection (socle.requetes).
+_REPONSES = RequeteCompilee(_reponses, int, list, str)
+
+
 def reponses_visibles(*, seance, participations) -> list[Rappel]:
     """The mentors' answers to this séance's reminders, for the mentors the viewer may see."""
     mentors = [p.mentor_id for p in participations if p.mentor_id]
     if not mentors:
         return []
-    return list(
-        Rappel.objects.filter(seance=seance, mentor__in=mentors, cle=cle_de(seance))
-        .exclude(reponse="")
-        .select_related("mentor")
-        .order_by("repondu_le")
-    )
+    return _REPONSES.objets(seance.pk, mentors, cle_de(seance))
 
 
 @transaction.atomic

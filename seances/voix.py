@@ -21,7 +21,7 @@ from binomes.encarts import Encart
 from binomes.models import Mentor
 from etablissements.models import Affectation
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import a_un_role, peut_ecrire
+from etablissements.scoping import a_un_role, lectures_sur, peut_ecrire
 from socle.models import User
 from socle.requetes import RequeteCompilee
 from socle.roles import Role
@@ -103,11 +103,32 @@ def besoins_a_traiter(*, user, etablissement):
     )
 
 
+def _notes_de_la_seance(seance_id):
+    return NoteMentor.objects.filter(seance_id=seance_id).select_related("mentor", "besoin_traite_par")
+
+
+# Read by the séance's page (the staff's reading): compiled once per connection (socle.requetes).
+_NOTES_DE_LA_SEANCE = RequeteCompilee(_notes_de_la_seance, int)
+
+
 def notes_lisibles(*, user, seance) -> list:
-    """The séance's notes `user` reads: all of them for the staff, their own for a mentor."""
-    return list(
-        NoteMentor.objects.for_user(user).filter(seance=seance).select_related("seance", "mentor", "besoin_traite_par")
-    )
+    """The séance's notes `user` reads: all of them for the staff, their own for a mentor.
+
+    A séance's notes are all of its LP: what `NoteMentor.objects.for_user` keeps of them is decided
+    by the user's roles on that LP — all of them for a reading role (one compiled query), the ORM's
+    reading for a personal access (a mentor's own notes), none otherwise."""
+    lookups = lectures_sur(user, NoteMentor, seance.dispositif.etablissement_id)
+    if lookups is None:
+        notes = _NOTES_DE_LA_SEANCE.objets(seance.pk)
+    elif not lookups:
+        return []
+    else:
+        notes = list(
+            NoteMentor.objects.for_user(user).filter(seance=seance).select_related("mentor", "besoin_traite_par")
+        )
+    for note in notes:
+        note.seance = seance
+    return notes
 
 
 def notes_du_binome(*, user, binome) -> list:

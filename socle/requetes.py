@@ -33,6 +33,7 @@ from functools import cached_property
 from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import QuerySet
+from django.db.models.fields.related_descriptors import ReverseManyToOneDescriptor
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -258,3 +259,23 @@ class _Compilee:
         if a_ecrire and len(self._sql_par_longueurs) < LONGUEURS_GARDEES:
             self._sql_par_longueurs[longueurs] = sql
         return sql, parametres
+
+
+def ranger_comme_prefetch(instance, relation: str, objets) -> None:
+    """Keep `objets` as `instance.<relation>.all()` (a reverse foreign key), as `prefetch_related()`
+    keeps what it read (Django's prefetch_one_level): for a page reading them by a compiled query.
+    Each object's link back to `instance` is set too, so that reaching it costs no query."""
+    descripteur = getattr(type(instance), relation, None)
+    if not isinstance(descripteur, ReverseManyToOneDescriptor):
+        raise TypeError(f"ranger_comme_prefetch : {relation} n’est pas une relation inverse d’une clé étrangère.")
+    gestionnaire = getattr(instance, relation)
+    champ = gestionnaire.field
+    objets = list(objets)
+    for objet in objets:
+        champ.set_cached_value(objet, instance)
+    queryset = gestionnaire.get_queryset()
+    queryset._result_cache = objets
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[champ.remote_field.cache_name] = queryset

@@ -13,13 +13,13 @@ from django.utils.http import urlencode
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
 from etablissements.models import Dispositif, Etablissement
 from etablissements.models.dispositif import annee_scolaire_courante
-from etablissements.scoping import etablissements_ou, get_for_user
+from etablissements.scoping import etablissements_ou, get_compile_for_user, get_for_user
 from socle import roles as R
 from socle.chemins import chemin
 from socle.decorators import role_required
 from socle.formats import date_courte, heure_courte
 from socle.pagination import TranchesParGroupe
-from socle.requetes import RequeteCompilee
+from socle.requetes import RequeteCompilee, ranger_comme_prefetch
 from socle.roles import Role
 from socle.tableaux import corps_de_tableau
 
@@ -409,12 +409,24 @@ def modifier(request, pk):
     return _saisie(request, seance, seance.dispositif)
 
 
+# The séance's page, where every entry leads: the séance and its participations, read by queries
+# compiled once per connection (socle.requetes), the same rows as `_participations()` prefetches.
+_SEANCE = RequeteCompilee(
+    lambda pk: Seance.objects.with_etablissement_id().select_related("dispositif__etablissement").filter(pk=pk), int
+)
+_PARTICIPATIONS_DE_LA_SEANCE = RequeteCompilee(
+    lambda seance: (
+        Participation.objects.filter(seance_id=seance)
+        .select_related("eleve", "mentor", "declaration_absence")
+        .order_by(*ORDRE_PARTICIPANTS)
+    ),
+    int,
+)
+
+
 def detail(request, pk):
-    seance = get_for_user(
-        Seance.objects.select_related("dispositif__etablissement").prefetch_related(_participations()),
-        request.user,
-        pk=pk,
-    )
+    seance = get_compile_for_user(_SEANCE, request.user, pk)
+    ranger_comme_prefetch(seance, "participations", _PARTICIPATIONS_DE_LA_SEANCE.objets(seance.pk))
     etab = seance.dispositif.etablissement_id
     participations, autres = services.participations_visibles(seance=seance, user=request.user)
     mentor = voix.mentor_de_la_seance(seance=seance, user=request.user)
