@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from etablissements.models import Dispositif
-from etablissements.scoping import a_un_role, etablissements_ou, get_for_user
+from etablissements.scoping import a_un_role, etablissements_ou, get_compile_for_user, get_for_user
 from socle import roles as R
 from socle.chemins import chemin
 from socle.decorators import role_required
 from socle.exports import reponse_csv
 from socle.formats import date_courte
 from socle.journal import ActionJournal, journaliser
+from socle.requetes import RequeteCompilee
 from socle.roles import Role
 from socle.routeur import lecture_sur_replique
 from socle.tableaux import corps_de_tableau, tiret
@@ -239,8 +240,18 @@ def eleve_entretien(request, pk):
     )
 
 
+# The student's page: the student and their pairs read by queries compiled once per connection
+# (socle.requetes), the student's scope decided from the perimeter (get_compile_for_user).
+_ELEVE = RequeteCompilee(
+    lambda pk: Eleve.objects.with_etablissement_id().select_related("formation", "propose_par").filter(pk=pk), int
+)
+_BINOMES_DE_L_ELEVE = RequeteCompilee(
+    lambda eleve: Binome.objects.filter(eleve_id=eleve).select_related("mentor").order_by("-pk"), int
+)
+
+
 def eleve(request, pk):
-    eleve = get_for_user(Eleve.objects.select_related("formation", "propose_par"), request.user, pk=pk)
+    eleve = get_compile_for_user(_ELEVE, request.user, pk)
     journaliser(
         request,
         action=ActionJournal.CONSULTATION,
@@ -249,7 +260,9 @@ def eleve(request, pk):
     )
     # Staff who only proposed the student do not follow the programme: no pairs shown to them.
     lecteur = a_un_role(request.user, eleve.etablissement_id, R.LECTURE_PROGRAMME)
-    binomes = eleve.binomes.select_related("mentor").order_by("-pk") if lecteur else []
+    binomes = _BINOMES_DE_L_ELEVE.objets(eleve.pk) if lecteur else []
+    for binome in binomes:
+        binome.eleve = eleve
     return render(
         request,
         "binomes/eleve.html",

@@ -59,6 +59,29 @@ def test_get_compile_for_user_repond_comme_get_for_user(cast, seances):
     assert vus == {"trouvé", "Http404", "PermissionDenied"}
 
 
+def test_get_compile_for_user_pour_l_eleve_et_son_acces_personnel(cast):
+    """The student's page: a teacher reads only the students they proposed (ACCES_PERSONNEL)."""
+    from binomes.models import Eleve
+    from binomes.views.fiches import _ELEVE
+
+    eleves = [
+        EleveFactory(etablissement=cast.lp_a, propose_par=cast.personnel_a),
+        EleveFactory(etablissement=cast.lp_a),
+        EleveFactory(etablissement=cast.lp_b),
+    ]
+    users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
+    pks = [e.pk for e in eleves] + [max(e.pk for e in eleves) + 1000]
+    vus = set()
+    for user in users:
+        for pk in pks:
+            for ecriture in (False, True):
+                attendu = _issue(get_for_user, Eleve, user, ecriture=ecriture, pk=pk)
+                obtenu = _issue(get_compile_for_user, _ELEVE, user, pk, ecriture=ecriture)
+                assert obtenu == attendu, (user.email, pk, ecriture)
+                vus.add((user.email, attendu if isinstance(attendu, str) else "trouvé"))
+    assert ("enseignant.a@exemple.fr", "trouvé") in vus and ("enseignant.a@exemple.fr", "Http404") in vus
+
+
 def test_lectures_sur(cast):
     lp = cast.lp_a.pk
     assert lectures_sur(cast.referent_a, Seance, lp) is None
