@@ -15,18 +15,31 @@ gives the `<tr>` rows to put inside the template's `<tbody>`, or the one row say
 empty.
 """
 
+import html
 from collections.abc import Iterable
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 __all__ = ["corps_de_tableau", "tiret"]
 
 
+def _echapper(valeur) -> str:
+    """`conditional_escape(valeur)`, without its lazy-argument wrapper (`keep_lazy`), which costs more
+    than the escaping itself for the 500 cells of a page: a value with `__html__` (safe) as it says,
+    any other as text, escaped (a lazy translation is read as text first, as Django does)."""
+    if isinstance(valeur, Promise):
+        valeur = str(valeur)
+    if hasattr(valeur, "__html__"):
+        return valeur.__html__()
+    return html.escape(str(valeur))
+
+
 def corps_de_tableau(ligne: str, valeurs: Iterable[Iterable], *, vide: str, colonnes: int) -> SafeString:
     """Each row of `valeurs` written into the format `ligne`, escaped, one row a line; when there is
     none, a row of `colonnes` cells saying `vide`."""
-    lignes = [ligne.format(*map(conditional_escape, rangee)) for rangee in valeurs]
+    lignes = [ligne.format(*map(_echapper, rangee)) for rangee in valeurs]
     if not lignes:
         return format_html('<tr><td colspan="{}">{}</td></tr>', colonnes, vide)
     return mark_safe("\n".join(lignes))  # noqa: S308  (every value escaped above; the format is the code's)

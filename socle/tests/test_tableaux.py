@@ -7,7 +7,11 @@ import re
 import pytest
 from django.template import engines
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from binomes.models import Binome, StatutBinome
 from binomes.tests.factories import BinomeFactory, EleveFactory, MentorFactory
@@ -24,6 +28,25 @@ def test_chaque_valeur_est_echappee_et_les_valeurs_sures_gardees():
     )
     assert corps == (
         '<tr><td>&lt;b&gt;Hugo&lt;/b&gt; &amp; Cie</td><td><a href="/x/?a=1&amp;b=2">Léa</a></td><td>3</td></tr>'
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.dates(),
+        st.none(),
+        st.text().map(mark_safe),
+        st.text().map(lambda texte: gettext_lazy(texte) if texte else texte),
+    )
+)
+def test_chaque_valeur_echappee_comme_conditional_escape(valeur):
+    """Any cell value (text, number, date, nothing, safe markup, a lazy text): what Django's
+    conditional_escape writes."""
+    assert corps_de_tableau("<td>{}</td>", [(valeur,)], vide="", colonnes=1) == (
+        f"<td>{conditional_escape(valeur)}</td>"
     )
 
 
