@@ -51,6 +51,8 @@ _MARQUEURS_TEXTES = tuple(f"\x00marqueur-{rang}\x00" for rang in range(4))
 _MARQUEURS_LISTES = tuple(41_337 + rang for rang in range(4))
 # Longer lists are left to the ORM (SQLite bounds the number of parameters; the lists met are short).
 LISTE_MAX = 500
+# Integers beyond a 32-bit column's range are left to the ORM (ids of this size are never met).
+ENTIER_MIN, ENTIER_MAX = -(2**31), 2**31 - 1
 # The SQL written for at most this many lengths (or couples of lengths) is kept per compiled query.
 LONGUEURS_GARDEES = 128
 # A parameter's place in Django's SQL ("%%" is a literal percent sign).
@@ -131,8 +133,15 @@ class RequeteCompilee:
             raise TypeError(f"RequeteCompilee : valeurs attendues de types {self.types}, reçu {valeurs!r}")
 
     def _par_l_orm(self, valeurs) -> bool:
-        """Whether a list among `valeurs` is left to the ORM: empty (no SQL at all) or very long."""
-        return any(type(v) is list and not 0 < len(v) <= LISTE_MAX for v in valeurs)
+        """Whether `valeurs` are left to the ORM: a list empty (no SQL at all) or very long, or an
+        integer beyond a 32-bit column's range (an id typed in a URL: Django answers nothing found
+        without asking the database, whose prepared statement would refuse it)."""
+        return any(
+            (not 0 < len(v) <= LISTE_MAX or not all(ENTIER_MIN <= e <= ENTIER_MAX for e in v))
+            if type(v) is list
+            else type(v) is int and not ENTIER_MIN <= v <= ENTIER_MAX
+            for v in valeurs
+        )
 
     def _executer(self, valeurs, using, *, instances):
         """(compiler, rows as the database gave them, alias) of the compiled query run with `valeurs`;

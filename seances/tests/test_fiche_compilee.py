@@ -46,7 +46,8 @@ def test_get_compile_for_user_repond_comme_get_for_user(cast, seances):
     404 or 403 as the ORM's scoped lookup."""
     users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
     assert len(users) >= 10
-    pks = [s.pk for s in seances] + [max(s.pk for s in seances) + 1000]
+    # A missing one, and ids of any size (typed in a URL): 404 as the ORM answers.
+    pks = [s.pk for s in seances] + [max(s.pk for s in seances) + 1000, 2**31, 2**70]
     vus = set()
     for user in users:
         for pk in pks:

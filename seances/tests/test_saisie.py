@@ -125,6 +125,10 @@ def test_le_coordonnateur_choisit_le_lp(client, cast, gens):
     # LP B is not served by this coordinator.
     assert client.get(URL, {"dispositif": cast.dispositif_b.pk}).status_code == 404
     assert client.get(URL, {"dispositif": "abc"}).status_code == 404
+    # Last year's dispositif of a served LP, a missing one, digits of any size or script: 404 as well.
+    ancien = DispositifFactory(etablissement=cast.lp_a, partenaire=cast.partenaire_a, annee=cast.dispositif_a.annee - 1)
+    for cle in (ancien.pk, 10**6, 2**31, 2**63, "9" * 40, "٣", "-1", " 1"):
+        assert client.get(URL, {"dispositif": cle}).status_code == 404, cle
 
 
 @pytest.mark.parametrize("qui", ["chef_a", "cpe_a", "personnel_a", "mentor_a", "sans_role"])

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 
 from binomes.models import Binome, Eleve, Mentor, StatutBinome
@@ -377,20 +377,33 @@ def _saisie(request, seance, dispositif):
     )
 
 
+# The dispositif named by the entry's URL (?dispositif=), looked up by its id alone: compiled once per
+# connection (socle.requetes); `nouvelle` checks its year and LP as `Dispositif.objects.for_user` would.
+_DISPOSITIF = RequeteCompilee(lambda pk: Dispositif.objects.select_related("etablissement").filter(pk=pk), int)
+
+
 @role_required(R.SUIVI_PARTENAIRE)
 def nouvelle(request):
-    dispositifs = (
-        Dispositif.objects.for_user(request.user, roles=R.SUIVI_PARTENAIRE)
-        .filter(annee=annee_scolaire_courante())
-        .select_related("etablissement")
-        .order_by("etablissement__nom")
-    )
+    annee = annee_scolaire_courante()
     cle = request.GET.get("dispositif")
     if cle:
-        if not cle.isdigit():
+        if not cle.isascii() or not cle.isdigit() or len(cle) > 18:
             raise Http404
-        dispositif = get_object_or_404(dispositifs, pk=cle)
+        # This year's, of an LP where the user follows the séances; anything else: 404, as a missing one.
+        dispositif = next(iter(_DISPOSITIF.objets(int(cle))), None)
+        if (
+            dispositif is None
+            or dispositif.annee != annee
+            or dispositif.etablissement_id not in etablissements_ou(request.user, R.SUIVI_PARTENAIRE)
+        ):
+            raise Http404
     else:
+        dispositifs = (
+            Dispositif.objects.for_user(request.user, roles=R.SUIVI_PARTENAIRE)
+            .filter(annee=annee)
+            .select_related("etablissement")
+            .order_by("etablissement__nom")
+        )
         dispositif = (
             next((d for d in dispositifs if d.etablissement_id == request.etablissement.pk), None)
             or dispositifs.first()

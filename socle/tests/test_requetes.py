@@ -342,3 +342,16 @@ def test_une_liste_refusee_la_ou_elle_serait_fausse(cast):
             requete.lignes(mauvaise)
     with pytest.raises(ValueError):  # flat: rows would not be tuples
         RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).values_list("nom", flat=True), int).lignes(1)
+
+
+def test_un_entier_hors_limites_comme_l_orm(cast):
+    """An id typed in a URL may be any size: beyond a 32-bit column's range the ORM answers (nothing
+    found, without asking the database), on every run — a prepared statement would refuse it."""
+    requete = RequeteCompilee(lambda pk: Etablissement.objects.filter(pk=pk).values_list("nom"), int)
+    dans_une_liste = RequeteCompilee(lambda pks: Etablissement.objects.filter(pk__in=pks).values_list("nom"), list)
+    for _ in range(3):  # prepared from the second run on PostgreSQL
+        assert requete.lignes(cast.lp_a.pk) == [(cast.lp_a.nom,)]
+        for enorme in (2**31, 2**40, 2**70, -(2**63) - 1):
+            assert requete.lignes(enorme) == list(Etablissement.objects.filter(pk=enorme).values_list("nom")) == []
+        for grand in (2**31, 2**40):  # in a list: within what every database takes (SQLite: 64 bits)
+            assert dans_une_liste.lignes([cast.lp_a.pk, grand]) == [(cast.lp_a.nom,)]
