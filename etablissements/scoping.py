@@ -165,19 +165,23 @@ def lectures_sur(user, model, etablissement_id) -> tuple[str, ...] | None:
     return tuple(lookup for role, lookup in getattr(model, "ACCES_PERSONNEL", {}).items() if role in roles)
 
 
-def get_compile_for_user(requete: RequeteCompilee, user, pk: int, *, ecriture=False):
+def get_compile_for_user(requete: RequeteCompilee, user, pk: int, *, ecriture=False, roles=None):
     """`get_for_user` for a page read all day, whose object comes from a query compiled once
     (socle.requetes): `requete` looks the object up by its pk alone, annotated with its LP
     (`with_etablissement_id()`); the perimeter already read for the request then decides, in Python,
     what `for_user` would have said in SQL — 404 out of scope or missing, 403 to a reader asked to
     write. A user reaching the LP's rows through ACCES_PERSONNEL only (a mentor) costs one more query,
-    whether the row names them."""
+    whether the row names them. `roles`: as `for_user(user, roles=…)`, the LPs where the user holds one
+    of them, and no personal access."""
     obj = next(iter(requete.objets(pk)), None)
     if obj is None:
         raise Http404
     model = type(obj)
     etablissement_id = obj._etablissement_scope
-    lookups = lectures_sur(user, model, etablissement_id)
+    if roles is not None:
+        lookups = None if perimetre(user).roles_sur(etablissement_id) & set(roles) else ()
+    else:
+        lookups = lectures_sur(user, model, etablissement_id)
     if lookups is not None and not any(
         model._default_manager.filter(pk=pk, **{lookup: user}).exists() for lookup in lookups
     ):

@@ -83,6 +83,26 @@ def test_get_compile_for_user_pour_l_eleve_et_son_acces_personnel(cast):
     assert ("enseignant.a@exemple.fr", "trouvé") in vus and ("enseignant.a@exemple.fr", "Http404") in vus
 
 
+def test_get_compile_for_user_avec_des_roles_comme_for_user(cast):
+    """`roles=`: the LPs where the user holds one of them, as `for_user(user, roles=…)` (the séance
+    entry's dispositif: the coordinator's and the référent's LPs, nobody else's)."""
+    from etablissements.models import Dispositif
+    from seances.views.seances import _DISPOSITIF
+    from socle import roles as R
+
+    users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
+    pks = [cast.dispositif_a.pk, cast.dispositif_b.pk, cast.dispositif_b.pk + 1000, 2**40]
+    trouves = set()
+    for user in users:
+        for pk in pks:
+            attendu = Dispositif.objects.for_user(user, roles=R.SUIVI_PARTENAIRE).filter(pk=pk).exists()
+            obtenu = _issue(get_compile_for_user, _DISPOSITIF, user, pk, roles=R.SUIVI_PARTENAIRE)
+            assert (obtenu == pk) is attendu and (attendu or obtenu == "Http404"), (user.email, pk)
+            if attendu:
+                trouves.add(user.email)
+    assert trouves == {"referent.a@exemple.fr", "coordonnateur.a@exemple.fr", "referent.b@exemple.fr"}
+
+
 def test_lectures_sur(cast):
     lp = cast.lp_a.pk
     assert lectures_sur(cast.referent_a, Seance, lp) is None

@@ -378,8 +378,10 @@ def _saisie(request, seance, dispositif):
 
 
 # The dispositif named by the entry's URL (?dispositif=), looked up by its id alone: compiled once per
-# connection (socle.requetes); `nouvelle` checks its year and LP as `Dispositif.objects.for_user` would.
-_DISPOSITIF = RequeteCompilee(lambda pk: Dispositif.objects.select_related("etablissement").filter(pk=pk), int)
+# connection (socle.requetes), its LP checked on the perimeter (get_compile_for_user).
+_DISPOSITIF = RequeteCompilee(
+    lambda pk: Dispositif.objects.with_etablissement_id().select_related("etablissement").filter(pk=pk), int
+)
 
 
 @role_required(R.SUIVI_PARTENAIRE)
@@ -389,13 +391,9 @@ def nouvelle(request):
     if cle:
         if not cle.isascii() or not cle.isdigit() or len(cle) > 18:
             raise Http404
-        # This year's, of an LP where the user follows the séances; anything else: 404, as a missing one.
-        dispositif = next(iter(_DISPOSITIF.objets(int(cle))), None)
-        if (
-            dispositif is None
-            or dispositif.annee != annee
-            or dispositif.etablissement_id not in etablissements_ou(request.user, R.SUIVI_PARTENAIRE)
-        ):
+        # Of an LP where the user follows the séances, and this year's; anything else: 404, as a missing one.
+        dispositif = get_compile_for_user(_DISPOSITIF, request.user, int(cle), roles=R.SUIVI_PARTENAIRE)
+        if dispositif.annee != annee:
             raise Http404
     else:
         dispositifs = (
