@@ -150,8 +150,8 @@ def get_for_user(queryset, user, *, ecriture=False, **lookup):
         queryset = queryset.objects.all()
     model = queryset.model
     obj = get_object_or_404(queryset.for_user(user).with_etablissement_id(), **lookup)
-    if ecriture and not (perimetre(user).roles_sur(obj._etablissement_scope) & set(model.ROLES_ECRITURE)):
-        raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
+    if ecriture:
+        exiger_ecriture(user, model, obj._etablissement_scope)
     return obj
 
 
@@ -179,15 +179,15 @@ def get_compile_for_user(requete: RequeteCompilee, user, pk: int, *, ecriture=Fa
     model = type(obj)
     etablissement_id = obj._etablissement_scope
     if roles is not None:
-        lookups = None if perimetre(user).roles_sur(etablissement_id) & set(roles) else ()
+        lookups = None if a_un_role(user, etablissement_id, roles) else ()
     else:
         lookups = lectures_sur(user, model, etablissement_id)
     if lookups is not None and not any(
         model._default_manager.filter(pk=pk, **{lookup: user}).exists() for lookup in lookups
     ):
         raise Http404
-    if ecriture and not (perimetre(user).roles_sur(etablissement_id) & set(model.ROLES_ECRITURE)):
-        raise PermissionDenied("Votre rôle ne permet pas de modifier cet élément.")
+    if ecriture:
+        exiger_ecriture(user, model, etablissement_id)
     return obj
 
 

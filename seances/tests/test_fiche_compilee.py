@@ -16,6 +16,7 @@ from seances import rappels, voix
 from seances.models import NoteMentor, Participation, Presence, Rappel, Seance
 from seances.tests.factories import SeanceFactory
 from seances.views.seances import _PARTICIPATIONS_DE_LA_SEANCE, _SEANCE, _participations
+from socle.models import User
 from socle.requetes import ranger_comme_prefetch
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,25 @@ def _issue(fonction, *args, **kwargs):
         return fonction(*args, **kwargs).pk
     except (Http404, PermissionDenied) as erreur:
         return type(erreur).__name__
+
+
+def _utilisateurs(cast) -> list:
+    """Every account of the cast (one per role and place, and one without any role)."""
+    return [getattr(cast, f.name) for f in dataclasses.fields(cast) if isinstance(getattr(cast, f.name), User)]
+
+
+def _comparer(cast, modele, requete, pks) -> set:
+    """`get_compile_for_user` answers as `get_for_user` for every user × pk × reading or writing; the
+    (user's email, answer) couples met, an answer being "trouvé", "Http404" or "PermissionDenied"."""
+    vus = set()
+    for user in _utilisateurs(cast):
+        for pk in pks:
+            for ecriture in (False, True):
+                attendu = _issue(get_for_user, modele, user, ecriture=ecriture, pk=pk)
+                obtenu = _issue(get_compile_for_user, requete, user, pk, ecriture=ecriture)
+                assert obtenu == attendu, (user.email, pk, ecriture)
+                vus.add((user.email, attendu if isinstance(attendu, str) else "trouvé"))
+    return vus
 
 
 @pytest.fixture
@@ -44,20 +64,12 @@ def seances(cast, binome_a):
 def test_get_compile_for_user_repond_comme_get_for_user(cast, seances):
     """Every user of the cast × every séance (and a missing one) × reading or writing: the same pk,
     404 or 403 as the ORM's scoped lookup."""
-    users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
-    assert len(users) >= 10
+    assert len(_utilisateurs(cast)) >= 10
     # A missing one, and ids of any size (typed in a URL): 404 as the ORM answers.
     pks = [s.pk for s in seances] + [max(s.pk for s in seances) + 1000, 2**31, 2**70]
-    vus = set()
-    for user in users:
-        for pk in pks:
-            for ecriture in (False, True):
-                attendu = _issue(get_for_user, Seance, user, ecriture=ecriture, pk=pk)
-                obtenu = _issue(get_compile_for_user, _SEANCE, user, pk, ecriture=ecriture)
-                assert obtenu == attendu, (user.email, pk, ecriture)
-                vus.add(attendu if isinstance(attendu, str) else "trouvé")
+    vus = _comparer(cast, Seance, _SEANCE, pks)
     # Each answer was met: found, out of scope, read-only.
-    assert vus == {"trouvé", "Http404", "PermissionDenied"}
+    assert {reponse for _email, reponse in vus} == {"trouvé", "Http404", "PermissionDenied"}
 
 
 def test_get_compile_for_user_pour_l_eleve_et_son_acces_personnel(cast):
@@ -70,16 +82,7 @@ def test_get_compile_for_user_pour_l_eleve_et_son_acces_personnel(cast):
         EleveFactory(etablissement=cast.lp_a),
         EleveFactory(etablissement=cast.lp_b),
     ]
-    users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
-    pks = [e.pk for e in eleves] + [max(e.pk for e in eleves) + 1000]
-    vus = set()
-    for user in users:
-        for pk in pks:
-            for ecriture in (False, True):
-                attendu = _issue(get_for_user, Eleve, user, ecriture=ecriture, pk=pk)
-                obtenu = _issue(get_compile_for_user, _ELEVE, user, pk, ecriture=ecriture)
-                assert obtenu == attendu, (user.email, pk, ecriture)
-                vus.add((user.email, attendu if isinstance(attendu, str) else "trouvé"))
+    vus = _comparer(cast, Eleve, _ELEVE, [e.pk for e in eleves] + [max(e.pk for e in eleves) + 1000])
     assert ("enseignant.a@exemple.fr", "trouvé") in vus and ("enseignant.a@exemple.fr", "Http404") in vus
 
 
@@ -90,10 +93,9 @@ def test_get_compile_for_user_avec_des_roles_comme_for_user(cast):
     from seances.views.seances import _DISPOSITIF
     from socle import roles as R
 
-    users = [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]
     pks = [cast.dispositif_a.pk, cast.dispositif_b.pk, cast.dispositif_b.pk + 1000, 2**40]
     trouves = set()
-    for user in users:
+    for user in _utilisateurs(cast):
         for pk in pks:
             attendu = Dispositif.objects.for_user(user, roles=R.SUIVI_PARTENAIRE).filter(pk=pk).exists()
             obtenu = _issue(get_compile_for_user, _DISPOSITIF, user, pk, roles=R.SUIVI_PARTENAIRE)
@@ -154,7 +156,7 @@ def test_notes_lisibles_comme_la_lecture_de_l_orm(cast, binome_a):
     NoteMentor.objects.create(seance=seance, mentor=autre, a_eu_lieu=True)
     seance = _SEANCE.objets(seance.pk)[0]
     lus = {}
-    for user in [v for v in dataclasses.asdict(cast).values() if type(v).__name__ == "User"]:
+    for user in _utilisateurs(cast):
         attendu = sorted(NoteMentor.objects.for_user(user).filter(seance=seance).values_list("pk", flat=True))
         notes = voix.notes_lisibles(user=user, seance=seance)
         assert sorted(n.pk for n in notes) == attendu, user.email

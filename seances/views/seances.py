@@ -389,6 +389,7 @@ def nouvelle(request):
     annee = annee_scolaire_courante()
     cle = request.GET.get("dispositif")
     if cle:
+        # Digits only, at most 18 (int() would refuse thousands of them; beyond 32 bits the ORM answers).
         if not cle.isascii() or not cle.isdigit() or len(cle) > 18:
             raise Http404
         # Of an LP where the user follows the séances, and this year's; anything else: 404, as a missing one.
